@@ -1,0 +1,159 @@
+"""Tests for explainer.pyodide_dist: verified copies, an exact lock, a reproducible cached wheel."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from explainer import pyodide_dist as dist
+
+ROOT = dist.project_root()
+NODE_MODULES = ROOT / "node_modules"
+needs_runtime = pytest.mark.skipif(
+    not (NODE_MODULES / "pyodide" / "package.json").is_file(), reason="npm ci has not installed pyodide"
+)
+
+
+@pytest.fixture(scope="module")
+def official() -> dist.PyodideLockSpec:
+    if not (NODE_MODULES / "pyodide" / "pyodide-lock.json").is_file():
+        pytest.skip("npm ci has not installed pyodide")
+    return dist.read_official_lock(NODE_MODULES / "pyodide")
+
+
+@pytest.fixture(scope="module")
+def runtime(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One assembled runtime shared by the tests that only read it."""
+    if not (NODE_MODULES / "pyodide" / "package.json").is_file():
+        pytest.skip("npm ci has not installed pyodide")
+    dest = tmp_path_factory.mktemp("site") / "pyodide"
+    dist.assemble(dest)
+    return dest
+
+
+def test_closure_of_matplotlib_has_its_dependencies(official: dist.PyodideLockSpec) -> None:
+    names = dist.dependency_closure(official, ["matplotlib"])
+    assert {"matplotlib", "numpy", "six", "pillow", "matplotlib-pyodide"} <= set(names)
+    assert names == sorted(names)
+
+
+def test_closure_refuses_an_unknown_package(official: dist.PyodideLockSpec) -> None:
+    with pytest.raises(dist.DistError, match="'torch' is not in the official Pyodide"):
+        dist.dependency_closure(official, ["torch"])
+
+
+def test_copy_verified_refuses_a_changed_file(tmp_path: Path) -> None:
+    src = tmp_path / "numpy.whl"
+    src.write_bytes(b"tampered")
+    (tmp_path / "out").mkdir()
+    with pytest.raises(dist.DistError, match=r"numpy\.whl: sha256 .* does not match"):
+        dist.copy_verified(src, tmp_path / "out", "0" * 64)
+    assert not (tmp_path / "out" / "numpy.whl").exists()
+
+
+def test_copy_verified_copies_a_matching_file(tmp_path: Path) -> None:
+    src = tmp_path / "a.whl"
+    src.write_bytes(b"wheel bytes")
+    (tmp_path / "out").mkdir()
+    out = dist.copy_verified(src, tmp_path / "out", hashlib.sha256(b"wheel bytes").hexdigest())
+    assert out.read_bytes() == b"wheel bytes"
+
+
+def test_copy_verified_names_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(dist.DistError, match="gone.whl: not found"):
+        dist.copy_verified(tmp_path / "gone.whl", tmp_path, "0" * 64)
+
+
+def test_lock_lists_exactly_the_shipped_wheels(runtime: Path) -> None:
+    lock = json.loads((runtime / "pyodide-lock.json").read_text())
+    listed = {spec["file_name"] for spec in lock["packages"].values()}
+    assert listed == {p.name for p in runtime.glob("*.whl")}
+    for spec in lock["packages"].values():
+        assert dist.sha256_of(runtime / spec["file_name"]) == spec["sha256"]
+    assert lock["info"]["version"] == dist.PYODIDE_VERSION
+    assert lock["packages"]["explainer"]["depends"] == ["numpy"]
+
+
+def test_core_files_are_the_npm_ones(runtime: Path) -> None:
+    for name in dist.CORE_FILES:
+        assert (runtime / name).read_bytes() == (NODE_MODULES / "pyodide" / name).read_bytes()
+
+
+def test_shipped_wheels_match_the_official_lock(runtime: Path, official: dist.PyodideLockSpec) -> None:
+    for name in dist.dependency_closure(official, dist.ROOT_PACKAGES):
+        spec = official.packages[name]
+        assert dist.sha256_of(runtime / spec.file_name) == spec.sha256
+
+
+@needs_runtime
+def test_a_corrupted_source_wheel_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "wheels"
+    shutil.copytree(dist.wheel_source_dir(), fake, ignore=shutil.ignore_patterns("*.zip", "py*", "sci*"))
+    numpy = next(fake.glob("numpy-*.whl"))
+    data = numpy.read_bytes()
+    numpy.write_bytes(data[:100] + bytes([data[100] ^ 0xFF]) + data[101:])  # one flipped byte
+    monkeypatch.setattr(dist, "wheel_source_dir", lambda: fake)
+    with pytest.raises(dist.DistError, match=rf"{numpy.name}: sha256 .* does not match the official"):
+        dist.assemble(tmp_path / "site" / "pyodide", packages=["numpy"])
+
+
+def test_a_missing_npm_package_says_run_npm_ci(tmp_path: Path) -> None:
+    with pytest.raises(dist.DistError, match="run `npm ci`"):
+        dist.core_dir(tmp_path)
+
+
+def test_source_digest_follows_the_sources(tmp_path: Path) -> None:
+    (tmp_path / "explainer").mkdir()
+    (tmp_path / "pyproject.toml").write_text("[project]\n")
+    (tmp_path / "explainer" / "a.py").write_text("x = 1\n")
+    before = dist.source_digest(tmp_path)
+    (tmp_path / "explainer" / "__pycache__").mkdir()
+    (tmp_path / "explainer" / "__pycache__" / "a.pyc").write_bytes(b"cache")
+    assert dist.source_digest(tmp_path) == before
+    (tmp_path / "explainer" / "a.py").write_text("x = 2\n")
+    assert dist.source_digest(tmp_path) != before
+
+
+def test_wheel_build_is_reproducible_and_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "src"  # a frozen copy: the working tree may change while the test runs
+    dist._copy_sources(ROOT, source)
+    first = dist.build_explainer_wheel(source, tmp_path / "a")
+    second = dist.build_explainer_wheel(source, tmp_path / "b")
+    assert first.read_bytes() == second.read_bytes()  # same sources, same bytes
+
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the cached wheel should have been reused")
+
+    monkeypatch.setattr(subprocess, "run", no_build)
+    assert dist.build_explainer_wheel(source, tmp_path / "a") == first
+
+
+@needs_runtime
+def test_install_into_site_self_hosted_writes_runtime_config(tmp_path: Path) -> None:
+    report = dist.install_into_site(tmp_path)
+    config = json.loads((tmp_path / "assets" / "widgets" / "runtime.json").read_text())
+    assert config["mode"] == "self-hosted"
+    assert config["index_url"] == "../../pyodide/"
+    assert (tmp_path / "assets" / "widgets" / config["wheel_url"]).resolve().is_file()
+    assert {"assets/widgets/loader.js", "assets/widgets/worker.js", "pyodide/pyodide.asm.wasm"} <= set(report.files)
+    assert report.total_bytes == sum((tmp_path / f).stat().st_size for f in report.files)
+
+
+@needs_runtime
+def test_install_into_site_cdn_copies_no_pyodide_file(tmp_path: Path) -> None:
+    report = dist.install_into_site(tmp_path, pyodide="cdn")
+    config = json.loads((tmp_path / "assets" / "widgets" / "runtime.json").read_text())
+    assert config["index_url"] == dist.CDN_INDEX_URL
+    assert not any(f.endswith((".wasm", "pyodide.js", "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"))
+                   for f in report.files)
+    assert f"pyodide/{report.wheel}" in report.files
+
+
+def test_unknown_mode_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(dist.DistError, match="unknown pyodide mode 'local'"):
+        dist.install_into_site(tmp_path, pyodide="local")  # type: ignore[arg-type]
