@@ -1,0 +1,239 @@
+"""The pieces every widget shares: fields, state normalisation, the form and the result.
+
+A widget is a :class:`WidgetSpec`: a name, a tuple of :class:`Field` (its
+named form inputs, each with a default) and a ``run`` function that turns a
+normalised state into an :class:`Output` (the children of the output region,
+an optional message, and corrections to hidden fields). :func:`run_widget`
+wraps ``run`` so that no input can make it raise: a :class:`WidgetError`
+becomes a clear message, anything unexpected a short generic one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from explainer.widgets.html import Child, Element, h, render
+
+if TYPE_CHECKING:
+    from explainer.embeddings import Embeddings
+
+__all__ = [
+    "Field",
+    "Output",
+    "State",
+    "StateValue",
+    "WidgetError",
+    "WidgetResult",
+    "WidgetSpec",
+    "evaluate",
+    "message",
+    "normalise_state",
+    "render_form",
+    "run_widget",
+]
+
+StateValue = str | bool
+State = dict[str, StateValue]
+FieldKind = Literal["text", "textarea", "checkbox", "range", "select", "radio", "hidden"]
+EmbeddingsSource = Callable[[], "Embeddings"]
+
+_TRUE = frozenset({"true", "on", "1", "yes", "checked"})
+_FALSE = frozenset({"false", "off", "0", "no", ""})
+
+
+class WidgetError(ValueError):
+    """Bad input; the message is shown to the reader as it is."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One named form input of a widget.
+
+    Attributes:
+        name: the input's ``name`` (and the state key).
+        label: visible label text.
+        kind: which input: text, textarea, checkbox, range, select, radio or hidden.
+        default: initial value (``bool`` for checkboxes, ``str`` otherwise).
+        options: ``(value, label)`` pairs for select and radio.
+        minimum: ``min`` of a range. maximum: its ``max``.
+        hint: a short help text shown under the input.
+        rows: visible lines of a textarea.
+    """
+
+    name: str
+    label: str
+    kind: FieldKind
+    default: StateValue
+    options: tuple[tuple[str, str], ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    hint: str = ""
+    rows: int = 12
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a widget's ``run`` returns.
+
+    Attributes:
+        body: children of the output region.
+        error: a message for the reader (the body is still shown), or ``None``.
+        state: corrected values of hidden fields (e.g. a cell that no longer exists).
+    """
+
+    body: tuple[Element | str, ...]
+    error: str | None = None
+    state: Mapping[str, StateValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WidgetSpec:
+    """A widget: its name, title, inputs and computation."""
+
+    name: str
+    title: str
+    fields: tuple[Field, ...]
+    run: Callable[[State, EmbeddingsSource], Output]
+    submit_label: str | None = None
+
+
+@dataclass(frozen=True)
+class WidgetResult:
+    """The result of one computation.
+
+    Attributes:
+        html: inner HTML of the output region.
+        state: the normalised state (text kept exactly as typed).
+        error: the message shown to the reader, or ``None``.
+    """
+
+    html: str
+    state: State
+    error: str | None
+
+    def to_json_dict(self) -> dict[str, object]:
+        """``{"html", "state", "error"}`` as plain JSON-ready values."""
+        return {"html": self.html, "state": dict(self.state), "error": self.error}
+
+
+def _clean_text(text: str) -> str:
+    """Replace lone surrogates (from broken JSON) so the text can be encoded as UTF-8."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if _has_surrogate(text) else text
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def _coerce(spec: Field, raw: object) -> StateValue:
+    """One raw value (from JSON or a page parameter) as the field's state type."""
+    if spec.kind == "checkbox":
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, int | float):
+            return raw != 0
+        if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
+            return raw.strip().lower() in _TRUE
+        return bool(spec.default)
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, int):
+        return str(raw)
+    if isinstance(raw, float):
+        return str(int(raw)) if raw.is_integer() and abs(raw) < 1e15 else repr(raw)
+    if isinstance(raw, str):
+        return _clean_text(raw)
+    return "" if raw is None else str(spec.default)
+
+
+def normalise_state(spec: WidgetSpec, raw: Mapping[str, object]) -> State:
+    """Every field of ``spec`` with a value of the right type; unknown keys are dropped."""
+    return {f.name: _coerce(f, raw[f.name]) if f.name in raw else f.default for f in spec.fields}
+
+
+def message(text: str, kind: Literal["error", "note"] = "error") -> Element:
+    """A message paragraph in the output region."""
+    return h("p", {"class": f"explainer-message explainer-message--{kind}"}, text)
+
+
+def evaluate(
+    spec: WidgetSpec, state: State, embeddings: EmbeddingsSource
+) -> tuple[tuple[Child, ...], State, str | None]:
+    """Run ``spec`` on a normalised state: (output children, new state, message); never raises."""
+    try:
+        out = spec.run(state, embeddings)
+    except WidgetError as error:
+        out = Output((), str(error))
+    except Exception as error:  # a bug must still not leave the reader with a traceback
+        out = Output((), f"Sorry, this input could not be computed ({type(error).__name__}: {error}).")
+    parts = (message(out.error), *out.body) if out.error else out.body
+    return parts, {**state, **out.state}, out.error
+
+
+def run_widget(spec: WidgetSpec, state: State, embeddings: EmbeddingsSource) -> WidgetResult:
+    """:func:`evaluate`, with the output rendered to HTML."""
+    parts, new_state, error = evaluate(spec, state, embeddings)
+    return WidgetResult(render(*parts), new_state, error)
+
+
+def _label(f: Field, control: Element) -> Element:
+    hint = h("span", {"class": "explainer-hint"}, f.hint) if f.hint else None
+    if f.kind == "checkbox":
+        return h("label", {"class": "explainer-field explainer-field--toggle"}, control, " ", f.label, hint)
+    return h(
+        "label", {"class": "explainer-field"}, h("span", {"class": "explainer-label"}, f.label), control, hint
+    )
+
+
+def _control(f: Field, value: StateValue) -> Element:
+    text = value if isinstance(value, str) else ""
+    if f.kind == "textarea":
+        return h("textarea", {"name": f.name, "rows": f.rows, "spellcheck": "false"}, text)
+    if f.kind == "checkbox":
+        return h("input", {"type": "checkbox", "name": f.name, "checked": value is True})
+    if f.kind == "range":
+        return h(
+            "input",
+            {"type": "range", "name": f.name, "min": f.minimum, "max": f.maximum, "step": 1, "value": text},
+        )
+    if f.kind == "select":
+        options = (h("option", {"value": v, "selected": v == text}, label) for v, label in f.options)
+        return h("select", {"name": f.name}, options)
+    attrs = {"type": "text", "name": f.name, "value": text, "autocomplete": "off", "spellcheck": "false"}
+    return h("input", attrs)
+
+
+def _radio_group(f: Field, value: StateValue) -> Element:
+    choices = (
+        h(
+            "label",
+            {"class": "explainer-choice"},
+            h("input", {"type": "radio", "name": f.name, "value": v, "checked": v == value}),
+            " ",
+            label,
+        )
+        for v, label in f.options
+    )
+    return h(
+        "fieldset", {"class": "explainer-field explainer-field--radio"}, h("legend", None, f.label), choices
+    )
+
+
+def render_form(spec: WidgetSpec, state: State) -> Element:
+    """The widget's ``<form>``: one labelled control per field, hidden fields last."""
+    visible, hidden = [], []
+    for f in spec.fields:
+        if f.kind == "hidden":
+            hidden.append(h("input", {"type": "hidden", "name": f.name, "value": str(state[f.name])}))
+        elif f.kind == "radio":
+            visible.append(_radio_group(f, state[f.name]))
+        else:
+            visible.append(_label(f, _control(f, state[f.name])))
+    submit = (
+        h("button", {"type": "submit", "class": "explainer-submit"}, spec.submit_label)
+        if spec.submit_label
+        else None
+    )
+    return h("form", {"class": "explainer-form", "aria-label": spec.title}, visible, submit, hidden)

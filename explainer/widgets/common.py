@@ -1,0 +1,263 @@
+"""Helpers the widgets share: number parsing and formatting, matrices, heatmaps, bars.
+
+Everything here returns :class:`~explainer.widgets.html.Element` trees; nothing
+builds HTML from strings.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from explainer.widgets.base import WidgetError
+from explainer.widgets.html import Element, h
+
+__all__ = [
+    "MAX_ABS",
+    "MAX_TOKENS",
+    "bars",
+    "fmt",
+    "heatmap",
+    "matrix_table",
+    "parse_bool_text",
+    "parse_int",
+    "parse_number",
+    "parse_vector",
+    "quote",
+]
+
+MAX_ABS = 1e6
+"""Largest magnitude accepted in a numeric field: products of two such numbers stay far from overflow."""
+MAX_TOKENS = 64
+"""Longest sentence (in tokens) a widget computes."""
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z", re.ASCII)
+_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def quote(text: str, limit: int = 40) -> str:
+    """Reader text for a message: in curly quotes, shortened to ``limit`` characters.
+
+    Example:
+        >>> quote("abc")
+        '“abc”'
+    """
+    short = text if len(text) <= limit else text[: limit - 1] + "…"
+    return "“" + short + "”"
+
+
+def fmt(x: float, digits: int = 4) -> str:
+    """A number for display: ``digits`` significant digits, no ``-0``.
+
+    Example:
+        >>> [fmt(61.0), fmt(0.880797), fmt(-0.0), fmt(2.06e-9)]
+        ['61', '0.8808', '0', '2.061e-09']
+    """
+    value = float(x) + 0.0  # turns -0.0 into 0.0
+    return "0" if value == 0 else format(value, f".{digits}g")
+
+
+def parse_number(text: str, what: str, low: float = -MAX_ABS, high: float = MAX_ABS) -> float:
+    """Parse one decimal number typed by a reader.
+
+    Raises:
+        WidgetError: if ``text`` is not a plain decimal number or is outside ``[low, high]``.
+
+    Example:
+        >>> parse_number(" −2.5e1 ", "x")
+        -25.0
+    """
+    cleaned = text.strip().replace("−", "-")  # accept the typographic minus sign
+    if not cleaned:
+        raise WidgetError(f"{what} is empty: type a number.")
+    if not _NUMBER.match(cleaned):
+        raise WidgetError(f"{quote(cleaned)} in {what} is not a number (write e.g. 2, -0.5 or 1e3).")
+    value = float(cleaned) + 0.0
+    if not math.isfinite(value) or not low <= value <= high:
+        raise WidgetError(
+            f"{quote(cleaned)} in {what} is out of range: use numbers from {fmt(low)} to {fmt(high)}."
+        )
+    return value
+
+
+def parse_int(text: str, what: str, low: int, high: int) -> int:
+    """Parse a whole number in ``[low, high]``; raises :class:`WidgetError` otherwise."""
+    value = parse_number(text, what, -MAX_ABS, MAX_ABS) if text.strip() else None
+    if value is None:
+        raise WidgetError(f"{what} is empty: choose a whole number from {low} to {high}.")
+    if not value.is_integer() or not low <= value <= high:
+        raise WidgetError(f"{what} must be a whole number from {low} to {high}, not {quote(text.strip())}.")
+    return int(value)
+
+
+def parse_vector(text: str, what: str) -> list[float]:
+    """Parse numbers separated by commas, semicolons or spaces.
+
+    Example:
+        >>> parse_vector("2, 3", "the query")
+        [2.0, 3.0]
+    """
+    parts = [p for p in _SEPARATORS.split(text.strip()) if p]
+    if not parts:
+        raise WidgetError(f"{what} is empty: type numbers separated by commas, e.g. 2, 3.")
+    if len(parts) > MAX_TOKENS:
+        raise WidgetError(f"{what} has {len(parts)} numbers; use at most {MAX_TOKENS}.")
+    return [parse_number(p, what) for p in parts]
+
+
+def parse_bool_text(text: str) -> bool:
+    """``"true"``-like text to ``True``; anything else ``False``."""
+    return text.strip().lower() in {"true", "on", "1", "yes"}
+
+
+def matrix_table(
+    caption: str, matrix: ArrayLike, rows: Sequence[str], cols: Sequence[str], digits: int = 3
+) -> Element:
+    """A labelled numeric matrix as an accessible table.
+
+    Args:
+        caption: the table caption (name and shape).
+        matrix: shape ``(len(rows), len(cols))``.
+        rows: row header texts. cols: column header texts.
+        digits: significant digits shown.
+    """
+    values = np.asarray(matrix, dtype=np.float64)  # (n_rows, n_cols)
+    head = h("tr", None, h("th", {"scope": "col"}, ""), (h("th", {"scope": "col"}, c) for c in cols))
+    body = (
+        h("tr", None, h("th", {"scope": "row"}, label), (h("td", None, fmt(v, digits)) for v in values[i]))
+        for i, label in enumerate(rows)
+    )
+    return h(
+        "div",
+        {"class": "explainer-scroll"},
+        h(
+            "table",
+            {"class": "explainer-matrix"},
+            h("caption", None, caption),
+            h("thead", None, head),
+            h("tbody", None, body),
+        ),
+    )
+
+
+def _cell_style(weight: float) -> str:
+    """CSS variable for the cell's square: side ∝ √w, so its area ∝ w."""
+    return f"--s:{math.sqrt(max(weight, 0.0)):.4f}"
+
+
+def _cell_label(query: str, key: str, weight: float, allowed: bool) -> str:
+    if not allowed:
+        return f"{query} to {key}: masked, weight 0"
+    return f"{query} to {key}: weight {fmt(weight, 3)}"
+
+
+def heatmap(
+    caption: str,
+    queries: Sequence[str],
+    keys: Sequence[str],
+    weights: ArrayLike,
+    allowed: ArrayLike | None = None,
+    selected: tuple[int, int] | None = None,
+    selectable: bool = False,
+) -> Element:
+    """Attention weights as a table of cells: the number, and a square (CSS) whose area is the weight.
+
+    Each cell carries ``data-row``, ``data-col`` and ``data-weight`` (full
+    precision). With ``selectable`` the cells are buttons that set the hidden
+    ``cell`` field (``data-set="cell=ROW,COL"``).
+
+    Args:
+        caption: table caption.
+        queries: row tokens, shape ``(n_q,)``. keys: column tokens, shape ``(n_k,)``.
+        weights: shape ``(n_q, n_k)``.
+        allowed: boolean mask, shape ``(n_q, n_k)``; ``False`` cells are shown as masked.
+        selected: the selected ``(row, col)``, marked ``aria-pressed``.
+        selectable: render cells as buttons.
+    """
+    w = np.asarray(weights, dtype=np.float64)  # (n_q, n_k)
+    ok = (
+        np.ones(w.shape, dtype=bool)
+        if allowed is None
+        else np.broadcast_to(np.asarray(allowed, bool), w.shape)
+    )
+    w_rows, ok_rows = w.tolist(), ok.tolist()  # Python floats are much faster to format one by one
+    head = h("tr", None, h("td", None, ""), (h("th", {"scope": "col"}, k) for k in keys))
+    rows = []
+    for i, query in enumerate(queries):
+        cells = []
+        for j, key in enumerate(keys):
+            weight, is_ok = w_rows[i][j], ok_rows[i][j]
+            text = format(weight, ".2f") if is_ok else "×"
+            attrs = {
+                "class": "explainer-cell",
+                "data-row": i,
+                "data-col": j,
+                "data-weight": weight,
+                "style": _cell_style(weight),
+            }
+            if selectable:
+                label = _cell_label(query, key, weight, is_ok)
+                pressed = "true" if selected == (i, j) else "false"
+                button = h(
+                    "button",
+                    {
+                        "type": "button",
+                        **attrs,
+                        "data-set": f"cell={i},{j}",
+                        "aria-label": label,
+                        "aria-pressed": pressed,
+                    },
+                    text,
+                )
+                cells.append(h("td", None, button))
+            else:
+                cells.append(h("td", attrs, text))  # the row and column headers name a plain cell
+        rows.append(h("tr", None, h("th", {"scope": "row"}, query), cells))
+    return h(
+        "div",
+        {"class": "explainer-scroll"},
+        h(
+            "table",
+            {"class": "explainer-heatmap"},
+            h("caption", None, caption),
+            h("thead", None, head),
+            h("tbody", None, rows),
+        ),
+    )
+
+
+def bars(caption: str, labels: Sequence[str], values: ArrayLike, digits: int = 3) -> Element:
+    """Values in ``[0, 1]`` as labelled horizontal bars with their numbers.
+
+    Args:
+        caption: what the bars show.
+        labels: one per bar, shape ``(n,)``.
+        values: shape ``(n,)``, each in ``[0, 1]``.
+        digits: significant digits of the numbers.
+    """
+    v = np.asarray(values, dtype=np.float64)  # (n,)
+    items = (
+        h(
+            "li",
+            {"class": "explainer-bar-row"},
+            h("span", {"class": "explainer-bar-label"}, label),
+            h(
+                "span",
+                {"class": "explainer-bar-track", "aria-hidden": "true"},
+                h(
+                    "span",
+                    {
+                        "class": "explainer-bar-fill",
+                        "style": f"width:{100 * min(max(float(x), 0.0), 1.0):.2f}%",
+                    },
+                ),
+            ),
+            h("span", {"class": "explainer-num"}, fmt(float(x), digits)),
+        )
+        for label, x in zip(labels, v, strict=True)
+    )
+    return h("figure", {"class": "explainer-bars"}, h("figcaption", None, caption), h("ul", None, items))

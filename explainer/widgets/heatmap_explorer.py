@@ -1,0 +1,189 @@
+"""``heatmap_explorer``: GloVe self-attention of a typed sentence, cell by cell.
+
+The weights come from :func:`explainer.examples.glove.glove_attention`
+(Q = K = V = the raw GloVe vectors). Selecting a cell (hidden field ``cell``,
+``"ROW,COL"``) shows how its weight is computed: the dot-product terms, the
+scaled score, the softmax numerator and denominator, and the weight.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetSpec
+from explainer.widgets.common import bars, fmt, heatmap
+from explainer.widgets.glove_common import attend
+from explainer.widgets.html import Element, h
+
+if TYPE_CHECKING:
+    from explainer.examples.glove import GloveAttention
+
+__all__ = ["SPEC", "cell_computation", "parse_cell"]
+
+DEFAULT_SENTENCE = "The king and queen ruled the kingdom"
+FloatArray = NDArray[np.float64]
+TOP_KEYS = 3  # keys listed per token in the bar view
+
+
+def parse_cell(text: str, n: int) -> tuple[int, int] | None:
+    """``"ROW,COL"`` as a pair of indices below ``n``; anything else is ``None``.
+
+    Example:
+        >>> parse_cell("2,3", 4), parse_cell("2,9", 4), parse_cell("x", 4)
+        ((2, 3), None, None)
+    """
+    parts = text.split(",")
+    if len(parts) != 2 or not all(p.strip().isascii() and p.strip().isdigit() for p in parts):
+        return None
+    row, col = int(parts[0]), int(parts[1])
+    return (row, col) if row < n and col < n else None
+
+
+def _terms_table(q: FloatArray, k: FloatArray, query: str, key: str) -> Element:
+    """Every product q_d · k_d in a collapsed table."""
+    products = q * k  # (d,)
+    rows = (
+        h(
+            "tr",
+            None,
+            h("th", {"scope": "row"}, str(d)),
+            h("td", None, fmt(q[d])),
+            h("td", None, fmt(k[d])),
+            h("td", None, fmt(products[d])),
+        )
+        for d in range(q.shape[0])
+    )
+    head = h(
+        "tr", None, (h("th", {"scope": "col"}, t) for t in ("d", f"q ({query})", f"k ({key})", "q·k term"))
+    )
+    return h(
+        "details",
+        {"class": "explainer-terms"},
+        h("summary", None, f"All {q.shape[0]} products q_d × k_d"),
+        h(
+            "div",
+            {"class": "explainer-scroll"},
+            h("table", {"class": "explainer-matrix"}, h("thead", None, head), h("tbody", None, rows)),
+        ),
+    )
+
+
+def cell_computation(r: GloveAttention, row: int, col: int) -> Element:
+    """The computation of one weight ``r.weights[row, col]``, step by step."""
+    query, key = r.tokens[row], r.tokens[col]
+    q, k = r.vectors[row], r.vectors[col]  # (d,), (d,)
+    weight = float(r.weights[row, col])
+    d = q.shape[0]
+    products = q * k  # (d,)
+    first = " + ".join(f"{fmt(q[i], 3)}×{fmt(k[i], 3)}" for i in range(min(3, d)))
+    steps = [h("li", None, f"Dot product q·k = {first} + … ({d} terms) = {fmt(float(products.sum()))}")]
+    scale_text = f"÷ √{d}" if r.scaled else "(unscaled)"
+    score = float(r.scaled_scores[row, col])
+    steps.append(
+        h("li", None, f"Scaled score s = {fmt(float(r.raw_scores[row, col]))} {scale_text} = {fmt(score)}")
+    )
+    allowed = r.mask[row]  # (n,)
+    if not allowed[col]:
+        steps.append(
+            h(
+                "li",
+                None,
+                "This pair is masked: its score becomes −∞ before the softmax, so the weight is exactly 0.",
+            )
+        )
+    else:
+        row_scores = r.scaled_scores[row][allowed]  # (n_allowed,)
+        denominator = float(np.sum(np.exp(row_scores)))
+        steps.append(h("li", None, f"Softmax numerator e^s = {fmt(math.exp(score))}"))
+        steps.append(
+            h(
+                "li",
+                None,
+                f"Denominator: the sum of e^s over the {row_scores.size} keys {query} may attend to "
+                f"= {fmt(denominator)}",
+            )
+        )
+        steps.append(
+            h("li", None, f"Weight = {fmt(math.exp(score))} ÷ {fmt(denominator)} = {fmt(weight, 6)}")
+        )
+    title = h(
+        "p",
+        {"class": "explainer-cell-title"},
+        f"How “{query}” (row {row + 1}) attends to “{key}” (column {col + 1}): weight {fmt(weight, 6)}",
+    )
+    return h(
+        "section",
+        {"class": "explainer-computation", "aria-label": "Computation of the selected weight"},
+        title,
+        h("ol", None, steps),
+        _terms_table(q, k, query, key),
+    )
+
+
+def _token_bars(r: GloveAttention) -> Element:
+    """For each token, its largest weights as bars."""
+    items = []
+    for i, token in enumerate(r.tokens):
+        allowed = np.flatnonzero(r.mask[i])  # (n_allowed,)
+        if allowed.size == 0:
+            items.append(h("li", None, h("p", None, f"{token}: may attend to nothing (all weights 0)")))
+            continue
+        order = allowed[np.argsort(-r.weights[i, allowed], kind="stable")][:TOP_KEYS]
+        labels = [f"{r.tokens[j]} ({j + 1})" for j in order]
+        items.append(h("li", None, bars(f"{token} ({i + 1}) attends most to", labels, r.weights[i, order])))
+    return h(
+        "details",
+        {"class": "explainer-token-bars", "open": True},
+        h("summary", None, "Per-token bars: each token's largest weights"),
+        h("ol", None, items),
+    )
+
+
+def run(state: State, embeddings: EmbeddingsSource) -> Output:
+    """Attention of ``state["sentence"]``, its heatmap and the selected cell."""
+    att = attend(
+        str(state["sentence"]),
+        embeddings,
+        no_self=state["no_self"] is True,
+        causal=state["causal"] is True,
+        scaled=state["scale"] is True,
+    )
+    r = att.result
+    n = len(r.tokens)
+    cell = parse_cell(str(state["cell"]), n)
+    labels = [f"{t} ({i + 1})" if r.tokens.count(t) > 1 else t for i, t in enumerate(r.tokens)]
+    caption = f"Attention weights of {n} tokens: row = query, column = key; each row sums to 1."
+    body: list[Element | str] = [heatmap(caption, labels, labels, r.weights, r.mask, cell, selectable=True)]
+    if r.fully_masked.any():
+        empty = ", ".join(labels[i] for i in np.flatnonzero(r.fully_masked))
+        body.append(
+            h(
+                "p",
+                {"class": "explainer-message explainer-message--note"},
+                f"No key is allowed for {empty}: its weights are all 0 (see the Masks chapter).",
+            )
+        )
+    if cell is None:
+        body.append(h("p", {"class": "explainer-hint"}, "Select a cell to see how its weight is computed."))
+    else:
+        body.append(cell_computation(r, *cell))
+    body.append(_token_bars(r))
+    return Output(tuple(body), att.note, {"cell": "" if cell is None else f"{cell[0]},{cell[1]}"})
+
+
+SPEC = WidgetSpec(
+    name="heatmap_explorer",
+    title="Attention heatmap explorer",
+    fields=(
+        Field("sentence", "Sentence", "text", DEFAULT_SENTENCE),
+        Field("no_self", "No self-attention (a token may not attend to itself)", "checkbox", False),
+        Field("causal", "Causal (a token sees only itself and earlier tokens)", "checkbox", False),
+        Field("scale", "Divide scores by √d", "checkbox", True),
+        Field("cell", "Selected cell", "hidden", ""),
+    ),
+    run=run,
+)

@@ -1,0 +1,105 @@
+"""``mask_explorer``: causal, padding and no-self masks on the four-token example.
+
+Chapter 7. Everything comes from :func:`explainer.examples.mask_example`
+("policy raises wages jobs"; the padding kind treats "jobs" as filler). The
+widget shows the mask, the weights (masked cells exactly 0), the row sums,
+the output shape, and the fully-masked-row trap.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from explainer.examples.basics import MASK_KINDS, MaskExample, mask_example
+from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec
+from explainer.widgets.common import fmt, heatmap, quote
+from explainer.widgets.html import Element, h
+
+__all__ = ["SPEC"]
+
+KIND_LABELS = {
+    "none": "No mask",
+    "causal": "Causal (only itself and the past)",
+    "padding": "Padding (“jobs” is filler)",
+    "no_self": "No self (not itself)",
+}
+
+
+def _mask_table(ex: MaskExample) -> Element:
+    head = h("tr", None, h("td", None, ""), (h("th", {"scope": "col"}, t) for t in ex.tokens))
+    rows = (
+        h(
+            "tr",
+            None,
+            h("th", {"scope": "row"}, query),
+            (
+                h(
+                    "td",
+                    {"class": "explainer-allowed" if ok else "explainer-forbidden"},
+                    "✓ may attend" if ok else "✗ masked",
+                )
+                for ok in ex.mask[i].tolist()
+            ),
+        )
+        for i, query in enumerate(ex.tokens)
+    )
+    return h(
+        "div",
+        {"class": "explainer-scroll"},
+        h(
+            "table",
+            {"class": "explainer-matrix"},
+            h("caption", None, "The mask (row = query, column = key)"),
+            h("thead", None, head),
+            h("tbody", None, rows),
+        ),
+    )
+
+
+def _trap(ex: MaskExample) -> Element:
+    naive = ", ".join("NaN" if np.isnan(x) else fmt(x) for x in ex.trap_naive_row.tolist())
+    package = ", ".join(fmt(x) for x in ex.trap_weights[0].tolist())
+    return h(
+        "details",
+        {"class": "explainer-trap"},
+        h(
+            "summary",
+            None,
+            "The trap: causal and no-self together leave the first token nothing to attend to",
+        ),
+        h(
+            "p",
+            None,
+            f"A naive softmax of that row divides 0 by 0: [{naive}]. The package gives the row "
+            f"all-zero weights instead: [{package}], and an all-zero output.",
+        ),
+    )
+
+
+def run(state: State, embeddings: EmbeddingsSource) -> Output:
+    """The chosen mask, its weights and checks."""
+    kind = str(state["kind"])
+    if kind not in MASK_KINDS:
+        raise WidgetError(f"{quote(kind)} is not a mask kind; choose one of: {', '.join(MASK_KINDS)}.")
+    ex = mask_example(kind)
+    sums = ", ".join(f"{t} {fmt(s)}" for t, s in zip(ex.tokens, ex.row_sums.tolist(), strict=True))
+    shape = " × ".join(str(n) for n in ex.context.shape)
+    body = (
+        _mask_table(ex),
+        heatmap(
+            "Attention weights: masked cells (×) are exactly 0", ex.tokens, ex.tokens, ex.weights, ex.mask
+        ),
+        h("p", None, f"Row sums: {sums}. The output A V has shape {shape}."),
+        _trap(ex),
+    )
+    return Output(body)
+
+
+SPEC = WidgetSpec(
+    name="mask_explorer",
+    title="Mask explorer",
+    fields=(
+        Field("kind", "Mask", "radio", "causal", options=tuple((k, KIND_LABELS[k]) for k in MASK_KINDS)),
+    ),
+    run=run,
+)

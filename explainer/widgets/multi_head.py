@@ -1,0 +1,73 @@
+"""``multi_head_viewer``: split d_model into heads, one heatmap per head, and the mixed output.
+
+Chapter 8. Everything comes from :func:`explainer.examples.multi_head_example`
+(d_model = 8 on "policy raises wages jobs"); the number of heads is one of
+the divisors of d_model.
+"""
+
+from __future__ import annotations
+
+from explainer.examples.basics import MultiHeadExample, multi_head_example
+from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec
+from explainer.widgets.common import fmt, heatmap, matrix_table, quote
+from explainer.widgets.html import Element, h
+
+__all__ = ["HEAD_CHOICES", "SPEC"]
+
+D_MODEL = 8
+HEAD_CHOICES = tuple(str(n) for n in range(1, D_MODEL + 1) if D_MODEL % n == 0)
+
+
+def _check(ex: MultiHeadExample) -> str:
+    text = (
+        f"The concatenation mixed by W_O matches the package's multi_head_attention to within "
+        f"{fmt(ex.package_difference, 2)}."
+    )
+    if ex.n_heads == 1:
+        gap = fmt(ex.one_head_difference, 2)
+        text += f" With one head it equals plain attention followed by W_O (largest gap {gap})."
+    return text
+
+
+def run(state: State, embeddings: EmbeddingsSource) -> Output:
+    """Each head's weights and the mixed output."""
+    choice = str(state["n_heads"]).strip()
+    if choice not in HEAD_CHOICES:
+        raise WidgetError(
+            f"{quote(choice)} heads is not possible: the number of heads must divide d_model = "
+            f"{D_MODEL} ({', '.join(HEAD_CHOICES)})."
+        )
+    ex = multi_head_example(int(choice))
+    d_k = ex.d_model // ex.n_heads
+    maps: list[Element] = [
+        h(
+            "div",
+            {"class": "explainer-head"},
+            heatmap(f"Head {i + 1} of {ex.n_heads} (d_k = {d_k})", ex.tokens, ex.tokens, ex.head_weights[i]),
+        )
+        for i in range(ex.n_heads)
+    ]
+    cols = [f"d{j + 1}" for j in range(ex.d_model)]
+    body = (
+        h(
+            "p",
+            None,
+            f"{ex.n_heads} head(s) of width d_k = {ex.d_model} / {ex.n_heads} = {d_k}; each attends on "
+            "its own slice of the projections.",
+        ),
+        h("div", {"class": "explainer-head-grid"}, maps),
+        matrix_table(
+            f"Concat(head₁, …, head_{ex.n_heads}), shape 4 × {ex.d_model}", ex.concatenated, ex.tokens, cols
+        ),
+        matrix_table(f"Output = Concat(…) W_O, shape 4 × {ex.d_model}", ex.output, ex.tokens, cols),
+        h("p", None, _check(ex)),
+    )
+    return Output(body)
+
+
+SPEC = WidgetSpec(
+    name="multi_head_viewer",
+    title="Multi-head viewer",
+    fields=(Field("n_heads", "Number of heads", "select", "2", options=tuple((n, n) for n in HEAD_CHOICES)),),
+    run=run,
+)

@@ -1,0 +1,175 @@
+"""``step_through``: self-attention in five steps, with every intermediate matrix.
+
+Chapter 6. The matrices are those of
+:func:`explainer.examples.step_through_example` (3 words, 4 dimensions,
+seeded projections). The hidden field ``step`` (0-4) is the current step;
+the step list and the Previous/Next buttons set it with ``data-set``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from explainer.examples.basics import StepThroughExample, step_through_example
+from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetSpec
+from explainer.widgets.common import heatmap, matrix_table, parse_int
+from explainer.widgets.html import Element, h
+
+__all__ = ["SPEC", "STEPS"]
+
+STEPS = (
+    "Tokens become vectors",
+    "Project to queries, keys and values",
+    "Score every query against every key",
+    "Scale, mask and softmax",
+    "Blend the values",
+)
+MAX_SEED = 10**6
+
+
+def _dims(n: int) -> list[str]:
+    return [f"d{j + 1}" for j in range(n)]
+
+
+def _step_tokens(ex: StepThroughExample) -> list[Element]:
+    return [
+        h("p", None, "Each word is a row of X (here 4 numbers per word, rounded to one decimal)."),
+        matrix_table("X, shape 3 × 4", ex.x, ex.tokens, _dims(4)),
+    ]
+
+
+def _step_projections(ex: StepThroughExample) -> list[Element]:
+    tables = [
+        matrix_table(f"{name}, shape 4 × 4", m, _dims(4), _dims(4))
+        for name, m in (("W_Q", ex.w_q), ("W_K", ex.w_k), ("W_V", ex.w_v))
+    ]
+    results = [
+        matrix_table(f"{name}, shape 3 × 4", m, ex.tokens, _dims(4))
+        for name, m in (("Q = X W_Q", ex.q), ("K = X W_K", ex.k), ("V = X W_V", ex.v))
+    ]
+    return [
+        h("p", None, "Three learned matrices turn each row of X into a query, a key and a value."),
+        h("div", {"class": "explainer-columns"}, tables),
+        h("div", {"class": "explainer-columns"}, results),
+    ]
+
+
+def _step_scores(ex: StepThroughExample) -> list[Element]:
+    return [
+        h("p", None, "S = Q Kᵀ: row i, column j is the dot product of query i with key j."),
+        matrix_table("S = Q Kᵀ, shape 3 × 3 (rows: queries, columns: keys)", ex.scores, ex.tokens, ex.tokens),
+    ]
+
+
+def _step_softmax(ex: StepThroughExample) -> list[Element]:
+    return [
+        h(
+            "p",
+            None,
+            f"Divide by √d_k = √{ex.d_k}, set forbidden scores to −∞ (this example masks nothing), "
+            "then softmax each row so it sums to 1.",
+        ),
+        matrix_table(f"S / √{ex.d_k}, shape 3 × 3", ex.scaled_scores, ex.tokens, ex.tokens),
+        heatmap(
+            "A = softmax(S / √d_k), row by row; each row sums to 1", ex.tokens, ex.tokens, ex.weights, ex.mask
+        ),
+    ]
+
+
+def _step_output(ex: StepThroughExample) -> list[Element]:
+    return [
+        h("p", None, "Z = A V: each output row is the weighted average of the value rows."),
+        h(
+            "div",
+            {"class": "explainer-columns"},
+            matrix_table("A, shape 3 × 3", ex.weights, ex.tokens, ex.tokens),
+            matrix_table("V, shape 3 × 4", ex.v, ex.tokens, _dims(4)),
+        ),
+        matrix_table("Z = A V, shape 3 × 4", ex.output, ex.tokens, _dims(4)),
+    ]
+
+
+_PANELS: tuple[Callable[[StepThroughExample], list[Element]], ...] = (
+    _step_tokens,
+    _step_projections,
+    _step_scores,
+    _step_softmax,
+    _step_output,
+)
+
+
+def _nav(step: int) -> Element:
+    items = (
+        h(
+            "li",
+            None,
+            h(
+                "button",
+                {
+                    "type": "button",
+                    "class": "explainer-step-tab",
+                    "data-set": f"step={i}",
+                    "aria-current": "step" if i == step else None,
+                },
+                f"{i + 1}. {title}",
+            ),
+        )
+        for i, title in enumerate(STEPS)
+    )
+    prev_next = h(
+        "div",
+        {"class": "explainer-step-buttons"},
+        h(
+            "button",
+            {
+                "type": "button",
+                "class": "explainer-button",
+                "data-set": f"step={step - 1}",
+                "disabled": step == 0,
+            },
+            "Previous",
+        ),
+        h(
+            "button",
+            {
+                "type": "button",
+                "class": "explainer-button",
+                "data-set": f"step={step + 1}",
+                "disabled": step == len(STEPS) - 1,
+            },
+            "Next",
+        ),
+    )
+    return h("nav", {"class": "explainer-steps", "aria-label": "Steps"}, h("ol", None, items), prev_next)
+
+
+def run(state: State, embeddings: EmbeddingsSource) -> Output:
+    """The panel of the current step, with the step navigation."""
+    seed = parse_int(str(state["seed"]), "the seed", 0, MAX_SEED)
+    text = str(state["step"]).strip()
+    ok = text.isascii() and text.isdigit() and int(text) < len(STEPS)
+    step = int(text) if ok else 0
+    note = None if ok else f"There is no step “{text[:20]}”; showing step 1 of {len(STEPS)}."
+    ex = step_through_example(seed)
+    panel = h(
+        "section",
+        {"class": "explainer-step-panel", "aria-label": f"Step {step + 1}: {STEPS[step]}"},
+        h(
+            "p",
+            {"class": "explainer-step-title"},
+            h("strong", None, f"Step {step + 1} of {len(STEPS)}: {STEPS[step]}"),
+        ),
+        _PANELS[step](ex),
+    )
+    return Output((_nav(step), panel), note, {"step": str(step)})
+
+
+SPEC = WidgetSpec(
+    name="step_through",
+    title="Self-attention, step by step",
+    fields=(
+        Field("step", "Step", "hidden", "0"),
+        Field("seed", "Random seed", "hidden", "1"),
+    ),
+    run=run,
+)
