@@ -72,7 +72,7 @@ def format_bar(weight: float, width: int = BAR_WIDTH) -> str:
         >>> format_bar(0.5, width=4)
         '██'
         >>> format_bar(0.3, width=4)
-        '█▏'
+        '█▎'
     """
     eighths = round(min(max(weight, 0.0), 1.0) * width * 8)
     full, rest = divmod(eighths, 8)

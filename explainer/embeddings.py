@@ -67,6 +67,7 @@ _TOKEN = re.compile(
     r"(?:[a-z]\.){2,}"  # abbreviations such as u.s. and e.g.
     r"|\d+(?:[.,]\d+)+"  # numbers such as 3.5 and 1,000
     r"|[\w]+(?:['\-][\w]+)*"  # words, with inner hyphens and apostrophes (well-known, o'brien)
+    r"|'(?:s|re|ve|m|ll|d)\b|n't\b"  # clitics already split off ("cat 's")
     r"|\.\.\.|--"  # multi-character punctuation GloVe keeps whole
     r"|\S",  # any other single non-space character
 )
@@ -154,6 +155,9 @@ class Embeddings:
 
     def __len__(self) -> int:
         return len(self.words)
+
+    def __repr__(self) -> str:
+        return f"Embeddings({len(self.words)} words × {self.dim} dims)"
 
     def __contains__(self, word: object) -> bool:
         return word in self.index
@@ -358,14 +362,15 @@ def load_compact(path: str | Path) -> Embeddings:
         OSError: if the file cannot be read.
         ValueError: if it is not a compact embeddings file.
     """
-    with open(path, "rb") as handle:
+    with open(path, "rb") as handle:  # opened here so a broken archive never leaks the handle
         if handle.read(4) != b"PK\x03\x04":
             raise ValueError(f"{path} is not a compact embeddings file (not an .npz archive)")
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
-    except (ValueError, EOFError, OSError, zipfile.BadZipFile) as error:
-        raise ValueError(f"{path} is not a compact embeddings file ({error})") from None
+        handle.seek(0)
+        try:
+            with np.load(handle, allow_pickle=False) as archive:
+                arrays = {name: archive[name] for name in archive.files}
+        except (ValueError, EOFError, OSError, zipfile.BadZipFile) as error:
+            raise ValueError(f"{path} is not a compact embeddings file ({error})") from None
     if set(arrays) != {"vectors", "words"}:
         raise ValueError(f"{path} holds {sorted(arrays)}, expected the arrays ['vectors', 'words']")
     vectors, blob = arrays["vectors"], arrays["words"]
