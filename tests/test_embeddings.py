@@ -144,7 +144,10 @@ def test_nearest_matches_brute_force_cosine() -> None:
     emb = tiny(dim=6, seed=3)
     query = np.random.default_rng(1).normal(size=6)
     expected = sorted(
-        ((w, float(v @ query / np.linalg.norm(v) / np.linalg.norm(query))) for w, v in zip(emb.words, emb.vectors)),
+        (
+            (w, float(v @ query / np.linalg.norm(v) / np.linalg.norm(query)))
+            for w, v in zip(emb.words, emb.vectors, strict=True)
+        ),
         key=lambda p: -p[1],
     )
     got = emb.nearest(query, k=len(WORDS))
@@ -255,7 +258,7 @@ def test_compact_rejects_words_with_newlines(tmp_path: Path) -> None:
 def test_load_compact_rejects_other_files(tmp_path: Path) -> None:
     text = tmp_path / "t.npz"
     text.write_text("hello", encoding="utf-8")
-    with pytest.raises(ValueError, match="not an .npz archive"):
+    with pytest.raises(ValueError, match=r"not an \.npz archive"):
         load_compact(text)
     other = tmp_path / "other.npz"
     np.savez(other, something=np.zeros(2))

@@ -76,7 +76,7 @@ def test_no_self_and_causal_masks(emb: Embeddings) -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(
-    st.lists(st.sampled_from(EXTRA + ("king", "queen", "the")), min_size=1, max_size=7),
+    st.lists(st.sampled_from((*EXTRA, "king", "queen", "the")), min_size=1, max_size=7),
     st.booleans(),
     st.booleans(),
     st.booleans(),
@@ -135,7 +135,9 @@ def test_capability_rows_structure(emb: Embeddings) -> None:
     table = capability_table(emb)
     assert table.headers == ("Capability", "Test", "Measured", "Verdict")
     assert [r[3] for r in table.rows] == [row.verdict for row in rows]
-    assert all(r[2].startswith(f"{row.hits} of {len(row.probes)}: ") for r, row in zip(table.rows, rows))
+    assert all(
+        r[2].startswith(f"{row.hits} of {len(row.probes)}: ") for r, row in zip(table.rows, rows, strict=True)
+    )
 
 
 def _probe(rank: int) -> AttentionProbe:
@@ -182,7 +184,7 @@ def tokens_of(sentence: str) -> list[str]:
 
 
 def test_tables_registry() -> None:
-    assert TABLES == {"capability_table": capability_table}
+    assert {"capability_table": capability_table} == TABLES
     assert tables()["capability_table"] is capability_table
 
 
