@@ -26,23 +26,32 @@ References:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from explainer.attention import no_self_mask, scaled_dot_product_attention
 from explainer.examples.table import Table, TableFactory
+from explainer.minilm.model import LayerWeights
+from explainer.minilm.wordpiece import WordPiece
+
+if TYPE_CHECKING:
+    from explainer.minilm.model import MiniLM
 
 __all__ = [
     "CONTROL_PAIRS",
     "CURATED_SENTENCES",
+    "GRID_SENTENCES",
+    "BrowserBudget",
     "HeadJobs",
     "HeadRank",
     "ItNounAttention",
     "ReferentControl",
     "ReferentPair",
+    "browser_budget",
     "head_jobs",
     "it_noun_attention",
     "minilm_attention",
@@ -98,7 +107,10 @@ CURATED_SENTENCES: tuple[str, ...] = (
     "Policy raises wages but may cost jobs",
     "The keys to the cabinet are on the table",
 )
-"""Sentences for the interactive grid and the previous/next-token measurement."""
+"""Sentences for the previous/next-token measurement."""
+
+GRID_SENTENCES: tuple[str, ...] = CURATED_SENTENCES[:6]
+"""Sentences of the interactive layer × head grid (the chapter's own, plus two modifier cases)."""
 
 
 @dataclass(frozen=True)
@@ -247,6 +259,8 @@ class ReferentControl:
         verdict: what the heads do overall, computed from ``flips``.
         strongest_verdict: what ``strongest`` does in the controls.
         sensitive_verdict: what ``most_sensitive`` does in the controls.
+        strongest_from_all: per pair, the mean weight every word (not only
+            "it") gives the subject in ``strongest``, original sentence.
     """
 
     pairs: tuple[ReferentPair, ...]
@@ -259,6 +273,7 @@ class ReferentControl:
     verdict: str
     strongest_verdict: str
     sensitive_verdict: str
+    strongest_from_all: tuple[float, ...]
 
 
 def _pair(original: str, control: str, subject: str, other: str) -> ReferentPair:
@@ -290,6 +305,13 @@ def _head_verdict(pairs: tuple[ReferentPair, ...], head: HeadRank, margin: float
     else:
         what = "it keeps most of its weight on the subject whatever the adjective: it follows the subject"
     return f"{head.label} ({'; '.join(moves)}): {what}."
+
+
+def _from_all_words(ex: ItNounAttention, head: HeadRank) -> float:
+    """Mean weight the words of ``ex`` (``[CLS]``/``[SEP]`` excluded) give its first noun in ``head``."""
+    _, attentions, _ = minilm_attention(ex.sentence)
+    column = attentions[head.layer - 1, head.head - 1, 1:-1, ex.tokens.index(ex.nouns[0])]  # (n - 2,)
+    return float(column.mean())
 
 
 def _overall_verdict(flips: BoolArray, n_pairs: int, margin: float) -> str:
@@ -328,6 +350,7 @@ def referent_control(margin: float = 0.02) -> ReferentControl:
         verdict=_overall_verdict(flips, len(pairs), margin),
         strongest_verdict=_head_verdict(pairs, strongest, margin),
         sensitive_verdict=_head_verdict(pairs, sensitive, margin),
+        strongest_from_all=tuple(_from_all_words(p.original, strongest) for p in pairs),
     )
 
 
@@ -420,7 +443,8 @@ def it_top_heads_table() -> Table:
         for j, noun in enumerate(ex.nouns):
             best_layer = int(np.argmax(ex.layer_means[:, j]))
             best = f"L{best_layer + 1} ({ex.layer_means[best_layer, j]:.2f})"
-            rows.append((ex.sentence, f"it → {noun}", _heads_cell(ex.top_heads[j]), best, f"{ex.baseline[j]:.2f}"))
+            heads = _heads_cell(ex.top_heads[j])
+            rows.append((ex.sentence, f"it → {noun}", heads, best, f"{ex.baseline[j]:.2f}"))
     headers = ("sentence", "link", "top heads (weight)", "best layer mean", "raw embeddings")
     return Table(headers, tuple(rows))
 
@@ -489,10 +513,138 @@ def head_jobs_table() -> Table:
     return Table(("job", "heads (score)", "score"), tuple(rows))
 
 
+# --- can the model run in the reader's browser? -------------------------------
+
+
+@dataclass(frozen=True)
+class BrowserBudget:
+    """What free sentence input in the browser would cost, measured.
+
+    Attributes:
+        fp32_mb: the weights as shipped (float32 safetensors file), MB.
+        fp16_mb: every weight in float16, full vocabulary, MB.
+        layers_fp16_mb: of which the six layers alone (no embeddings), MB.
+        reduced_vocab: size of the reduced vocabulary.
+        reduced_fp16_mb: float16 weights with the reduced vocabulary, MB.
+        fp16_max_attention_error: largest |weight difference| between the
+            float16 and the float32 model over :data:`GRID_SENTENCES`.
+        fp16_max_hidden_error: the same for the last hidden states.
+        changed_split_share: share of the next 20,000 most frequent GloVe
+            words whose WordPiece split changes with the reduced vocabulary.
+    """
+
+    fp32_mb: float
+    fp16_mb: float
+    layers_fp16_mb: float
+    reduced_vocab: int
+    reduced_fp16_mb: float
+    fp16_max_attention_error: float
+    fp16_max_hidden_error: float
+    changed_split_share: float
+
+
+def _to_fp16(model: MiniLM) -> MiniLM:
+    """The same model with every weight rounded to float16 (computation stays float64)."""
+
+    def r(a: FloatArray) -> FloatArray:
+        return np.asarray(a, dtype=np.float16).astype(np.float64)
+
+    def rounded(w: LayerWeights) -> LayerWeights:
+        fields = {k: (r(v[0]), r(v[1])) if isinstance(v, tuple) else r(v) for k, v in vars(w).items()}
+        return LayerWeights(**fields)  # type: ignore[arg-type]
+
+    layers = tuple(rounded(w) for w in model.layers)
+    return replace(
+        model,
+        word_embeddings=np.asarray(model.word_embeddings, dtype=np.float16).astype(np.float32),
+        position_embeddings=r(model.position_embeddings),
+        token_type_embeddings=r(model.token_type_embeddings),
+        ln_embeddings=(r(model.ln_embeddings[0]), r(model.ln_embeddings[1])),
+        layers=layers,
+    )
+
+
+def _reduced_vocabulary(model: MiniLM, words: tuple[str, ...]) -> WordPiece:
+    """Keep special tokens, single characters (and their ``##`` forms) and the pieces ``words`` need."""
+    vocab = model.tokenizer.vocab
+    needed = {p for w in words for p in model.tokenizer.tokenize(w)}
+    keep = [
+        t
+        for t in vocab
+        if t.startswith("[") or len(t) == 1 or (t.startswith("##") and len(t) == 3) or t in needed
+    ]
+    return WordPiece(tuple(keep))
+
+
+def _weight_count(model: MiniLM, vocab_size: int) -> tuple[int, int]:
+    """(parameters of the six layers, parameters of all embeddings with ``vocab_size`` rows)."""
+    layer_params = sum(
+        int(np.size(a))
+        for w in model.layers
+        for v in vars(w).values()
+        for a in (v if isinstance(v, tuple) else (v,))
+    )
+    d = model.word_embeddings.shape[1]
+    embed = vocab_size * d + model.position_embeddings.size + model.token_type_embeddings.size + 2 * d
+    return layer_params, embed
+
+
+@lru_cache(maxsize=1)
+def browser_budget() -> BrowserBudget:
+    """Measure download size and accuracy of a float16, reduced-vocabulary model."""
+    from explainer.embeddings import default_embeddings
+    from explainer.minilm import find_model_dir, load_minilm
+
+    model = load_minilm()
+    half = _to_fp16(model)
+    errors = []
+    for sentence in GRID_SENTENCES:
+        full, small = model.encode(sentence), half.encode(sentence)
+        errors.append(
+            (
+                np.abs(full.attentions - small.attentions).max(),
+                np.abs(full.hidden_states[-1] - small.hidden_states[-1]).max(),
+            )
+        )
+    words = default_embeddings().words
+    reduced = _reduced_vocabulary(model, words[:20_000])
+    others = words[20_000:40_000]
+    changed = sum(reduced.tokenize(w) != model.tokenizer.tokenize(w) for w in others) / len(others)
+    layers, embed_full = _weight_count(model, model.word_embeddings.shape[0])
+    _, embed_small = _weight_count(model, len(reduced.vocab))
+    mb = 1e-6
+    return BrowserBudget(
+        fp32_mb=(find_model_dir() / "model.safetensors").stat().st_size * mb,
+        fp16_mb=2 * (layers + embed_full) * mb,
+        layers_fp16_mb=2 * layers * mb,
+        reduced_vocab=len(reduced.vocab),
+        reduced_fp16_mb=2 * (layers + embed_small) * mb,
+        fp16_max_attention_error=float(max(e[0] for e in errors)),
+        fp16_max_hidden_error=float(max(e[1] for e in errors)),
+        changed_split_share=changed,
+    )
+
+
+def browser_budget_table() -> Table:
+    """Download size and accuracy of the options for running the model in the browser."""
+    b = browser_budget()
+    rows = (
+        ("float32, full vocabulary (as shipped)", f"{b.fp32_mb:.1f} MB", "exact"),
+        ("float16, full vocabulary", f"{b.fp16_mb:.1f} MB",
+         f"attention within {b.fp16_max_attention_error:.1e}, "
+         f"hidden states within {b.fp16_max_hidden_error:.1e}"),
+        (f"float16, {b.reduced_vocab:,} word pieces", f"{b.reduced_fp16_mb:.1f} MB",
+         f"as float16, but {b.changed_split_share:.0%} of less common words split differently"),
+        ("of which the six layers alone", f"{b.layers_fp16_mb:.1f} MB", "needed whatever the vocabulary"),
+    )  # fmt: skip
+    return Table(("weights", "download", "accuracy"), rows)
+
+
 TABLES: dict[str, TableFactory] = {
     "trained_it_top_heads": it_top_heads_table,
     "trained_it_layer_means": it_layer_means_table,
     "trained_control": control_table,
     "trained_control_summary": control_summary_table,
     "trained_head_jobs": head_jobs_table,
+    "trained_browser_budget": browser_budget_table,
 }
