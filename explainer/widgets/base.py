@@ -10,6 +10,7 @@ becomes a clear message, anything unexpected a short generic one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -39,6 +40,7 @@ State = dict[str, StateValue]
 FieldKind = Literal["text", "textarea", "checkbox", "range", "select", "radio", "hidden"]
 EmbeddingsSource = Callable[[], "Embeddings"]
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _TRUE = frozenset({"true", "on", "1", "yes", "checked"})
 _FALSE = frozenset({"false", "off", "0", "no", ""})
 
@@ -119,12 +121,8 @@ class WidgetResult:
 
 
 def _clean_text(text: str) -> str:
-    """Replace lone surrogates (from broken JSON) so the text can be encoded as UTF-8."""
-    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if _has_surrogate(text) else text
-
-
-def _has_surrogate(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
+    """Replace lone surrogates (from broken JSON) with U+FFFD, so the text can be encoded as UTF-8."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _coerce(spec: Field, raw: object) -> StateValue:
@@ -190,7 +188,7 @@ def _label(f: Field, control: Element) -> Element:
 def _control(f: Field, value: StateValue) -> Element:
     text = value if isinstance(value, str) else ""
     if f.kind == "textarea":
-        return h("textarea", {"name": f.name, "rows": f.rows, "spellcheck": "false"}, text)
+        return h("textarea", {"name": f.name, "rows": f.rows, "spellcheck": "false", "wrap": "off"}, text)
     if f.kind == "checkbox":
         return h("input", {"type": "checkbox", "name": f.name, "checked": value is True})
     if f.kind == "range":

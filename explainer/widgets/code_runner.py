@@ -173,7 +173,7 @@ def run(state: State, embeddings: EmbeddingsSource) -> Output:
 SPEC = WidgetSpec(
     name="code_runner",
     title="Run the NumPy code",
-    fields=(Field("code", "Python code (NumPy; matplotlib works too)", "textarea", DEFAULT_CODE),),
+    fields=(Field("code", "Python code (NumPy; matplotlib works too)", "textarea", DEFAULT_CODE, rows=18),),
     run=run,
     submit_label="Run",
 )

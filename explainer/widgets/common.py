@@ -55,7 +55,7 @@ def fmt(x: float, digits: int = 4) -> str:
 
     Example:
         >>> [fmt(61.0), fmt(0.880797), fmt(-0.0), fmt(2.06e-9)]
-        ['61', '0.8808', '0', '2.061e-09']
+        ['61', '0.8808', '0', '2.06e-09']
     """
     value = float(x) + 0.0  # turns -0.0 into 0.0
     return "0" if value == 0 else format(value, f".{digits}g")

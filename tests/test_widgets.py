@@ -1,0 +1,213 @@
+"""Tests for the widget registry and its two entry points (explainer.widgets).
+
+The contract: every widget pre-renders; the pre-rendered output region is
+exactly ``compute(initial state).html``; no state makes ``compute`` raise; no
+typed text is ever interpreted as HTML, and what was typed is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from explainer.embeddings import Embeddings
+from explainer.widgets import compute, initial_state, names, prerender, registry
+
+WORDS = ("the", "king", "and", "queen", "ruled", "kingdom", "hot", "dog", "was", "cat", "sat", ".", "<", ">")
+TINY = Embeddings(WORDS, np.random.default_rng(5).normal(size=(len(WORDS), 6)))
+EXPECTED = {
+    "dot_product_playground", "saturation_lab", "step_through", "heatmap_explorer", "mask_explorer",
+    "multi_head_viewer", "contextualisation_probe", "code_runner",
+}  # fmt: skip
+OUTPUT_OPEN = '<div class="explainer-output" data-output aria-live="polite">'
+HOSTILE = (
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "</textarea><script>alert(1)</script>",
+    "' onmouseover='alert(1)",
+    "&lt;script&gt; &amp;",
+    "king 👑 and queen – café ΚΑΛΗ 你好 مرحبا עברית",
+    "\u202eevil\u202c",
+    "...!!!???",
+    "1e308",
+    "-0",
+    "5e-324",
+    "",
+    "   ",
+    "x" * 5000,
+)
+
+
+class _Tree(HTMLParser):
+    """Records start tags (with attributes), text, and whether every tag was closed in order."""
+
+    VOID = frozenset({"input", "img", "br", "hr", "meta", "link", "col", "wbr", "source"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.stack: list[str] = []
+        self.balanced = True
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack.pop() != tag:
+            self.balanced = False
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(html: str) -> _Tree:
+    tree = _Tree()
+    tree.feed(html)
+    tree.close()
+    return tree
+
+
+def text_fields(name: str) -> list[str]:
+    return [f.name for f in registry()[name].fields if f.kind in ("text", "textarea")]
+
+
+def test_registry_has_exactly_the_contract_names() -> None:
+    assert set(names()) == EXPECTED
+    assert all(spec.name == name for name, spec in registry().items())
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_prerender_root_form_and_output(name: str) -> None:
+    html = prerender(name, {}, embeddings=TINY)
+    tree = parse(html)
+    assert tree.balanced and not tree.stack
+    root_tag, root = tree.tags[0]
+    assert root_tag == "div" and root["data-widget"] == name and root["data-state"] == "static"
+    assert any(tag == "form" for tag, _ in tree.tags)
+    outputs = [a for t, a in tree.tags if "data-output" in a]
+    assert len(outputs) == 1 and outputs[0]["aria-live"] == "polite"
+    named = {a["name"] for t, a in tree.tags if t in ("input", "select", "textarea") and a.get("name")}
+    assert named == {f.name for f in registry()[name].fields}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_prerendered_output_is_exactly_the_live_result_for_the_initial_state(name: str) -> None:
+    html = prerender(name, {}, embeddings=TINY)
+    result = compute(name, initial_state(name), embeddings=TINY)
+    assert result.error is None, result.error
+    assert html.endswith(OUTPUT_OPEN + result.html + "</div></div>")
+    assert result.html.strip()
+
+
+def test_prerender_with_params_matches_compute_with_the_same_state() -> None:
+    params = {"widget": "saturation_lab", "d_k": "512", "scale": "false"}
+    html = prerender("saturation_lab", params)
+    state = initial_state("saturation_lab", params)
+    assert state["d_k"] == "512" and state["scale"] is False
+    assert html.endswith(OUTPUT_OPEN + compute("saturation_lab", state).html + "</div></div>")
+
+
+def test_unknown_widget_and_unknown_parameter_are_authoring_errors() -> None:
+    with pytest.raises(ValueError, match="unknown widget 'nope'"):
+        prerender("nope", {})
+    with pytest.raises(ValueError, match="unknown widget"):
+        compute("nope", {})
+    with pytest.raises(ValueError, match="has no parameter d_q"):
+        prerender("saturation_lab", {"d_q": "3"})
+
+
+@pytest.mark.parametrize("state", [None, [], "x", 3, ["sentence"]])
+def test_a_state_that_is_not_an_object_gives_a_message(state: object) -> None:
+    result = compute("heatmap_explorer", state, embeddings=TINY)
+    assert result.error is not None and "JSON object" in result.error
+    assert "JSON object" in result.html
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED - {"code_runner"}))
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_hostile_text_is_escaped_and_kept(name: str, payload: str) -> None:
+    for field in text_fields(name):
+        result = compute(name, {field: payload}, embeddings=TINY)
+        assert "<script" not in result.html.lower() and "<img" not in result.html.lower()
+        assert result.state[field] == payload
+        json.dumps(result.to_json_dict(), allow_nan=False)
+        assert parse(result.html).balanced
+        html = prerender(name, {field: payload}, embeddings=TINY)
+        assert "<script" not in html.lower() and "<img" not in html.lower()
+        assert _typed_value(html, field) == payload
+
+
+def _typed_value(html: str, field: str) -> str | None:
+    """The value the form shows for ``field`` (an input's value or a textarea's text)."""
+    match = re.search(r'<textarea name="' + field + r'"[^>]*>\n(.*?)</textarea>', html, re.S)
+    if match:
+        return "".join(parse(match.group(1)).text) if match.group(1) else ""
+    for tag, attrs in parse(html).tags:
+        if tag == "input" and attrs.get("name") == field:
+            return attrs.get("value") or ""
+    return None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.sampled_from(sorted(EXPECTED - {"code_runner"})),
+    state=st.dictionaries(
+        st.sampled_from(
+            [
+                "sentence",
+                "word",
+                "query",
+                "keys",
+                "d_k",
+                "seed",
+                "step",
+                "cell",
+                "kind",
+                "n_heads",
+                "scale",
+                "causal",
+                "no_self",
+                "extra",
+            ]
+        ),
+        st.one_of(
+            st.text(max_size=80),
+            st.booleans(),
+            st.integers(),
+            st.floats(),
+            st.none(),
+            st.lists(st.integers(), max_size=2),
+        ),
+        max_size=6,
+    ),
+)
+def test_no_state_makes_compute_raise_or_leak_markup(name: str, state: dict[str, object]) -> None:
+    result = compute(name, state, embeddings=TINY)
+    assert "<script" not in result.html.lower()
+    assert "nan" not in re.sub(r"<[^>]*>", " ", result.html).lower().split()
+    assert parse(result.html).balanced
+    json.dumps(result.to_json_dict(), allow_nan=False)
+    assert result.html.strip(), "a result must never be blank"
+
+
+@settings(max_examples=40, deadline=None)
+@given(typed=st.text(st.characters(blacklist_characters="\r"), max_size=60))
+def test_any_typed_sentence_is_kept_and_never_markup(typed: str) -> None:
+    html = prerender("heatmap_explorer", {"sentence": typed}, embeddings=TINY)
+    assert "<script" not in html.lower()
+    assert _typed_value(html, "sentence") == typed
+
+
+def test_lone_surrogates_are_replaced_so_the_page_can_be_encoded() -> None:
+    result = compute("heatmap_explorer", {"sentence": "king \ud800 queen"}, embeddings=TINY)
+    result.html.encode("utf-8")
+    str(result.state["sentence"]).encode("utf-8")

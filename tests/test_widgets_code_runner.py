@@ -1,0 +1,84 @@
+"""Tests for the code runner (explainer.widgets.code_runner)."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pytest
+
+from explainer.widgets import compute
+from explainer.widgets.code_runner import DEFAULT_CODE, MAX_OUTPUT, execute
+
+NAME = "code_runner"
+
+
+def test_the_default_code_runs_and_agrees_with_the_package() -> None:
+    run = execute(DEFAULT_CODE)
+    assert run.error is None and run.figures == ()
+    assert "same as the package: True" in run.output and "output shape: (3, 4)" in run.output
+    result = compute(NAME, {})
+    assert result.error is None and result.html.startswith('<pre class="explainer-stdout"')
+
+
+def test_printed_markup_is_shown_as_text() -> None:
+    html = compute(NAME, {"code": "print('<script>alert(1)</script>')"}).html
+    assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_an_error_shows_the_python_message_with_the_readers_lines_only() -> None:
+    code = "x = 1\nprint('before')\ndef f():\n    return 1 / 0\nf()\n"
+    result = compute(NAME, {"code": code})
+    assert result.error == "Your code raised ZeroDivisionError: division by zero (line 4)."
+    assert "before" in result.html
+    traceback = re.search(r'<pre class="explainer-traceback"[^>]*>\n(.*?)</pre>', result.html, re.S)
+    assert traceback is not None
+    lines = traceback.group(1).splitlines()
+    assert lines == ["Traceback (most recent call last):", "  line 5, in &lt;module&gt;: f()",
+                     "  line 4, in f: return 1 / 0", "ZeroDivisionError: division by zero"]  # fmt: skip
+    assert "code_runner.py" not in result.html
+
+
+def test_a_syntax_error_names_its_line() -> None:
+    result = compute(NAME, {"code": "x = 1\ny = (\n"})
+    assert result.error is not None and result.error.startswith("Your code raised SyntaxError")
+    assert "line 2" in result.html
+
+
+@pytest.mark.parametrize("code", ["raise SystemExit(3)", "exit()", "raise KeyboardInterrupt"])
+def test_exiting_does_not_stop_the_widget(code: str) -> None:
+    result = compute(NAME, {"code": code})
+    assert result.error is not None and "Your code raised" in result.error
+
+
+def test_warnings_are_shown_not_raised() -> None:
+    run = execute("import numpy as np\nprint(np.array([1.0]) / 0)\n")
+    assert run.error is None and "RuntimeWarning: divide by zero" in run.output and "[inf]" in run.output
+
+
+def test_long_output_is_shortened() -> None:
+    run = execute("print('x' * 50000)")
+    assert len(run.output) < MAX_OUTPUT + 100 and "output shortened" in run.output
+
+
+def test_empty_code_and_silent_code() -> None:
+    assert "code box is empty" in (compute(NAME, {"code": "  \n"}).error or "")
+    assert "printed nothing" in compute(NAME, {"code": "x = 1"}).html
+
+
+def test_matplotlib_figures_become_inline_svg_images() -> None:
+    code = (
+        "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2], [3, 4])\n"
+        "from matplotlib.figure import Figure\nother = Figure()\nother.add_subplot().bar([0], [1])\n"
+    )
+    result = compute(NAME, {"code": code})
+    assert result.error is None
+    uris = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)"', result.html)
+    assert len(uris) == 2
+    svg = base64.b64decode(uris[0])
+    assert svg.lstrip().startswith(b"<?xml") and b"<svg" in svg
+    assert 'alt="Figure 1 drawn by the code above"' in result.html
+    assert "printed nothing" not in result.html
+    import matplotlib.pyplot as plt
+
+    assert plt.get_fignums() == []  # the runner closed them

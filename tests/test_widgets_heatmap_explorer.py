@@ -1,0 +1,120 @@
+"""Tests for the heatmap explorer (explainer.widgets.heatmap_explorer)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+from explainer.embeddings import Embeddings
+from explainer.examples.glove import glove_attention
+from explainer.widgets import compute
+from explainer.widgets.common import fmt
+from explainer.widgets.heatmap_explorer import parse_cell
+
+NAME = "heatmap_explorer"
+WORDS = ("the", "king", "and", "queen", "ruled", "kingdom", "cat", "it", ".")
+TINY = Embeddings(WORDS, np.random.default_rng(11).normal(size=(len(WORDS), 6)))
+SENTENCE = "The king and queen ruled the kingdom"
+
+
+def weights_of(html: str) -> np.ndarray:
+    values = [float(x) for x in re.findall(r'data-weight="([^"]+)"', html)]
+    n = math.isqrt(len(values))
+    return np.array(values).reshape(n, n)
+
+
+@pytest.mark.parametrize("options", [{}, {"no_self": True}, {"causal": True}, {"scale": False},
+                                     {"no_self": True, "causal": True}])  # fmt: skip
+def test_cells_carry_exactly_the_weights_of_glove_attention(options: dict[str, bool]) -> None:
+    no_self, causal, scaled = (
+        options.get("no_self", False),
+        options.get("causal", False),
+        options.get("scale", True),
+    )
+    expected = glove_attention(SENTENCE, no_self=no_self, causal=causal, scaled=scaled, embeddings=TINY)
+    result = compute(NAME, {"sentence": SENTENCE, **options}, embeddings=TINY)
+    assert result.error is None
+    assert np.array_equal(weights_of(result.html), expected.weights)
+    assert result.html.count('<button type="button" class="explainer-cell"') == 49
+    assert result.html.count(">×</button>") == int((~expected.mask).sum())
+
+
+def test_cells_have_accessible_names_with_both_tokens_and_the_weight() -> None:
+    html = compute(NAME, {"sentence": SENTENCE}, embeddings=TINY).html
+    w = glove_attention(SENTENCE, embeddings=TINY).weights[1, 3]
+    assert f'aria-label="king to queen: weight {fmt(w, 3)}"' in html
+    assert 'aria-label="the (1) to the (6): weight' in html  # repeated tokens are numbered
+
+
+def test_selecting_a_cell_shows_its_computation() -> None:
+    r = glove_attention(SENTENCE, embeddings=TINY)
+    result = compute(NAME, {"sentence": SENTENCE, "cell": "1,3"}, embeddings=TINY)
+    html = result.html
+    assert result.state["cell"] == "1,3" and 'data-set="cell=1,3" aria-label' in html
+    score = r.scaled_scores[1, 3]
+    denominator = np.exp(r.scaled_scores[1]).sum()
+    assert f"= {fmt(r.raw_scores[1, 3])}</li>" in html
+    assert f"÷ √6 = {fmt(score)}</li>" in html
+    assert f"Softmax numerator e^s = {fmt(math.exp(score))}" in html
+    assert f"over the 7 keys king may attend to = {fmt(denominator)}" in html
+    assert f"= {fmt(r.weights[1, 3], 6)}</li>" in html
+    assert math.isclose(math.exp(score) / denominator, r.weights[1, 3], rel_tol=1e-12)
+    assert html.count("<td>") >= 6 * 3  # the six products q_d × k_d, with q_d and k_d
+
+
+def test_a_masked_cell_explains_that_its_weight_is_exactly_zero() -> None:
+    html = compute(NAME, {"sentence": SENTENCE, "causal": True, "cell": "0,3"}, embeddings=TINY).html
+    assert "This pair is masked" in html and "exactly 0" in html
+
+
+@pytest.mark.parametrize("cell", ["9,9", "x", "1", "1,2,3", "-1,0", "٣,1"])
+def test_a_cell_that_does_not_exist_is_cleared(cell: str) -> None:
+    result = compute(NAME, {"sentence": SENTENCE, "cell": cell}, embeddings=TINY)
+    assert result.error is None and result.state["cell"] == ""
+    assert "Select a cell" in result.html
+
+
+def test_parse_cell() -> None:
+    assert parse_cell(" 2, 3", 4) == (2, 3)
+    assert parse_cell("4,0", 4) is None
+
+
+def test_unknown_words_are_named_and_the_rest_is_computed() -> None:
+    result = compute(NAME, {"sentence": "The king zorblax and queen <qux>"}, embeddings=TINY)
+    assert result.error is not None
+    assert "“zorblax”" in result.error and "“qux”" in result.error and "left out" in result.error
+    expected = glove_attention("the king and queen <", embeddings=Embeddings((*WORDS, "<"), np.vstack(
+        [TINY.vectors, np.zeros((1, 6))]))).weights.shape  # fmt: skip
+    assert weights_of(result.html).shape == (4, 4) != expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fragment"),
+    [("", "Type a sentence"), ("   ", "Type a sentence"), ("zorblax quux", "None of the words"),
+     ("the " * 65, "65 tokens; this widget handles at most 64")],
+)  # fmt: skip
+def test_sentences_that_cannot_be_computed_get_a_clear_message(sentence: str, fragment: str) -> None:
+    result = compute(NAME, {"sentence": sentence}, embeddings=TINY)
+    assert result.error is not None and fragment in result.error
+    assert result.state["sentence"] == sentence and "<table" not in result.html
+
+
+def test_sixty_four_tokens_are_still_computed() -> None:
+    result = compute(NAME, {"sentence": "the king " * 32}, embeddings=TINY)
+    assert result.error is None and weights_of(result.html).shape == (64, 64)
+
+
+def test_every_row_has_its_bars() -> None:
+    html = compute(NAME, {"sentence": "the cat . it"}, embeddings=TINY).html
+    assert html.count("attends most to</figcaption>") == 4
+
+
+@pytest.mark.glove
+def test_real_glove_king_attends_to_itself_then_queen_and_kingdom() -> None:
+    result = compute(NAME, {"sentence": SENTENCE})
+    w = weights_of(result.html)
+    assert np.array_equal(w, glove_attention(SENTENCE).weights)
+    assert int(np.argmax(w[1])) == 1 and {int(i) for i in np.argsort(-w[1])[1:3]} == {3, 6}

@@ -1,0 +1,93 @@
+"""Tests for the safe HTML builder (explainer.widgets.html)."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from explainer.widgets.html import Element, h, render
+
+
+class _Collect(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+def collect(html: str) -> _Collect:
+    parser = _Collect()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def test_text_and_attributes_are_escaped() -> None:
+    html = render(h("p", {"title": '"><script>x</script>'}, "<b>&</b>"))
+    assert html == '<p title="&quot;&gt;&lt;script&gt;x&lt;/script&gt;">&lt;b&gt;&amp;&lt;/b&gt;</p>'
+
+
+def test_boolean_none_and_number_attributes() -> None:
+    html = render(
+        h("input", {"type": "checkbox", "checked": True, "disabled": False, "x-a": None, "data-n": 3})
+    )
+    assert html == '<input type="checkbox" checked data-n="3">'
+
+
+def test_floats_are_written_at_full_precision_even_from_numpy() -> None:
+    value = np.float64(0.1) + np.float64(0.2)
+    html = render(h("td", {"data-weight": value}))
+    assert html == '<td data-weight="0.30000000000000004"></td>'
+
+
+def test_children_may_be_nested_iterables_and_none() -> None:
+    html = render(h("ul", None, (h("li", None, str(i)) for i in range(2)), None, [["x"]]))
+    assert html == "<ul><li>0</li><li>1</li>x</ul>"
+
+
+def test_textarea_and_pre_keep_a_leading_newline_of_their_content() -> None:
+    assert render(h("textarea", None, "\nabc")) == "<textarea>\n\nabc</textarea>"
+    assert render(h("pre", None, "x")) == "<pre>\nx</pre>"
+
+
+@pytest.mark.parametrize("tag", ["script", "style", "iframe", "Div", "a b", "1p", ""])
+def test_forbidden_or_malformed_tags_are_refused(tag: str) -> None:
+    with pytest.raises(ValueError, match="not allowed"):
+        h(tag)
+
+
+@pytest.mark.parametrize("attr", ["onclick", "onerror", "a b", '"x', "x=y", "Title", ""])
+def test_event_handlers_and_malformed_attribute_names_are_refused(attr: str) -> None:
+    with pytest.raises(ValueError, match="not allowed"):
+        h("p", {attr: "1"})
+
+
+def test_void_elements_cannot_have_children_and_children_must_be_text_or_elements() -> None:
+    with pytest.raises(ValueError, match="cannot have children"):
+        h("input", None, "x")
+    with pytest.raises(TypeError, match="Element or str"):
+        h("p", None, 3)
+
+
+def test_render_escapes_plain_strings_and_keeps_elements() -> None:
+    assert render("<i>", h("i", None, "ok")) == "&lt;i&gt;<i>ok</i>"
+    assert isinstance(h("p"), Element)
+
+
+@given(text=st.text(), value=st.text())
+def test_any_text_round_trips_and_never_opens_a_tag(text: str, value: str) -> None:
+    html = render(h("p", {"title": value}, text))
+    parsed = collect(html)
+    assert [tag for tag, _ in parsed.tags] == ["p"]
+    assert parsed.tags[0][1]["title"] == value
+    assert parsed.text == text

@@ -1,0 +1,38 @@
+"""Tests for the multi-head viewer (explainer.widgets.multi_head)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from explainer.examples import multi_head_example
+from explainer.widgets import compute
+from explainer.widgets.common import fmt
+from explainer.widgets.multi_head import HEAD_CHOICES
+
+NAME = "multi_head_viewer"
+
+
+def test_the_choices_are_the_divisors_of_d_model() -> None:
+    d_model = multi_head_example().d_model
+    assert [int(c) for c in HEAD_CHOICES] == [n for n in range(1, d_model + 1) if d_model % n == 0]
+
+
+@pytest.mark.parametrize("n_heads", HEAD_CHOICES)
+def test_each_head_shows_the_examples_weights_and_the_output(n_heads: str) -> None:
+    ex = multi_head_example(int(n_heads))
+    result = compute(NAME, {"n_heads": n_heads})
+    assert result.error is None
+    weights = [float(x) for x in re.findall(r'data-weight="([^"]+)"', result.html)]
+    assert weights == ex.head_weights.ravel().tolist()
+    assert result.html.count('class="explainer-head"') == ex.n_heads
+    for value in ex.output.ravel():
+        assert f"<td>{fmt(value, 3)}</td>" in result.html
+    assert ("equals plain attention" in result.html) == (n_heads == "1")
+
+
+@pytest.mark.parametrize("n_heads", ["3", "0", "16", "two", "", "2.0"])
+def test_a_number_of_heads_that_does_not_divide_d_model_is_explained(n_heads: str) -> None:
+    result = compute(NAME, {"n_heads": n_heads})
+    assert result.error is not None and "must divide d_model = 8 (1, 2, 4, 8)" in result.error
