@@ -13,7 +13,7 @@ Nothing here touches pyplot: the helpers draw on an Axes they are given.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -186,7 +186,7 @@ def weight_bars(
     theme: Theme,
     highlight: int | str | Sequence[int | str] | None = None,
     *,
-    fmt: str = ".2f",
+    fmt: str | Callable[[float], str] = ".2f",
     xmax: float = 1.0,
 ) -> None:
     """Draw one query's weights as horizontal bars, first label at the top.
@@ -201,7 +201,7 @@ def weight_bars(
         weights: values, shape ``(n,)``, normally in ``[0, 1]``.
         theme: colours for the reading mode.
         highlight: bar(s) to emphasise, by index or label; ``None`` for none.
-        fmt: format spec for the value labels.
+        fmt: format spec for the value labels, or a function from value to label.
         xmax: right end of the x axis (1 for weights).
 
     Raises:
@@ -227,7 +227,7 @@ def weight_bars(
     ax.invert_yaxis()
     ax.set_xlim(0, xmax * 1.12)  # room for the value labels
     for pos, value in zip(positions, w, strict=True):
-        label = format(value, fmt)
+        label = fmt(float(value)) if callable(fmt) else format(value, fmt)
         ax.text(value + 0.01 * xmax, float(pos), label, va="center", ha="left", fontsize=8, color=theme.fg)
     ax.tick_params(axis="y", length=0, colors=theme.fg, labelcolor=theme.fg)
     ax.tick_params(axis="x", colors=theme.muted, labelcolor=theme.muted)

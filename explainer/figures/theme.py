@@ -55,7 +55,9 @@ DARK = Theme(
 THEMES = (LIGHT, DARK)
 
 
-def new_figure(theme: Theme, width: float = 6.4, height: float = 3.6, nrows: int = 1, ncols: int = 1) -> Figure:
+def new_figure(
+    theme: Theme, width: float = 6.4, height: float = 3.6, nrows: int = 1, ncols: int = 1
+) -> Figure:
     """A transparent Figure whose text and axes use the theme's colours.
 
     No pyplot state is touched: the Figure is created directly, so drawing
