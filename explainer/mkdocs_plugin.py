@@ -11,7 +11,7 @@ Options (``mkdocs.yml``)::
 
     plugins:
       - explainer:
-          pyodide: self-hosted   # or cdn; passed to pyodide_dist
+          pyodide: self-hosted   # or cdn (passed to pyodide_dist), or none (no runtime: static widgets)
           cache: true            # figure cache (also off with EXPLAINER_FIGURE_CACHE=off)
           cache_dir: .cache/figures
           math_assets: node_modules/katex/dist
@@ -55,7 +55,7 @@ _OFF = ("0", "off", "false", "no")
 class ExplainerConfig(base.Config):
     """Options of the ``explainer`` plugin."""
 
-    pyodide = c.Choice(("self-hosted", "cdn"), default="self-hosted")
+    pyodide = c.Choice(("self-hosted", "cdn", "none"), default="self-hosted")
     cache = c.Type(bool, default=True)
     cache_dir = c.Type(str, default=".cache/figures")
     math_assets = c.Optional(c.Type(str))
@@ -264,6 +264,10 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
     # ------------------------------------------------------------------- build
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Hand the site to ``explainer.pyodide_dist.install_into_site`` if that module exists."""
+        log.info(f"explainer: pages and figures took {time.perf_counter() - self._build_started:.2f} s")
+        if self.config.pyodide == "none":
+            log.info("explainer: pyodide: none; widgets stay static")
+            return
         try:
             pyodide_dist = importlib.import_module("explainer.pyodide_dist")
         except ModuleNotFoundError as err:
@@ -274,7 +278,6 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             pyodide_dist.install_into_site(
                 Path(config.site_dir), pyodide=self.config.pyodide, root=Path(config.config_file_path).parent
             )
-        log.info(f"explainer: build took {time.perf_counter() - self._build_started:.2f} s")
 
 
 def unstash(html: str, stash: dict[str, str]) -> str:

@@ -175,7 +175,8 @@ def iter_directives(markdown: str) -> Iterator[Directive]:
     """Every explainer block of a page, parsed, without rendering anything.
 
     Example:
-        >>> [d.name for d in iter_directives("```explainer\nfigure: a\n```\n\n```python\nfigure: b\n```\n")]
+        >>> page = "```explainer\\nfigure: a\\n```\\n```python\\nfigure: b\\n```\\n"
+        >>> [d.name for d in iter_directives(page)]
         ['a']
     """
     for kind, text, line, _ in _segments(markdown):

@@ -1,0 +1,143 @@
+"""Tests for explainer.mkdocs_plugin: the glue, driven through real (small) MkDocs builds."""
+
+from __future__ import annotations
+
+import textwrap
+import types
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, PluginError
+
+from explainer.mkdocs_plugin import ExplainerPlugin, unstash
+
+KATEX = Path(__file__).resolve().parents[1] / "node_modules" / "katex" / "dist"
+
+
+def make_site(root: Path, pages: dict[str, str], math: bool = False) -> MkDocsConfig:
+    """A tiny site under ``root`` using the plugin, its figure cache inside ``root``."""
+    docs = root / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    for name, text in pages.items():
+        (docs / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    math_line = f"      math_assets: {KATEX}\n" if math else ""
+    (root / "mkdocs.yml").write_text(
+        "site_name: t\ntheme:\n  name: mkdocs\n  highlightjs: false\nplugins:\n  - explainer:\n      pyodide: none\n"
+        f"      cache_dir: {root / 'figcache'}\n{math_line}"
+        "markdown_extensions: [admonition, tables]\n",
+        encoding="utf-8",
+    )
+    return load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
+
+
+def plugin_of(config: MkDocsConfig) -> ExplainerPlugin:
+    plugin = config.plugins["explainer"]
+    assert isinstance(plugin, ExplainerPlugin)
+    return plugin
+
+
+def build_fails_with(config: MkDocsConfig, caplog: pytest.LogCaptureFixture, *fragments: str) -> None:
+    """The build stops, and its error (raised or logged by MkDocs) holds every fragment."""
+    with pytest.raises((PluginError, Abort)) as info:
+        build(config)
+    message = str(info.value) + "\n" + caplog.text
+    for fragment in fragments:
+        assert fragment in message
+
+
+def test_blocks_and_values_become_html(tmp_path: Path) -> None:
+    config = make_site(tmp_path, {"index.md": """\
+        # Scores
+
+        The scores are {{ dot_product_example().scores }}; C gets {{ softmax_example().weights[0] | .0% }}.
+
+        !!! note "In an admonition"
+
+            ```explainer
+            figure: softmax_scores
+            caption: Softmax of the scores.
+            ```
+
+        ```explainer
+        cli: --query it "the cat sat because it was tired"
+        ```
+        """})
+    build(config)
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "The scores are [61, 8, 26]; C gets 100%." in html
+    assert 'src="figures/softmax_scores-light.svg#only-light"' in html
+    assert 'src="figures/softmax_scores-dark.svg#only-dark"' in html
+    assert "<p><figure" not in html and "EXPLAINERSTASH" not in html
+    assert "<figcaption>Softmax of the scores.</figcaption>" in html
+    assert "$ python -m explainer --query it" in html
+    for theme in ("light", "dark"):
+        svg = (tmp_path / "site" / "figures" / f"softmax_scores-{theme}.svg").read_bytes()
+        assert svg.lstrip().startswith(b"<?xml") and b"<svg" in svg
+    assert not (tmp_path / "docs" / "figures").exists()  # never written into docs/
+
+
+def test_rebuild_reuses_figures_from_memory(tmp_path: Path) -> None:
+    config = make_site(tmp_path, {"index.md": "```explainer\nfigure: softmax_scores\n```\n"})
+    build(config)
+    cache = plugin_of(config)._cache
+    assert cache is not None and cache.misses == 2
+    (tmp_path / "docs" / "index.md").write_text("Edited prose.\n\n```explainer\nfigure: softmax_scores\n```\n")
+    build(config)
+    assert (cache.misses, cache.hits) == (2, 2)
+    assert "Edited prose." in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_table_block_renders_markdown_table(tmp_path: Path) -> None:
+    from explainer.examples import tables
+
+    name = sorted(tables())[0]
+    table = tables()[name]()
+    config = make_site(tmp_path, {"index.md": f"```explainer\ntable: {name}\n```\n"})
+    build(config)
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<table>" in html and f"<th>{table.headers[0]}</th>" in html
+
+
+def test_math_assets_are_copied_into_the_build(tmp_path: Path) -> None:
+    config = make_site(tmp_path, {"index.md": "# Math\n"}, math=True)
+    build(config)
+    katex = tmp_path / "site" / "assets" / "katex"
+    assert (katex / "katex.min.js").is_file() and (katex / "contrib" / "auto-render.min.js").is_file()
+    assert list((katex / "fonts").glob("*.woff2"))
+
+
+@pytest.mark.parametrize(
+    ("page", "fragments"),
+    [
+        ("```explainer\nfigure: no_such_figure\n```\n", ("index.md", "unknown figure(s) no_such_figure")),
+        ("```explainer\ntable: no_such_table\n```\n", ("index.md", "unknown table 'no_such_table'")),
+        ("x {{ softmax_example().nope }}\n", ("index.md", "{{ softmax_example().nope }} failed: AttributeError")),
+        ("x {{ softmax_example() }}\n", ("index.md", "not a number, string or array")),
+        ("```explainer\nwidget: no_such_widget\n```\n", ("index.md", "widget 'no_such_widget'")),
+        ("```explainer\ncli: --no-such-flag x\n```\n", ("index.md", "exited with 2")),
+        ("```explainer\nfigure softmax_scores\n```\n", ("index.md", "line 2", "expected 'key: value'")),
+        ('<script src="https://cdn.example.org/x.js"></script>\n', ("index.md", "loads from another host")),
+    ],
+)
+def test_mistakes_fail_the_build_naming_the_page(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, page: str, fragments: tuple[str, ...]
+) -> None:
+    build_fails_with(make_site(tmp_path, {"index.md": page}), caplog, *fragments)
+
+
+def test_notebook_pages_lose_cdn_math_and_gain_a_download_link() -> None:
+    plugin = ExplainerPlugin()
+    page = types.SimpleNamespace(file=types.SimpleNamespace(src_uri="notebooks/demo.ipynb"))
+    html = '<script src="https://cdn/mathjax.js"></script><div class="jupyter-wrapper">$x$</div>'
+    out = plugin.on_page_content(html, page=page, config=None, files=None)  # type: ignore[arg-type]
+    assert 'href="demo.ipynb" download="demo.ipynb"' in out
+    assert "mathjax" not in out and '<div class="jupyter-wrapper">$x$</div>' in out
+
+
+def test_unstash_replaces_paragraph_and_bare_tokens() -> None:
+    stash = {"EXPLAINERSTASH0000X": "<figure>a</figure>", "EXPLAINERSTASH0001X": "<div>b</div>"}
+    html = "<p>EXPLAINERSTASH0000X</p>\n<li>EXPLAINERSTASH0001X</li>"
+    assert unstash(html, stash) == "<figure>a</figure>\n<li><div>b</div></li>"
