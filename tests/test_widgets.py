@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 
 import numpy as np
@@ -211,3 +213,12 @@ def test_lone_surrogates_are_replaced_so_the_page_can_be_encoded() -> None:
     result = compute("heatmap_explorer", {"sentence": "king \ud800 queen"}, embeddings=TINY)
     result.html.encode("utf-8")
     str(result.state["sentence"]).encode("utf-8")
+
+
+def test_widgets_import_numpy_only() -> None:
+    code = (
+        "import sys, explainer.widgets as w; w.registry(); "
+        "print([m for m in ('matplotlib', 'pyarrow', 'mkdocs', 'explainer.figures') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -19,9 +19,11 @@ def test_every_step_renders_with_its_navigation(step: int) -> None:
     assert f"Step {step + 1} of {len(STEPS)}: {STEPS[step]}" in result.html
     assert result.html.count('aria-current="step"') == 1
     assert f'data-set="step={step}" aria-current="step"' in result.html
-    previous, following = f'data-set="step={step - 1}"', f'data-set="step={step + 1}"'
-    assert (previous + " disabled" in result.html) == (step == 0)
-    assert (following + " disabled" in result.html) == (step == len(STEPS) - 1)
+    assert ("disabled>Previous</button>" in result.html) == (step == 0)
+    assert ("disabled>Next</button>" in result.html) == (step == len(STEPS) - 1)
+    assert (f'data-set="step={step - 1}"' in result.html) == (step > 0)
+    assert (f'data-set="step={step + 1}"' in result.html) == (step < len(STEPS) - 1)
+    assert 'data-set="step=-' not in result.html
 
 
 def test_the_matrices_are_the_examples() -> None:

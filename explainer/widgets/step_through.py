@@ -124,7 +124,7 @@ def _nav(step: int) -> Element:
             {
                 "type": "button",
                 "class": "explainer-button",
-                "data-set": f"step={step - 1}",
+                "data-set": f"step={step - 1}" if step > 0 else None,
                 "disabled": step == 0,
             },
             "Previous",
@@ -134,7 +134,7 @@ def _nav(step: int) -> Element:
             {
                 "type": "button",
                 "class": "explainer-button",
-                "data-set": f"step={step + 1}",
+                "data-set": f"step={step + 1}" if step < len(STEPS) - 1 else None,
                 "disabled": step == len(STEPS) - 1,
             },
             "Next",
