@@ -1,0 +1,89 @@
+"""Tests for explainer.minilm.view: the PNG thumbnails and the script-free head grid."""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from explainer.minilm.view import colour, heat_png, render_head_grid
+
+
+def _decode_png(data: bytes) -> np.ndarray:
+    """Minimal decoder for the unfiltered 8-bit RGB PNGs that heat_png writes."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, size = 8, b"", (0, 0)
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        (crc,) = struct.unpack(">I", data[pos + 8 + length : pos + 12 + length])
+        assert crc == zlib.crc32(kind + body)
+        if kind == b"IHDR":
+            size = struct.unpack(">II", body[:8])
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    width, height = size
+    rows = np.frombuffer(zlib.decompress(idat), dtype=np.uint8).reshape(height, 1 + 3 * width)
+    assert np.all(rows[:, 0] == 0)
+    return rows[:, 1:].reshape(height, width, 3)
+
+
+@given(st.floats(0.0, 1.0))
+def test_colour_is_monotone_in_brightness(w: float) -> None:
+    lo, hi = colour(np.array(w)), colour(np.array(min(1.0, w + 0.1)))
+    assert hi.astype(int).sum() >= lo.astype(int).sum() - 3  # viridis brightens from purple to yellow
+
+
+def test_colour_endpoints_and_clipping() -> None:
+    purple, yellow = [68, 1, 84], [253, 231, 37]
+    assert colour(np.array([-1.0, 0.0, 1.0, 2.0])).tolist() == [purple, purple, yellow, yellow]
+
+
+def test_heat_png_layout_matches_the_weights() -> None:
+    weights = np.zeros((2, 3, 4, 4))
+    weights[1, 2, 0, 3] = 1.0  # layer 2, head 3, row 0, column 3
+    image = _decode_png(heat_png(weights))
+    assert image.shape == (2 * 5 - 1, 3 * 5 - 1, 3)
+    assert image[5 + 0, 10 + 3].tolist() == [253, 231, 37]
+    assert image[0, 0].tolist() == [68, 1, 84]
+    assert image[4, 0].tolist() == [255, 255, 255]  # the gap row
+
+
+def _fake(tokens: list[str], seed: int) -> tuple[list[str], np.ndarray]:
+    rng = np.random.default_rng(seed)
+    raw = rng.random((6, 12, len(tokens), len(tokens)))
+    return tokens, raw / raw.sum(axis=-1, keepdims=True)
+
+
+def test_grid_has_one_view_per_head_and_shows_the_weights() -> None:
+    enc = [_fake(["[CLS]", "a", "b", "[SEP]"], 0), _fake(["[CLS]", "c", "[SEP]"], 1)]
+    html = render_head_grid(["a b", "c"], enc, uid="t", default_head=(2, 5))
+    assert 'data-widget="head_grid"' in html and 'data-state="static"' in html
+    assert html.count('class="hg-h"') == 2 * 72
+    assert html.count('class="hg-big"') == 2 * 72
+    assert len(re.findall(r'id="t-0-2-5" checked', html)) == 1
+    first_row = enc[0][1][0, 0, 0]  # layer 1, head 1, query [CLS]
+    cells = re.search(r"<th scope=\"row\">\[CLS\]</th>((?:<td class=w\d+>\d+)+)", html)
+    assert cells is not None
+    assert [int(x) for x in re.findall(r">(\d+)", cells.group(1))] == np.rint(first_row * 100).astype(
+        int
+    ).tolist()
+
+
+def test_reader_text_is_escaped() -> None:
+    html = render_head_grid(["<b>x</b>"], [_fake(["[CLS]", "<b>", "[SEP]"], 2)])
+    assert "<b>" not in html  # the view itself uses no <b>, so any would be unescaped reader text
+    assert "&lt;b&gt;" in html
+
+
+def test_mismatched_inputs_are_rejected() -> None:
+    with pytest.raises(ValueError, match="one encoding per sentence"):
+        render_head_grid(["a", "b"], [_fake(["a"], 0)])
+    with pytest.raises(ValueError, match="one encoding per sentence"):
+        render_head_grid([], [])
