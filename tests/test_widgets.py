@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from explainer.embeddings import Embeddings
-from explainer.widgets import compute, initial_state, names, prerender, registry
+from explainer.widgets import NEEDS_EMBEDDINGS, compute, initial_state, names, prerender, registry
 
 WORDS = ("the", "king", "and", "queen", "ruled", "kingdom", "hot", "dog", "was", "cat", "sat", ".", "<", ">")
 TINY = Embeddings(WORDS, np.random.default_rng(5).normal(size=(len(WORDS), 6)))
@@ -222,3 +222,23 @@ def test_widgets_import_numpy_only() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_only_the_glove_widgets_load_embeddings(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import explainer.embeddings
+
+    loads: list[int] = []
+    monkeypatch.setattr(explainer.embeddings, "default_embeddings", lambda: loads.append(1) or TINY)
+    compute(name, {})
+    assert bool(loads) == (name in NEEDS_EMBEDDINGS)
+
+
+def test_without_embeddings_the_glove_widgets_use_the_browser_subset(monkeypatch: pytest.MonkeyPatch) -> None:
+    import explainer.embeddings
+
+    big = Embeddings((*WORDS, "rare"), np.random.default_rng(1).normal(size=(len(WORDS) + 1, 6)))
+    monkeypatch.setattr(explainer.embeddings, "default_embeddings", lambda: big)
+    monkeypatch.setattr(explainer.embeddings, "BROWSER_VOCAB_SIZE", len(WORDS))
+    result = compute("heatmap_explorer", {"sentence": "the rare king"})
+    assert result.error is not None and f"not in the {len(WORDS)}-word vocabulary" in result.error

@@ -48,6 +48,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from explainer.widgets.base import (
+    EmbeddingsSource,
     WidgetResult,
     WidgetSpec,
     evaluate,
@@ -61,7 +62,10 @@ from explainer.widgets.html import h, render
 if TYPE_CHECKING:
     from explainer.embeddings import Embeddings
 
-__all__ = ["WidgetResult", "compute", "initial_state", "names", "prerender", "registry"]
+__all__ = ["NEEDS_EMBEDDINGS", "WidgetResult", "compute", "initial_state", "names", "prerender", "registry"]
+
+NEEDS_EMBEDDINGS = ("contextualisation_probe", "heatmap_explorer")
+"""The widgets that compute with GloVe vectors (the others never load them)."""
 
 
 def registry() -> dict[str, WidgetSpec]:
@@ -102,13 +106,20 @@ def _spec(name: str) -> WidgetSpec:
     return specs[name]
 
 
-def _embeddings_source(embeddings: Embeddings | None):  # type: ignore[no-untyped-def]
+def _embeddings_source(embeddings: Embeddings | None) -> EmbeddingsSource:
+    """A loader called only by widgets that need vectors.
+
+    ``None`` means the :data:`~explainer.embeddings.BROWSER_VOCAB_SIZE` most
+    frequent GloVe words: exactly what the browser has, so a pre-rendered
+    widget and its live update agree even about which words are unknown.
+    """
+
     def source() -> Embeddings:
         if embeddings is not None:
             return embeddings
-        from explainer.embeddings import default_embeddings
+        from explainer.embeddings import BROWSER_VOCAB_SIZE, default_embeddings
 
-        return default_embeddings()
+        return default_embeddings().head(BROWSER_VOCAB_SIZE)
 
     return source
 
@@ -136,8 +147,9 @@ def compute(name: str, state: object, *, embeddings: Embeddings | None = None) -
     Args:
         name: a widget name from :func:`names`.
         state: the form's state as a JSON object (other types give a message).
-        embeddings: the vectors for the GloVe widgets; ``None`` loads
-            :func:`explainer.embeddings.default_embeddings` when needed.
+        embeddings: the vectors for the GloVe widgets; ``None`` loads the
+            browser's subset of :func:`explainer.embeddings.default_embeddings`
+            (its first ``BROWSER_VOCAB_SIZE`` words) when needed.
 
     Returns:
         The output HTML, the normalised state and the message (or ``None``).

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from explainer.embeddings import Embeddings
 
 __all__ = [
+    "EmbeddingsSource",
     "Field",
     "Output",
     "State",
