@@ -242,3 +242,22 @@ def test_without_embeddings_the_glove_widgets_use_the_browser_subset(monkeypatch
     monkeypatch.setattr(explainer.embeddings, "BROWSER_VOCAB_SIZE", len(WORDS))
     result = compute("heatmap_explorer", {"sentence": "the rare king"})
     assert result.error is not None and f"not in the {len(WORDS)}-word vocabulary" in result.error
+
+
+def test_static_widgets_are_delegated_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    import explainer.minilm.view
+
+    calls: list[dict[str, str]] = []
+
+    def fake(**kwargs: str) -> str:
+        calls.append(kwargs)
+        return '<div data-widget="head_grid" data-state="static"></div>'
+
+    monkeypatch.setattr(explainer.minilm.view, "curated_head_grid", fake)
+    assert prerender("head_grid", {"widget": "head_grid", "uid": "g2"}).startswith(
+        '<div data-widget="head_grid"'
+    )
+    assert calls == [{"uid": "g2"}]
+    with pytest.raises(ValueError, match="has no parameter sentence"):
+        prerender("head_grid", {"sentence": "x"})
+    assert "head_grid" not in names()

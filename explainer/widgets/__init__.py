@@ -67,6 +67,13 @@ __all__ = ["NEEDS_EMBEDDINGS", "WidgetResult", "compute", "initial_state", "name
 NEEDS_EMBEDDINGS = ("contextualisation_probe", "heatmap_explorer")
 """The widgets that compute with GloVe vectors (the others never load them)."""
 
+STATIC_WIDGETS = {"head_grid": ("explainer.minilm.view", "curated_head_grid", ("uid",))}
+"""Widgets that are pre-rendered only, by another module: name -> (module, function, parameters).
+
+``head_grid`` (all-MiniLM-L6-v2's 72 heads) is computed at build time and
+works without scripts; it has no live form, so :func:`compute` does not know it.
+"""
+
 
 def registry() -> dict[str, WidgetSpec]:
     """Every widget, by name."""
@@ -177,6 +184,8 @@ def prerender(
     Raises:
         ValueError: for an unknown widget or parameter name.
     """
+    if name in STATIC_WIDGETS:
+        return _prerender_static(name, params or {})
     spec = _spec(name)
     state = initial_state(name, params)
     parts, state, _ = evaluate(spec, state, _embeddings_source(embeddings))
@@ -194,3 +203,18 @@ def prerender(
         h("div", {"class": "explainer-output", "data-output": True, "aria-live": "polite"}, parts),
     )
     return render(root)
+
+
+def _prerender_static(name: str, params: Mapping[str, object]) -> str:
+    """Delegate a build-time-only widget to the function that renders it."""
+    import importlib
+
+    module, function, allowed = STATIC_WIDGETS[name]
+    given = {k: str(v) for k, v in params.items() if k != "widget"}
+    unknown = sorted(set(given) - set(allowed))
+    if unknown:
+        raise ValueError(
+            f"widget {name!r} has no parameter {', '.join(unknown)}; its parameters are: {', '.join(allowed)}"
+        )
+    render_static = getattr(importlib.import_module(module), function)
+    return str(render_static(**given))
