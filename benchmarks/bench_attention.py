@@ -116,6 +116,8 @@ def machine_info(torch_status: str) -> dict[str, Any]:
     return {
         "python": python, "executable": sys.executable, "numpy": np.__version__, "torch": torch_status,
         "cpu": cpu, "cores": os.cpu_count(), "platform": platform.platform(),
+        # Other work on the machine inflates timings; the 1-minute load average at the start says how much.
+        "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
         "summary": f"{cpu}, {os.cpu_count()} cores, {python}, NumPy {np.__version__}",
     }  # fmt: skip
 

@@ -13,6 +13,7 @@ References:
 
 from __future__ import annotations
 
+import functools
 import gc
 import math
 import tracemalloc
@@ -1002,7 +1003,18 @@ def cost_example(ns: ArrayLike = (64, 128, 256, 512, 1024, 2048), d_k: int = 64)
         ([64, 256], [128, 512])
     """
     lengths = tuple(_check_int("every n in ns", n, 1, 8192) for n in _check_dims(ns))
-    d_k = _check_int("d_k", d_k, 1)
+    return _cost_example(lengths, _check_int("d_k", d_k, 1))
+
+
+@functools.lru_cache(maxsize=8)
+def _cost_example(lengths: tuple[int, ...], d_k: int) -> CostExample:
+    """:func:`cost_example` on validated input, measured once per process.
+
+    tracemalloc also counts small Python objects, whose allocation depends on
+    interpreter free lists (a few hundred bytes of jitter between calls).
+    Caching makes every figure, table and number of one build use the same
+    measurement.
+    """
     n = np.array(lengths, dtype=np.int64)  # (m,)
     flops = 2 * n * n * d_k  # (m,)
     peaks = np.array([_peak_attention_bytes(int(m), d_k) for m in lengths], dtype=np.int64)  # (m,)

@@ -564,6 +564,8 @@ def _timing_series(bench: dict[str, Any]) -> list[tuple[str, list[int], list[flo
 
 def draw_cost_time_memory(theme: Theme) -> Figure:
     """Measured time (benchmark file) and peak memory (tracemalloc) of attention against n."""
+    from matplotlib.ticker import FuncFormatter
+
     bench, cost = load_benchmark(), cost_example()
     fig = new_figure(theme, width=9.0, height=3.6, ncols=2)
     time_ax, mem_ax = fig.axes
@@ -584,6 +586,9 @@ def draw_cost_time_memory(theme: Theme) -> Figure:
     for ax in fig.axes:
         _log2(ax, "x")
         ax.set_yscale("log")
+        # Plain numbers (0.1, 1, 10) rather than mathtext powers: clearer, and mathtext's first
+        # render in a process lays out a hair differently from later ones, breaking byte-identical SVGs.
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:g}"))
         ax.set_xlabel("sequence length n", color=theme.fg)
         _grid(ax, theme, "both")
     time_ax.legend(labelcolor=theme.fg, loc="lower right")
