@@ -37,10 +37,13 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["BENCHMARK_JSON", "FIGURES", "load_benchmark"]
+__all__ = ["BENCHMARK_JSON", "DATA_FILES", "FIGURES", "load_benchmark"]
 
 BENCHMARK_JSON = Path(__file__).resolve().parents[2] / "benchmarks" / "results" / "attention_core.json"
 """Measured attention timings written by ``benchmarks/bench_attention.py`` (committed)."""
+
+DATA_FILES: tuple[Path, ...] = (BENCHMARK_JSON,)
+"""Files outside the package that figures here read: a figure cache must hash them too."""
 
 OVERVIEW_QUERY = 2
 """Which token of the step-through example the overview picture follows ("mice")."""
@@ -136,7 +139,7 @@ def draw_attention_overview(theme: Theme) -> Figure:
     ax.axis("off")
     rows = [n - 1 - i + 0.35 for i in range(n)]  # y of each key row, first token on top
     heads = ("query", "1. compare with\nevery key", "2. score\nq·k / √d_k", "3. softmax:\nweights",
-             "4. blend the\nvalues", "output")  # fmt: skip
+             "4. values vᵢ, shaded\nby their weight", "output")  # fmt: skip
     for x, head in zip((0.9, 3.0, 5.0, 7.0, 9.3, 11.4), heads, strict=True):
         ax.text(x, n + 0.45, head, ha="center", va="center", color=theme.muted, fontsize=9)
     q_colour, k_colour, v_colour = theme.accents[0], theme.accents[1], theme.accents[2]
@@ -159,6 +162,8 @@ def draw_attention_overview(theme: Theme) -> Figure:
     ax.text(
         7.0, -0.15, f"weights sum to {ex.weights[qi].sum():.2f}", ha="center", color=theme.muted, fontsize=8
     )
+    formula = "output = Σᵢ softmax(q·kᵢ / √d_k) vᵢ"
+    ax.text(0.1, -0.15, formula, ha="left", color=theme.fg, fontsize=9)
     return fig
 
 
@@ -600,7 +605,12 @@ def draw_cost_time_memory(theme: Theme) -> Figure:
 def _benchmark_note(bench: dict[str, Any]) -> str:
     """Which run the timings come from: date, machine and interpreter."""
     machine = bench["machine"]
-    return f"Times measured {bench['date']} on {machine['summary']}; {machine['torch']}."
+    load = machine.get("load_average_1min")
+    busy = "" if load is None else f", load average {load:g}"
+    return (
+        f"Times: benchmarks/bench_attention.py run of {bench['date']} with {machine['torch']}, "
+        f"on {machine['summary']}{busy}."
+    )
 
 
 def cost_time_memory_alt() -> str:
@@ -611,8 +621,8 @@ def cost_time_memory_alt() -> str:
         for label, ns, secs in _timing_series(bench)
     )
     return (
-        f"Two log-log charts against sequence length n. Left, measured time per attention call "
-        f"(median of {bench['repeats']} runs, {bench['machine']['summary']}, {bench['date']}): {timings}. "
+        f"Two log-log charts against sequence length n. Left, measured time per attention call, "
+        f"median of {bench['repeats']} runs: {timings}. {_benchmark_note(bench)} "
         f"Right, peak memory of the package's attention measured with tracemalloc, from "
         f"{cost.peak_bytes[0] / 2**20:.2f} MiB at n = {cost.ns[0]} to {cost.peak_bytes[-1] / 2**20:.1f} MiB "
         f"at n = {cost.ns[-1]}, growing like the n × n weight matrix "
