@@ -306,6 +306,7 @@ def install_into_site(site_dir: Path | str, *, pyodide: Mode = "self-hosted", ro
         raise DistError(f"unknown pyodide mode {pyodide!r}: use 'self-hosted' or 'cdn'")
     glove = write_glove_subset(site / GLOVE_DIR, root / ".cache" / "glove")
     write_widget_assets(site / ASSETS_DIR, mode=pyodide, wheel=wheel, glove=glove)
+    link_widget_assets(site)
     files = sorted(p for d in (runtime, site / ASSETS_DIR, site / GLOVE_DIR) if d.is_dir() for p in d.rglob("*"))
     return InstallReport(mode=pyodide, files=tuple(p.relative_to(site).as_posix() for p in files if p.is_file()),
                          total_bytes=sum(p.stat().st_size for p in files if p.is_file()), wheel=wheel.name)
@@ -365,6 +366,30 @@ def write_widget_assets(dest: Path, *, mode: Mode, wheel: Path, glove: Path | No
     }
     (dest / "runtime.json").write_text(json.dumps(config, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return dest / "runtime.json"
+
+
+WIDGET_CSS = ("widgets.css", "content.css")
+WIDGET_MARK = 'data-widget="'
+
+
+def link_widget_assets(site: Path) -> list[Path]:
+    """Add the widget CSS and ``loader.js`` to every page of ``site`` that holds a widget.
+
+    Pages without a widget are left alone (they load nothing of ours). A page that
+    already links ``loader.js`` is not touched again. Returns the pages changed.
+    """
+    changed = []
+    for page in sorted(site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        if WIDGET_MARK not in html or f"{ASSETS_DIR}/loader.js" in html or "</head>" not in html:
+            continue
+        to_root = "../" * (len(page.relative_to(site).parts) - 1)
+        tags = [f'<link rel="stylesheet" href="{to_root}{ASSETS_DIR}/{name}">' for name in WIDGET_CSS
+                if (site / ASSETS_DIR / name).is_file()]
+        tags.append(f'<script src="{to_root}{ASSETS_DIR}/loader.js" defer></script>')
+        page.write_text(html.replace("</head>", "".join(tags) + "</head>", 1), encoding="utf-8")
+        changed.append(page)
+    return changed
 
 
 def _glove_widgets() -> tuple[str, ...]:

@@ -1,0 +1,172 @@
+"""End-to-end fixtures: the built site served on 127.0.0.1, headless Chromium, the network cut off.
+
+``make test`` builds the site first; ``--site-dir`` (default ``site/``) points elsewhere.
+Without a built site (or without Playwright/Chromium) every test here is skipped.
+
+Every page a test opens goes through :class:`Browsing`, which
+- aborts any request that is not for 127.0.0.1 and records it (tests assert none);
+- records console errors and uncaught exceptions (tests assert none).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+READY_TIMEOUT_MS = 90_000
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--site-dir", default=str(ROOT / "site"), help="built site served to the e2e tests")
+
+
+def _site_problem(site: Path) -> str | None:
+    """Why the e2e tests cannot run against ``site``, or ``None``."""
+    if not (site / "index.html").is_file():
+        return f"no built site in {site} (run `make build`)"
+    if not (site / "assets" / "widgets" / "runtime.json").is_file():
+        return f"{site} has no widget runtime (explainer.pyodide_dist did not run)"
+    if not CHROMIUM.is_file():
+        return f"{CHROMIUM} not found (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    problem = _site_problem(Path(config.getoption("--site-dir")))
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+            if problem:
+                item.add_marker(pytest.mark.skip(reason=problem))
+
+
+@pytest.fixture(scope="session")
+def site_dir(pytestconfig: pytest.Config) -> Path:
+    return Path(pytestconfig.getoption("--site-dir"))
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Static files, silent; ``damage`` may refuse or corrupt some paths (failure tests)."""
+
+    damage: Callable[[str], str | None] = staticmethod(lambda path: None)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        what = self.damage(self.path)
+        if what == "missing":
+            self.send_error(404, "removed for this test")
+            return None
+        if what == "corrupt":
+            body = b"this is not the file you are looking for"
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(self.path))
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            import io
+
+            return io.BytesIO(body)
+        return super().send_head()
+
+
+@dataclass
+class Server:
+    """A running http.server thread serving a directory on 127.0.0.1."""
+
+    url: str
+    httpd: http.server.ThreadingHTTPServer
+
+
+def serve(directory: Path, damage: Callable[[str], str | None] | None = None) -> Server:
+    """Serve ``directory`` on 127.0.0.1 (a free port) from a daemon thread."""
+    handler = type("Handler", (_Handler,), {"damage": staticmethod(damage or (lambda path: None))})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return Server(f"http://127.0.0.1:{httpd.server_address[1]}/", httpd)
+
+
+@pytest.fixture(scope="session")
+def server(site_dir: Path) -> Iterator[Server]:
+    running = serve(site_dir)
+    yield running
+    running.httpd.shutdown()
+    running.httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def serve_site() -> Callable[..., Server]:
+    """:func:`serve`, for tests that need a second, damaged copy of the site."""
+    return serve
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Browsing:
+    """One browser context with the network cut off and every problem recorded."""
+
+    context: Any
+    blocked: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def route(self, route: Any) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    def new_page(self) -> Any:
+        page = self.context.new_page()
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(f"{page.url}: {m.text}"))
+        page.on("pageerror", lambda e: self.page_errors.append(f"{page.url}: {e}"))
+        page.on("request", lambda r: self.requests.append(r.url))
+        return page
+
+
+@pytest.fixture
+def browsing(browser: Any) -> Iterator[Browsing]:
+    """A fresh context; after the test, no request may have left 127.0.0.1 and no script may have thrown."""
+    context = browser.new_context()
+    state = Browsing(context)
+    context.route("**/*", state.route)
+    context.set_default_timeout(READY_TIMEOUT_MS)
+    yield state
+    context.close()
+    assert not state.blocked, f"requests to other hosts were attempted: {state.blocked[:5]}"
+    assert not state.page_errors, f"uncaught errors: {state.page_errors[:5]}"

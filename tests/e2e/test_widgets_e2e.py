@@ -1,0 +1,224 @@
+"""The built site in headless Chromium, offline: widgets go live, compute what the terminal tool computes.
+
+Every test runs with every request to another host aborted and recorded (see conftest.py),
+and fails if any was attempted or any script threw.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+
+ROOT = Path(__file__).resolve().parents[2]
+READY_TIMEOUT_MS = 90_000
+Browsing = Server = Any  # fixtures from conftest.py
+SENTENCE = "the cat sat on the mat because it was tired"
+WIDGET_RE = re.compile(r'data-widget="([a-z_]+)"')
+
+
+def site_pages(site: Path) -> dict[str, list[str]]:
+    """Every HTML page of the site (relative URL) -> the widget names on it."""
+    pages = {}
+    for path in sorted(site.rglob("*.html")):
+        if path.parts[len(site.parts)] in ("assets", "pyodide"):
+            continue
+        url = path.relative_to(site).as_posix()
+        pages[url] = WIDGET_RE.findall(path.read_text(encoding="utf-8", errors="replace"))
+    return pages
+
+
+def widget_page(site: Path, name: str) -> str:
+    """The first page holding widget ``name``."""
+    for url, names in site_pages(site).items():
+        if name in names:
+            return url
+    pytest.skip(f"no page of the site has a {name} widget")
+
+
+FLOAT_RE = re.compile(r"-?\d+\.\d{7,}(?:e[-+]?\d+)?")
+
+
+def rounded_numbers(html: str) -> str:
+    """``html`` with long floats cut to 10 significant digits.
+
+    Pyodide's numpy 2.0.2 (wasm libm) and the host's numpy may differ in the last
+    bit of an ``exp``; a full-precision ``data-weight`` then differs in its 16th digit.
+    """
+    return FLOAT_RE.sub(lambda m: f"{float(m.group()):.10g}", html)
+
+
+def states(page: Any) -> list[str]:
+    return page.eval_on_selector_all("[data-widget]", "els => els.map(e => e.dataset.state)")
+
+
+def outputs(page: Any) -> list[str]:
+    return page.eval_on_selector_all("[data-widget] [data-output]", "els => els.map(e => e.innerHTML)")
+
+
+def interact(page: Any, root: str = "[data-widget]") -> None:
+    """A first interaction that changes nothing: focus a control of the widget, press Shift."""
+    page.locator(f"{root} form :is(input:not([type=hidden]), select, textarea)").first.focus()
+    page.keyboard.press("Shift")
+
+
+def wait_all(page: Any, state: str) -> None:
+    page.wait_for_function(
+        f"[...document.querySelectorAll('[data-widget]')].every(e => e.dataset.state === '{state}')",
+        timeout=READY_TIMEOUT_MS,
+    )
+
+
+def wait_result(page: Any, root: str, action: Any) -> None:
+    """Run ``action`` and wait for the widget at ``root`` to apply a new result."""
+    page.evaluate(f"""() => {{ window.__got = false;
+        document.querySelector('{root}').addEventListener('explainer:result', () => window.__got = true,
+                                                          {{once: true}}); }}""")
+    action()
+    page.wait_for_function("window.__got === true", timeout=READY_TIMEOUT_MS)
+
+
+def cli_weights(sentence: str, *flags: str) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-m", "explainer", "--json", *flags, sentence],
+                          capture_output=True, text=True, check=True, cwd=ROOT)
+    return dict(json.loads(done.stdout))
+
+
+def heatmap_weights(page: Any, root: str) -> list[list[float]]:
+    cells = page.eval_on_selector_all(
+        f"{root} [data-output] [data-row][data-col]",
+        "els => els.map(e => [+e.dataset.row, +e.dataset.col, e.dataset.weight])",
+    )
+    n = max(r for r, _, _ in cells) + 1
+    matrix = [[float("nan")] * n for _ in range(n)]
+    for r, c, w in cells:
+        matrix[r][c] = float(w)
+    return matrix
+
+
+def test_site_has_widgets(site_dir: Path) -> None:
+    found = {name for names in site_pages(site_dir).values() for name in names}
+    assert {"heatmap_explorer", "saturation_lab"} <= found, found
+
+
+def test_no_page_fetches_pyodide_before_interaction(browsing: Browsing, server: Server, site_dir: Path) -> None:
+    page = browsing.new_page()
+    for url in [u for u, names in site_pages(site_dir).items() if names]:
+        page.goto(server.url + url, wait_until="networkidle")
+    runtime = [u for u in browsing.requests if "/pyodide/" in u or "/assets/glove/" in u or "worker.js" in u]
+    assert runtime == []
+    assert not browsing.console_errors, browsing.console_errors
+
+
+def test_every_page_loads_without_console_errors(browsing: Browsing, server: Server, site_dir: Path) -> None:
+    page = browsing.new_page()
+    for url in site_pages(site_dir):
+        page.goto(server.url + url, wait_until="load")
+    assert not browsing.console_errors, browsing.console_errors[:5]
+
+
+def test_every_widget_goes_live_with_the_prerendered_result(
+    browsing: Browsing, server: Server, site_dir: Path
+) -> None:
+    page = browsing.new_page()
+    for url, names in site_pages(site_dir).items():
+        if not names:
+            continue
+        page.goto(server.url + url)
+        before = outputs(page)
+        assert set(states(page)) == {"static"}
+        interact(page)
+        wait_all(page, "ready")
+        after = outputs(page)
+        for name, old, new in zip(names, before, after, strict=True):
+            if name != "code_runner":  # the runner waits for Run; its output stays as built
+                assert rounded_numbers(new) == rounded_numbers(old), f"{url}: {name}'s live result differs"
+        assert any("/pyodide/pyodide.asm.wasm" in u for u in browsing.requests)
+    assert not browsing.console_errors, browsing.console_errors[:5]
+
+
+def test_typed_sentence_matches_the_terminal_tool(browsing: Browsing, server: Server, site_dir: Path) -> None:
+    root = "[data-widget=heatmap_explorer]"
+    page = browsing.new_page()
+    page.goto(server.url + widget_page(site_dir, "heatmap_explorer"))
+    box = page.locator(f"{root} input[name=sentence]").first
+    wait_result(page, root, lambda: box.fill(SENTENCE))
+    flags = [flag for name, flag in (("no_self", "--no-self"), ("causal", "--causal"))
+             if page.locator(f"{root} input[name={name}]").first.is_checked()]
+    if not page.locator(f"{root} input[name=scale]").first.is_checked():
+        flags.append("--no-scale")
+    expected = cli_weights(SENTENCE, *flags)
+    got = heatmap_weights(page, f"{root}")
+    assert len(got) == len(expected["tokens"])
+    np.testing.assert_allclose(got, expected["weights"], rtol=1e-9, atol=1e-12)
+    assert not browsing.console_errors, browsing.console_errors[:5]
+
+
+def test_clicking_a_cell_shows_its_computation(browsing: Browsing, server: Server, site_dir: Path) -> None:
+    root = "[data-widget=heatmap_explorer]"
+    page = browsing.new_page()
+    page.goto(server.url + widget_page(site_dir, "heatmap_explorer"))
+    interact(page, root)
+    wait_all(page, "ready")
+    cell = page.locator(f"{root} [data-output] [data-row='1'][data-col='0'][data-set]").first
+    weight = float(cell.get_attribute("data-weight") or "nan")
+    wait_result(page, root, cell.click)
+    text = page.locator(f"{root} .explainer-computation").inner_text()
+    assert "Dot product" in text and "Denominator" in text
+    assert f"{weight:.6f}"[:6] in text.replace(",", "")
+    # The same cell keeps keyboard focus after the output is replaced.
+    focused = page.evaluate("document.activeElement.getAttribute('data-set')")
+    assert focused == "cell=1,0"
+    assert not browsing.console_errors, browsing.console_errors[:5]
+
+
+def test_fragment_link_restores_the_state(browsing: Browsing, server: Server, site_dir: Path) -> None:
+    root = "[data-widget=heatmap_explorer]"
+    page = browsing.new_page()
+    page.goto(server.url + widget_page(site_dir, "heatmap_explorer"))
+    box = page.locator(f"{root} input[name=sentence]").first
+    wait_result(page, root, lambda: box.fill("the king and the queen"))
+    wait_result(page, root, lambda: page.locator(f"{root} [data-output] [data-row='2'][data-col='4'][data-set]").first.click())
+    link = page.url
+    assert "#" in link
+    weights = heatmap_weights(page, root)
+    other = browsing.new_page()
+    other.goto(link)
+    wait_all(other, "ready")  # restoring from the link counts as interaction
+    assert other.locator(f"{root} input[name=sentence]").first.input_value() == "the king and the queen"
+    assert heatmap_weights(other, root) == weights
+    assert other.locator(f"{root} .explainer-computation").count() == 1
+    assert not browsing.console_errors, browsing.console_errors[:5]
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupt"])
+def test_runtime_failure_is_reported_and_static_content_stays(
+    browsing: Browsing, site_dir: Path, serve_site: Any, damage: str
+) -> None:
+    def break_pyodide(path: str) -> str | None:
+        if damage == "missing" and path.startswith("/pyodide/"):
+            return "missing"
+        if damage == "corrupt" and re.match(r"/pyodide/(numpy|explainer)-.*\.whl", path):
+            return "corrupt"
+        return None
+
+    broken = serve_site(site_dir, break_pyodide)
+    try:
+        page = browsing.new_page()
+        page.goto(broken.url + widget_page(site_dir, "saturation_lab"))
+        before = outputs(page)
+        interact(page)
+        wait_all(page, "error")
+        status = page.locator("[data-widget] .explainer-status").first.inner_text()
+        assert "could not load" in status
+        assert outputs(page) == before
+    finally:
+        broken.httpd.shutdown()
+        broken.httpd.server_close()
