@@ -5,8 +5,10 @@ Usage::
     python benchmarks/bench_attention.py [--ns 32 64 ...] [--repeats 7] [--d-k 64]
 
 Each implementation computes ``softmax(Q Kᵀ / √d_k) V`` for float64 inputs of
-shape ``(n, d_k)``; the reported time is the median of ``--repeats`` calls
-after one warm-up call. The naive baseline is pure Python loops (only run up
+shape ``(n, d_k)``, single-threaded (``BENCH_THREADS``, default 1); the reported
+times are the median wall time and the median CPU time of ``--repeats`` calls
+after one warm-up call (CPU time is robust to other load on a shared machine,
+so the figure uses it). The naive baseline is pure Python loops (only run up
 to ``--naive-max-n``, since it costs O(n² d_k) interpreted steps).
 ``torch.nn.functional.scaled_dot_product_attention`` is timed when torch is
 importable (it is not a project dependency: run this script with a Python
@@ -32,7 +34,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+# One BLAS thread for every library: on a shared 2-core machine, multi-threaded BLAS spin-waits
+# for busy cores and turns timings into noise. Set BENCH_THREADS to change it.
+THREADS = os.environ.get("BENCH_THREADS", "1")
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, THREADS)
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the package from this checkout, whichever Python runs the script
@@ -55,15 +63,30 @@ def naive_attention(q: list[list[float]], k: list[list[float]], v: list[list[flo
     return out
 
 
-def median_seconds(call: Callable[[], object], repeats: int) -> float:
-    """Median wall time of ``repeats`` calls after one warm-up call."""
+def call_times(call: Callable[[], object], repeats: int) -> tuple[list[float], list[float]]:
+    """(wall, CPU) seconds of each of ``repeats`` calls, after one warm-up call.
+
+    CPU time (``time.process_time``) counts only the time this process computed, so
+    it stays meaningful when other work on the machine makes the process wait.
+    """
     call()
-    times = []
+    wall, cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return wall, cpu
+
+
+def median_seconds(
+    call: Callable[[], object], repeats: int, extra: dict[str, dict[str, float]], name: str
+) -> float:
+    """Median wall time; records the median CPU time and the fastest wall time in ``extra``."""
+    wall, cpu = call_times(call, repeats)
+    extra["cpu"][name] = statistics.median(cpu)
+    extra["fastest"][name] = min(wall)
+    return statistics.median(wall)
 
 
 def torch_runner() -> tuple[Callable[[np.ndarray], Callable[[], object]] | None, str]:
@@ -73,6 +96,8 @@ def torch_runner() -> tuple[Callable[[np.ndarray], Callable[[], object]] | None,
         import torch.nn.functional as functional
     except ImportError:
         return None, "torch not available"
+
+    torch.set_num_threads(int(THREADS))
 
     def make(x: np.ndarray) -> Callable[[], object]:
         t = torch.from_numpy(x)[None, None]  # (1, 1, n, d_k)
@@ -86,21 +111,23 @@ def measure_n(n: int, d_k: int, repeats: int, naive_max_n: int, torch_make: Any)
     rng = np.random.default_rng(n)
     x = rng.standard_normal((n, d_k))  # (n, d_k); q = k = v, as in self-attention
     row: dict[str, Any] = {"n": n}
-    row["explainer"] = median_seconds(lambda: scaled_dot_product_attention(x, x, x), repeats)
+    extra: dict[str, dict[str, float]] = {"cpu": {}, "fastest": {}}
+    ours = lambda: scaled_dot_product_attention(x, x, x)  # noqa: E731
+    row["explainer"] = median_seconds(ours, repeats, extra, "explainer")
     row["naive_loop"] = None
     if n <= naive_max_n:
         as_lists = x.tolist()
         naive_repeats = max(1, repeats // 3)  # seconds per call at the top end: fewer repeats
-        row["naive_loop"] = median_seconds(
-            lambda: naive_attention(as_lists, as_lists, as_lists), naive_repeats
-        )
+        naive = lambda: naive_attention(as_lists, as_lists, as_lists)  # noqa: E731
+        row["naive_loop"] = median_seconds(naive, naive_repeats, extra, "naive_loop")
     row["torch_sdpa"] = None
     row["torch_max_abs_diff"] = None
     if torch_make is not None:
         call = torch_make(x)
-        row["torch_sdpa"] = median_seconds(call, repeats)
-        ours, _ = scaled_dot_product_attention(x, x, x)  # (n, d_k)
-        row["torch_max_abs_diff"] = float(np.max(np.abs(call().numpy()[0, 0] - ours)))
+        row["torch_sdpa"] = median_seconds(call, repeats, extra, "torch_sdpa")
+        output, _ = scaled_dot_product_attention(x, x, x)  # (n, d_k)
+        row["torch_max_abs_diff"] = float(np.max(np.abs(call().numpy()[0, 0] - output)))
+    row.update(extra)  # median CPU time and best single wall time: less sensitive to other load
     return row
 
 
@@ -116,14 +143,21 @@ def machine_info(torch_status: str) -> dict[str, Any]:
     return {
         "python": python, "executable": sys.executable, "numpy": np.__version__, "torch": torch_status,
         "cpu": cpu, "cores": os.cpu_count(), "platform": platform.platform(),
+        "blas_threads": int(os.environ["OPENBLAS_NUM_THREADS"]),
         # Other work on the machine inflates timings; the 1-minute load average at the start says how much.
         "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
-        "summary": f"{cpu}, {os.cpu_count()} cores, {python}, NumPy {np.__version__}",
+        "summary": f"{cpu}, {os.cpu_count()} cores, {python}, NumPy {np.__version__}, "
+        f"{os.environ['OPENBLAS_NUM_THREADS']} BLAS thread(s)",
     }  # fmt: skip
 
 
-def format_table(rows: list[dict[str, Any]]) -> str:
-    """Milliseconds per call and each baseline's time relative to the package."""
+def format_table(rows: list[dict[str, Any]], measure: str = "wall") -> str:
+    """Milliseconds per call and each baseline's time relative to the package.
+
+    Args:
+        rows: results of :func:`measure_n`.
+        measure: "wall" for median wall time, "cpu" for median CPU time.
+    """
 
     def ms(x: float | None) -> str:
         return "—" if x is None else f"{x * 1e3:.3f}"
@@ -133,10 +167,15 @@ def format_table(rows: list[dict[str, Any]]) -> str:
 
     header = ("n", "explainer ms", "naive ms", "naive/expl", "torch ms", "torch/expl")
     lines = [" ".join(f"{h:>{w}}" for h, w in zip(header, (6, 13, 11, 11, 10, 11), strict=True))]
-    for r in rows:
+    for row in rows:
+        r = (
+            row
+            if measure == "wall"
+            else {"explainer": None, "naive_loop": None, "torch_sdpa": None, **row["cpu"]}
+        )
         ref = r["explainer"]
         lines.append(
-            f"{r['n']:>6} {ms(ref):>13} {ms(r['naive_loop']):>11} {ratio(r['naive_loop'], ref):>11} "
+            f"{row['n']:>6} {ms(ref):>13} {ms(r['naive_loop']):>11} {ratio(r['naive_loop'], ref):>11} "
             f"{ms(r['torch_sdpa']):>10} {ratio(r['torch_sdpa'], ref):>11}"
         )
     return "\n".join(lines)
@@ -162,7 +201,10 @@ def main(argv: list[str] | None = None) -> int:
     torch_make, torch_status = torch_runner()
     print(torch_status)
     rows = [measure_n(n, args.d_k, args.repeats, args.naive_max_n, torch_make) for n in args.ns]
+    print("median wall time per call")
     print(format_table(rows))
+    print("median CPU time per call (what the figure shows)")
+    print(format_table(rows, "cpu"))
     result = {
         "date": datetime.datetime.now(datetime.UTC).date().isoformat(),
         "run": f"{sys.executable} ({torch_status})",

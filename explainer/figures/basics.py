@@ -557,13 +557,17 @@ def load_benchmark(path: Path = BENCHMARK_JSON) -> dict[str, Any]:
 
 
 def _timing_series(bench: dict[str, Any]) -> list[tuple[str, list[int], list[float]]]:
-    """(label, ns, median seconds) for every implementation the benchmark measured."""
+    """(label, ns, median CPU seconds) for every implementation the benchmark measured.
+
+    CPU time rather than wall time: on a shared machine, wall time also counts the
+    time the process waited for a core.
+    """
     series = []
     for name, label in (("explainer", "explainer (NumPy)"), ("naive_loop", "naive Python loop"),
                         ("torch_sdpa", "torch SDPA (CPU)")):  # fmt: skip
-        rows = [r for r in bench["results"] if r.get(name) is not None]
+        rows = [r for r in bench["results"] if r["cpu"].get(name) is not None]
         if rows:
-            series.append((label, [r["n"] for r in rows], [r[name] for r in rows]))
+            series.append((label, [r["n"] for r in rows], [r["cpu"][name] for r in rows]))
     return series
 
 
@@ -577,10 +581,11 @@ def draw_cost_time_memory(theme: Theme) -> Figure:
     for (label, lengths, secs), colour in zip(_timing_series(bench), theme.accents, strict=False):
         time_ax.plot(lengths, np.array(secs) * 1e3, "o-", color=colour, label=label)
     ns = np.array(bench["ns"], dtype=float)  # (m,)
-    ref = bench["results"][-1]["explainer"] * 1e3 * (ns / ns[-1]) ** 2  # (m,) n² through the last point
+    last = bench["results"][-1]["cpu"]["explainer"] * 1e3
+    ref = last * (ns / ns[-1]) ** 2  # (m,) an n² line through the package's last point
     time_ax.plot(ns, ref, color=theme.muted, linestyle="--", linewidth=1, label="∝ n²")
-    time_ax.set_ylabel("time per call (ms)", color=theme.fg)
-    _title(time_ax, f"time per call, d_k = {bench['d_k']} (median of {bench['repeats']})", theme)
+    time_ax.set_ylabel("CPU time per call (ms)", color=theme.fg)
+    _title(time_ax, f"time, d_k = {bench['d_k']} (median of {bench['repeats']})", theme)
     mem_ax.plot(
         cost.ns, cost.peak_bytes / 2**20, "o-", color=theme.accents[0], label="measured peak (tracemalloc)"
     )
@@ -608,7 +613,7 @@ def _benchmark_note(bench: dict[str, Any]) -> str:
     load = machine.get("load_average_1min")
     busy = "" if load is None else f", load average {load:g}"
     return (
-        f"Times: benchmarks/bench_attention.py run of {bench['date']} with {machine['torch']}, "
+        f"Times: benchmarks/bench_attention.py run of {bench['date']} with {machine['torch']},\n"
         f"on {machine['summary']}{busy}."
     )
 
@@ -621,8 +626,8 @@ def cost_time_memory_alt() -> str:
         for label, ns, secs in _timing_series(bench)
     )
     return (
-        f"Two log-log charts against sequence length n. Left, measured time per attention call, "
-        f"median of {bench['repeats']} runs: {timings}. {_benchmark_note(bench)} "
+        f"Two log-log charts against sequence length n. Left, measured CPU time per attention call, "
+        f"median of {bench['repeats']} runs: {timings}. {_benchmark_note(bench).replace(chr(10), ' ')} "
         f"Right, peak memory of the package's attention measured with tracemalloc, from "
         f"{cost.peak_bytes[0] / 2**20:.2f} MiB at n = {cost.ns[0]} to {cost.peak_bytes[-1] / 2**20:.1f} MiB "
         f"at n = {cost.ns[-1]}, growing like the n × n weight matrix "
