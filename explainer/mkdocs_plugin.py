@@ -13,7 +13,7 @@ Options (``mkdocs.yml``)::
       - explainer:
           pyodide: self-hosted   # or cdn (passed to pyodide_dist), or none (no runtime: static widgets)
           cache: true            # figure cache (also off with EXPLAINER_FIGURE_CACHE=off)
-          cache_dir: .cache/figures
+          cache_dir: .cache/figures  # EXPLAINER_CACHE_DIR=DIR puts all caches under DIR instead
           math_assets: node_modules/katex/dist
 """
 
@@ -52,7 +52,7 @@ KATEX_FILES = ("katex.min.css", "katex.min.js", "contrib/auto-render.min.js")
 _OFF = ("0", "off", "false", "no")
 
 
-class ExplainerConfig(base.Config):
+class ExplainerConfig(base.Config):  # type: ignore[no-untyped-call]
     """Options of the ``explainer`` plugin."""
 
     pyodide = c.Choice(("self-hosted", "cdn", "none"), default="self-hosted")
@@ -61,7 +61,7 @@ class ExplainerConfig(base.Config):
     math_assets = c.Optional(c.Type(str))
 
 
-class ExplainerPlugin(BasePlugin[ExplainerConfig]):
+class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-call]
     """Authoring syntax, build-time figures, offline checks and the Pyodide runtime."""
 
     def __init__(self) -> None:
@@ -91,10 +91,14 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             self._memo.clear()
             self._values = None
         enabled = self.config.cache and os.environ.get("EXPLAINER_FIGURE_CACHE", "on").lower() not in _OFF
-        cache_dir = root / self.config.cache_dir
+        # EXPLAINER_CACHE_DIR moves every cache (figures, notebooks) elsewhere, e.g. for a cold benchmark.
+        cache_root = (
+            Path(os.environ["EXPLAINER_CACHE_DIR"]) if os.environ.get("EXPLAINER_CACHE_DIR") else None
+        )
+        cache_dir = cache_root / "figures" if cache_root else root / self.config.cache_dir
         if self._cache is None or self._cache.directory != cache_dir or self._cache.enabled != enabled:
             self._cache = FigureCache(cache_dir, enabled)
-        _key_notebook_cache(config, root, code_hash)
+        _key_notebook_cache(config, cache_root or root / ".cache", code_hash)
         return config
 
     # ------------------------------------------------------------------- files
@@ -102,13 +106,17 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         """Add the KaTeX files and both renderings of every figure the pages use."""
         self._add_math_assets(files, config)
         for name in sorted(self._figures_used(files)):
-            for theme in THEMES:
-                svg = self._figure_svg(name, theme)
-                files.append(File.generated(config, f"figures/{name}-{theme}.svg", content=svg))
-            self._figure_sizes[name] = svg_size(svg)
+            self._add_figure(name, files, config)
         assert self._cache is not None
         log.info(f"explainer: figures {self._cache.hits} cached, {self._cache.misses} drawn")
         return files
+
+    def _add_figure(self, name: str, files: Files, config: MkDocsConfig) -> None:
+        """Both renderings of one figure, as generated files of the build."""
+        for theme in THEMES:
+            svg = self._figure_svg(name, theme)
+            files.append(File.generated(config, f"figures/{name}-{theme}.svg", content=svg))
+        self._figure_sizes[name] = svg_size(svg)
 
     def _add_math_assets(self, files: Files, config: MkDocsConfig) -> None:
         """Copy KaTeX (CSS, JS, auto-render, woff2 fonts) to ``assets/katex/`` in the build."""
@@ -119,7 +127,9 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             raise PluginError(f"explainer: KaTeX not found in {source}; run `npm ci` (or `make setup`) first")
         fonts = sorted(p.relative_to(source).as_posix() for p in (source / "fonts").glob("*.woff2"))
         for relative in (*KATEX_FILES, *fonts):
-            files.append(File.generated(config, f"assets/katex/{relative}", abs_src_path=str(source / relative)))
+            files.append(
+                File.generated(config, f"assets/katex/{relative}", abs_src_path=str(source / relative))
+            )
 
     def _figures_used(self, files: Files) -> set[str]:
         """Names of the figures any Markdown page asks for; unknown names fail here."""
@@ -157,7 +167,9 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             try:
                 return bytes(to_svg(spec, themed))
             except Exception as err:
-                raise PluginError(f"explainer: figure {name!r} ({theme}) failed to draw: {type(err).__name__}: {err}") from err
+                raise PluginError(
+                    f"explainer: figure {name!r} ({theme}) failed to draw: {type(err).__name__}: {err}"
+                ) from err
 
         assert self._cache is not None
         return self._cache.get_or_draw(key, draw)
@@ -167,37 +179,56 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         """Replace explainer blocks and ``{{ values }}``; any problem fails the build with the page's name."""
         self._stash = {}
         try:
-            return transform(markdown, lambda d: self._render_block(d, page, files), self._render_value)
+            return transform(
+                markdown, lambda d: self._render_block(d, page, files, config), self._render_value
+            )
         except SiteBuildError as err:
             raise PluginError(f"explainer: {page.file.src_uri}: {err}") from None
 
-    def _render_block(self, directive: Directive, page: Page, files: Files) -> str:
+    def _render_block(self, directive: Directive, page: Page, files: Files, config: MkDocsConfig) -> str:
         """The Markdown/HTML one block becomes."""
         renderers: dict[str, Callable[[Directive], str]] = {
-            "figure": lambda d: self._render_figure(d, page, files),
+            "figure": lambda d: self._render_figure(d, page, files, config),
             "table": self._render_table,
             "widget": self._render_widget,
             "cli": self._render_cli,
         }
         return renderers[directive.kind](directive)
 
-    def _render_figure(self, directive: Directive, page: Page, files: Files) -> str:
-        spec = _figure_registry()[directive.name]  # known: checked in on_files
+    def _render_figure(self, directive: Directive, page: Page, files: Files, config: MkDocsConfig) -> str:
+        registry = _figure_registry()
+        if directive.name not in registry:
+            raise SiteBuildError(
+                f"line {directive.line}: unknown figure {directive.name!r}; "
+                f"known: {', '.join(sorted(registry))}"
+            )
+        if files.get_file_from_path(f"figures/{directive.name}-light.svg") is None:
+            self._add_figure(directive.name, files, config)  # the page gained a figure since on_files read it
         urls = []
         for theme in THEMES:
             file = files.get_file_from_path(f"figures/{directive.name}-{theme}.svg")
             assert file is not None
             urls.append(get_relative_url(file.url, page.file.url))
+        spec = registry[directive.name]
         caption = directive.params.get("caption")
         alt = self._remember(("alt", directive.name), spec.alt)
-        return self._stash_html(figure_html(directive.name, alt, urls[0], urls[1],
-                                            self._figure_sizes.get(directive.name),
-                                            None if caption is None else str(caption)))
+        return self._stash_html(
+            figure_html(
+                directive.name,
+                alt,
+                urls[0],
+                urls[1],
+                self._figure_sizes.get(directive.name),
+                None if caption is None else str(caption),
+            )
+        )
 
     def _render_table(self, directive: Directive) -> str:
         tables = importlib.import_module("explainer.examples").tables()
         if directive.name not in tables:
-            raise SiteBuildError(f"line {directive.line}: unknown table {directive.name!r}; known: {', '.join(sorted(tables))}")
+            raise SiteBuildError(
+                f"line {directive.line}: unknown table {directive.name!r}; known: {', '.join(sorted(tables))}"
+            )
         table = self._remember(("table", directive.name), tables[directive.name])
         return "\n" + str(table.to_markdown()) + "\n\n"
 
@@ -213,7 +244,9 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
         try:
             markup = self._remember(key, lambda: prerender(directive.name, dict(directive.params)))
         except Exception as err:
-            raise SiteBuildError(f"line {directive.line}: widget {directive.name!r}: {type(err).__name__}: {err}") from None
+            raise SiteBuildError(
+                f"line {directive.line}: widget {directive.name!r}: {type(err).__name__}: {err}"
+            ) from None
         return self._stash_html(str(markup))
 
     def _render_cli(self, directive: Directive) -> str:
@@ -252,13 +285,20 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):
             f"Download this notebook ({name})</a> to run it yourself; it needs the "
             "<code>explainer</code> package (<code>pip install -e .</code> in the repository).</p>\n"
         )
-        return link + strip_notebook_cdn(html)
+        html = strip_notebook_cdn(html)
+        title_end = html.find("</h1>")  # below the notebook's title if it has one
+        if title_end < 0:
+            return link + html
+        title_end += len("</h1>")
+        return html[:title_end] + "\n" + link + html[title_end:]
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Fail the build if the page would load anything from another host."""
         found = external_resources(output)
         if found:
-            raise PluginError(f"explainer: {page.file.src_uri} loads from another host: {'; '.join(found[:5])}")
+            raise PluginError(
+                f"explainer: {page.file.src_uri} loads from another host: {'; '.join(found[:5])}"
+            )
         return output
 
     # ------------------------------------------------------------------- build
@@ -288,8 +328,14 @@ def unstash(html: str, stash: dict[str, str]) -> str:
         '<figure></figure>'
     """
     for token, markup in stash.items():
-        html = re.sub(rf"<p>\s*{token}\s*</p>|{token}", lambda _m, m=markup: m, html)
+        # A replacement function, not a string: the HTML may contain backslashes.
+        html = re.sub(rf"<p>\s*{token}\s*</p>|{token}", _constant(markup), html)
     return html
+
+
+def _constant(text: str) -> Callable[[re.Match[str]], str]:
+    """A ``re.sub`` replacement that inserts ``text`` literally."""
+    return lambda _match: text
 
 
 def _figure_registry() -> dict[str, Any]:
@@ -305,7 +351,7 @@ def _reload_package() -> None:
             del sys.modules[name]
 
 
-def _key_notebook_cache(config: MkDocsConfig, root: Path, code_hash: str) -> None:
+def _key_notebook_cache(config: MkDocsConfig, cache_root: Path, code_hash: str) -> None:
     """Key mkdocs-jupyter's cache on our code too: it only hashes the notebook's bytes.
 
     Each package version gets its own cache folder, so an edit to the package
@@ -314,5 +360,4 @@ def _key_notebook_cache(config: MkDocsConfig, root: Path, code_hash: str) -> Non
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is None:
         return
-    base_dir = root / ".cache" / "mkdocs-jupyter"
-    jupyter.config["cache_dir"] = str(base_dir / code_hash[:16])
+    jupyter.config["cache_dir"] = str(cache_root / "mkdocs-jupyter" / code_hash[:16])

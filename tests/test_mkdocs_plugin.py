@@ -25,7 +25,8 @@ def make_site(root: Path, pages: dict[str, str], math: bool = False) -> MkDocsCo
         (docs / name).write_text(textwrap.dedent(text), encoding="utf-8")
     math_line = f"      math_assets: {KATEX}\n" if math else ""
     (root / "mkdocs.yml").write_text(
-        "site_name: t\ntheme:\n  name: mkdocs\n  highlightjs: false\nplugins:\n  - explainer:\n      pyodide: none\n"
+        "site_name: t\ntheme:\n  name: mkdocs\n  highlightjs: false\n"
+        "plugins:\n  - explainer:\n      pyodide: none\n"
         f"      cache_dir: {root / 'figcache'}\n{math_line}"
         "markdown_extensions: [admonition, tables]\n",
         encoding="utf-8",
@@ -49,7 +50,10 @@ def build_fails_with(config: MkDocsConfig, caplog: pytest.LogCaptureFixture, *fr
 
 
 def test_blocks_and_values_become_html(tmp_path: Path) -> None:
-    config = make_site(tmp_path, {"index.md": """\
+    config = make_site(
+        tmp_path,
+        {
+            "index.md": """\
         # Scores
 
         The scores are {{ dot_product_example().scores }}; C gets {{ softmax_example().weights[0] | .0% }}.
@@ -64,7 +68,9 @@ def test_blocks_and_values_become_html(tmp_path: Path) -> None:
         ```explainer
         cli: --query it "the cat sat because it was tired"
         ```
-        """})
+        """
+        },
+    )
     build(config)
     html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "The scores are [61, 8, 26]; C gets 100%." in html
@@ -84,7 +90,9 @@ def test_rebuild_reuses_figures_from_memory(tmp_path: Path) -> None:
     build(config)
     cache = plugin_of(config)._cache
     assert cache is not None and cache.misses == 2
-    (tmp_path / "docs" / "index.md").write_text("Edited prose.\n\n```explainer\nfigure: softmax_scores\n```\n")
+    (tmp_path / "docs" / "index.md").write_text(
+        "Edited prose.\n\n```explainer\nfigure: softmax_scores\n```\n"
+    )
     build(config)
     assert (cache.misses, cache.hits) == (2, 2)
     assert "Edited prose." in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
@@ -114,7 +122,10 @@ def test_math_assets_are_copied_into_the_build(tmp_path: Path) -> None:
     [
         ("```explainer\nfigure: no_such_figure\n```\n", ("index.md", "unknown figure(s) no_such_figure")),
         ("```explainer\ntable: no_such_table\n```\n", ("index.md", "unknown table 'no_such_table'")),
-        ("x {{ softmax_example().nope }}\n", ("index.md", "{{ softmax_example().nope }} failed: AttributeError")),
+        (
+            "x {{ softmax_example().nope }}\n",
+            ("index.md", "{{ softmax_example().nope }} failed: AttributeError"),
+        ),
         ("x {{ softmax_example() }}\n", ("index.md", "not a number, string or array")),
         ("```explainer\nwidget: no_such_widget\n```\n", ("index.md", "widget 'no_such_widget'")),
         ("```explainer\ncli: --no-such-flag x\n```\n", ("index.md", "exited with 2")),

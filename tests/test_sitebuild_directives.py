@@ -7,7 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from explainer.sitebuild import SiteBuildError
-from explainer.sitebuild.directives import Directive, iter_directives, parse_block, parse_scalar, split_format, transform
+from explainer.sitebuild.directives import (
+    Directive,
+    iter_directives,
+    parse_block,
+    parse_scalar,
+    split_format,
+    transform,
+)
 
 
 def render_block(d: Directive) -> str:
@@ -20,7 +27,9 @@ def render_value(expr: str, fmt: str | None) -> str:
 
 def test_parse_block_reads_kind_name_and_typed_params() -> None:
     d = parse_block("widget: saturation_lab\nd_k: 64\nscaled: false\nsentence: the cat sat\n", line=7)
-    assert d == Directive("widget", "saturation_lab", {"d_k": 64, "scaled": False, "sentence": "the cat sat"}, 7)
+    assert d == Directive(
+        "widget", "saturation_lab", {"d_k": 64, "scaled": False, "sentence": "the cat sat"}, 7
+    )
 
 
 def test_parse_block_skips_blank_and_comment_lines() -> None:
@@ -50,7 +59,15 @@ def test_cli_value_keeps_the_whole_command_line() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("64", 64), ("-3", -3), ("0.5", 0.5), ("true", True), ("Off", False), ('"7"', "7"), ("the cat", "the cat")],
+    [
+        ("64", 64),
+        ("-3", -3),
+        ("0.5", 0.5),
+        ("true", True),
+        ("Off", False),
+        ('"7"', "7"),
+        ("the cat", "the cat"),
+    ],
 )
 def test_parse_scalar(text: str, expected: object) -> None:
     assert parse_scalar(text) == expected and type(parse_scalar(text)) is type(expected)
@@ -84,7 +101,7 @@ def test_transform_replaces_blocks_and_values_but_not_code() -> None:
 
 
 def test_transform_keeps_indentation_inside_admonitions() -> None:
-    page = '!!! note\n\n    ```explainer\n    widget: w\n    d_k: 4\n    ```\n\nafter\n'
+    page = "!!! note\n\n    ```explainer\n    widget: w\n    d_k: 4\n    ```\n\nafter\n"
     out = transform(page, lambda d: "line one\nline two\n", render_value)
     assert "    line one\n    line two\n" in out and out.endswith("after\n")
 
@@ -110,7 +127,10 @@ def test_errors_from_renderers_propagate() -> None:
 
 def test_iter_directives_reports_line_numbers() -> None:
     page = "# T\n\n```explainer\nfigure: a\n```\n\ntext\n\n~~~explainer\ntable: b\n~~~\n"
-    assert [(d.kind, d.name, d.line) for d in iter_directives(page)] == [("figure", "a", 3), ("table", "b", 9)]
+    assert [(d.kind, d.name, d.line) for d in iter_directives(page)] == [
+        ("figure", "a", 3),
+        ("table", "b", 9),
+    ]
 
 
 @given(st.text(alphabet=st.characters(blacklist_characters="`{}~\\"), max_size=200))

@@ -11,7 +11,9 @@ from explainer.sitebuild.render import console_block, figure_html, run_cli, svg_
 
 
 def test_figure_html_has_both_themes_escaped_alt_and_size() -> None:
-    html = figure_html("f", 'Weights "a" < b', "figures/f-light.svg", "figures/f-dark.svg", (614, 346), "Cap & co")
+    html = figure_html(
+        "f", 'Weights "a" < b', "figures/f-light.svg", "figures/f-dark.svg", (614, 346), "Cap & co"
+    )
     assert 'src="figures/f-light.svg#only-light"' in html
     assert 'src="figures/f-dark.svg#only-dark"' in html
     assert html.count('alt="Weights &quot;a&quot; &lt; b"') == 2
@@ -39,7 +41,11 @@ def test_run_cli_captures_stdout() -> None:
 
 @pytest.mark.parametrize(
     ("args", "status", "message"),
-    [('"unclosed', 0, "not a valid command line"), ("x", 2, "exited with 2: bad word"), ("x", 0, "printed nothing")],
+    [
+        ('"unclosed', 0, "not a valid command line"),
+        ("x", 2, "exited with 2: bad word"),
+        ("x", 0, "printed nothing"),
+    ],
 )
 def test_run_cli_failures(args: str, status: int, message: str) -> None:
     def main(argv: list[str]) -> int:

@@ -21,14 +21,24 @@ from dataclasses import dataclass, field
 
 from explainer.sitebuild import SiteBuildError
 
-__all__ = ["KINDS", "Directive", "iter_directives", "parse_block", "parse_scalar", "split_format", "transform"]
+__all__ = [
+    "KINDS",
+    "Directive",
+    "iter_directives",
+    "parse_block",
+    "parse_scalar",
+    "split_format",
+    "transform",
+]
 
 KINDS = ("figure", "table", "widget", "cli")
 """The keys that start a block, in the order the Authoring page lists them."""
 
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
 _KEY_VALUE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$")
-_INLINE = re.compile(r"(?P<code>(?P<ticks>`+)[^`].*?(?<!`)(?P=ticks)(?!`))|(?P<escaped>\\\{\{)|\{\{(?P<expr>.+?)\}\}", re.S)
+_INLINE = re.compile(
+    r"(?P<code>(?P<ticks>`+)[^`].*?(?<!`)(?P=ticks)(?!`))|(?P<escaped>\\\{\{)|\{\{(?P<expr>.+?)\}\}", re.S
+)
 _FORMAT_SPEC = re.compile(r"^(?:.?[<>=^])?[+\- ]?z?#?0?\d*[_,]?(?:\.\d+)?[bcdeEfFgGnosxX%]?$")
 
 
@@ -96,7 +106,9 @@ def parse_block(body: str, line: int = 0) -> Directive:
         raise SiteBuildError(f"line {line}: empty explainer block; start it with one of {', '.join(KINDS)}")
     kind, name = pairs[0]
     if kind not in KINDS:
-        raise SiteBuildError(f"line {line}: explainer block starts with {kind!r}; expected one of {', '.join(KINDS)}")
+        raise SiteBuildError(
+            f"line {line}: explainer block starts with {kind!r}; expected one of {', '.join(KINDS)}"
+        )
     if not name:
         raise SiteBuildError(f"line {line}: '{kind}:' needs a value, e.g. '{kind}: NAME'")
     params: dict[str, object] = {}
@@ -104,7 +116,9 @@ def parse_block(body: str, line: int = 0) -> Directive:
         if key in params or key == kind:
             raise SiteBuildError(f"line {line}: key {key!r} appears twice in one explainer block")
         if key in KINDS:
-            raise SiteBuildError(f"line {line}: one explainer block holds one {'/'.join(KINDS)}; found {kind!r} and {key!r}")
+            raise SiteBuildError(
+                f"line {line}: one explainer block holds one {'/'.join(KINDS)}; found {kind!r} and {key!r}"
+            )
         params[key] = parse_scalar(value)
     return Directive(kind=kind, name=name, params=params, line=line)
 
@@ -117,7 +131,9 @@ def _key_values(body: str, line: int) -> Iterator[tuple[str, str]]:
             continue
         match = _KEY_VALUE.match(stripped)
         if match is None:
-            raise SiteBuildError(f"line {line + offset}: expected 'key: value' in explainer block, got {stripped!r}")
+            raise SiteBuildError(
+                f"line {line + offset}: expected 'key: value' in explainer block, got {stripped!r}"
+            )
         yield match["key"], match["value"]
 
 
@@ -205,7 +221,9 @@ def _segments(markdown: str) -> Iterator[tuple[str, str, int, str]]:
             prose = []
         if match["info"] == "explainer":
             if end is None:
-                raise SiteBuildError(f"line {i + 1}: explainer block is never closed (missing {match['fence']})")
+                raise SiteBuildError(
+                    f"line {i + 1}: explainer block is never closed (missing {match['fence']})"
+                )
             body = "".join(_dedent(raw, match["indent"]) for raw in lines[i + 1 : end])
             yield "block", body, i + 1, match["indent"]
             i = end + 1

@@ -53,9 +53,10 @@ def figure_key(name: str, theme: str, code_hash: str, matplotlib_version: str) -
     """The cache key of one figure rendering (hex SHA-256).
 
     Example:
-        >>> figure_key("softmax_scores", "dark", "abc", "3.9.0") == figure_key("softmax_scores", "dark", "abc", "3.9.0")
-        True
-        >>> figure_key("softmax_scores", "dark", "abc", "3.9.0") == figure_key("softmax_scores", "light", "abc", "3.9.0")
+        >>> key = figure_key("softmax_scores", "dark", "abc", "3.9.0")
+        >>> key == figure_key("softmax_scores", "dark", "abc", "3.9.0"), len(key)
+        (True, 64)
+        >>> key == figure_key("softmax_scores", "light", "abc", "3.9.0")
         False
     """
     text = "\0".join((name, theme, code_hash, matplotlib_version))

@@ -35,7 +35,8 @@ def is_external(url: str) -> bool:
     """True for a URL that points at another host (``http:``, ``https:``, ``//host``).
 
     Example:
-        >>> [is_external(u) for u in ["https://cdn.x/a.js", "//fonts.y/f.css", "../a.svg", "data:image/png;base64,AA"]]
+        >>> urls = ["https://cdn.x/a.js", "//fonts.y/f.css", "../a.svg", "data:image/png;base64,AA"]
+        >>> [is_external(u) for u in urls]
         [True, True, False, False]
     """
     return bool(_EXTERNAL.match(url.strip()))

@@ -35,7 +35,12 @@ def svg_size(svg: bytes) -> tuple[int, int] | None:
 
 
 def figure_html(
-    name: str, alt: str, light_url: str, dark_url: str, size: tuple[int, int] | None, caption: str | None = None
+    name: str,
+    alt: str,
+    light_url: str,
+    dark_url: str,
+    size: tuple[int, int] | None,
+    caption: str | None = None,
 ) -> str:
     """A ``<figure>`` with a light and a dark rendering; Material shows the matching one.
 
@@ -88,7 +93,9 @@ def run_cli(main: Callable[[list[str]], int | None], args: str) -> str:
         except SystemExit as exit_:
             status = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
     if status not in (0, None):
-        raise SiteBuildError(f"cli: `python -m explainer {args}` exited with {status}: {stderr.getvalue().strip()}")
+        raise SiteBuildError(
+            f"cli: `python -m explainer {args}` exited with {status}: {stderr.getvalue().strip()}"
+        )
     if not stdout.getvalue().strip():
         raise SiteBuildError(f"cli: `python -m explainer {args}` printed nothing")
     return stdout.getvalue()

@@ -1,0 +1,178 @@
+"""The built site: strict build, every page, its figures and numbers, offline, notebooks, reproducibility.
+
+The site is built once per session with ``mkdocs build --strict`` and the
+figure cache disabled (every figure drawn afresh), then a second time for the
+byte-identity check. Marked ``site``; ``make test-fast`` skips it.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from explainer.sitebuild.directives import iter_directives, split_format
+from explainer.sitebuild.offline import external_resources, is_external
+from explainer.sitebuild.values import ValueEvaluator, public_namespace
+
+pytestmark = pytest.mark.site
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ("notebooks/attention-from-scratch.ipynb", "notebooks/glove-playground.ipynb")
+_CODE = re.compile(r"(`+)[^`].*?(?<!`)\1(?!`)|^( *)(`{3,}|~{3,}).*?^\2\3", re.S | re.M)
+_VALUE = re.compile(r"(?<!\\)\{\{(.+?)\}\}", re.S)
+
+
+def build_site(site_dir: Path) -> None:
+    """``mkdocs build --strict`` into ``site_dir`` with every figure drawn afresh."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "EXPLAINER_FIGURE_CACHE": "off"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, f"strict build failed:\n{result.stderr[-4000:]}"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site_dir = tmp_path_factory.mktemp("site")
+    build_site(site_dir)
+    return site_dir
+
+
+def nav_pages() -> list[str]:
+    """Every page of the nav in mkdocs.yml, as source paths under docs/."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """Reads mkdocs.yml's structure; the !ENV tag is irrelevant to the nav."""
+
+    Loader.add_constructor("!ENV", lambda loader, node: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+
+    def walk(items: list[object]) -> Iterator[str]:
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            if isinstance(value, list):
+                yield from walk(value)
+            elif isinstance(value, str) and not is_external(value):
+                yield value
+
+    return list(walk(config.get("nav") or []))
+
+
+def output_of(site: Path, page: str) -> Path:
+    """The HTML file MkDocs writes for a page (directory URLs)."""
+    stem = page.rsplit(".", 1)[0]
+    return site / "index.html" if stem == "index" else site / stem / "index.html"
+
+
+def article(page_html: str) -> str:
+    """The page's main content (what the author wrote), without theme chrome."""
+    match = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>', page_html, re.S)
+    assert match, "no article element"
+    return match[1]
+
+
+def test_every_nav_page_is_built(site: Path) -> None:
+    pages = nav_pages()
+    assert len(pages) >= 25
+    missing = [p for p in pages if not (ROOT / "docs" / p).is_file() or not output_of(site, p).is_file()]
+    assert not missing
+
+
+MARKDOWN_PAGES = [p for p in nav_pages() if p.endswith(".md")]
+
+
+@pytest.mark.parametrize("page", MARKDOWN_PAGES)
+def test_page_shows_its_generated_figures(site: Path, page: str) -> None:
+    source = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    page_html = output_of(site, page).read_text(encoding="utf-8")
+    for directive in iter_directives(source):
+        if directive.kind != "figure":
+            continue
+        for theme in ("light", "dark"):
+            match = re.search(
+                rf'<img src="([^"]*figures/{directive.name}-{theme}\.svg)#only-{theme}" alt="([^"]+)"',
+                page_html,
+            )
+            assert match, f"{page}: no {theme} <img> for figure {directive.name}"
+            svg = (output_of(site, page).parent / match[1]).resolve()
+            data = svg.read_bytes()
+            assert data.lstrip().startswith(b"<?xml") and b"<svg" in data and len(data) > 1000, svg
+
+
+@pytest.mark.parametrize("page", MARKDOWN_PAGES)
+def test_page_shows_its_computed_numbers(site: Path, page: str) -> None:
+    """Each inline {{ value }} of the page appears, as the package computes it now."""
+    from explainer import examples
+
+    prose = _CODE.sub("", (ROOT / "docs" / page).read_text(encoding="utf-8"))
+    body = html.unescape(article(output_of(site, page).read_text(encoding="utf-8")))
+    values = ValueEvaluator(public_namespace(examples))
+    for inner in _VALUE.findall(prose):
+        expected = values.render(*split_format(inner))
+        assert expected in body, f"{page}: {{{{{inner}}}}} should show {expected!r}"
+    assert "EXPLAINERSTASH" not in body
+
+
+def test_home_and_chapters_show_chapter_two_numbers(site: Path) -> None:
+    body = article(output_of(site, "dot-product.md").read_text(encoding="utf-8"))
+    assert all(score in body for score in ("61", "26")), "the dot-product page lacks its scores"
+
+
+def test_no_resource_is_loaded_from_another_host(site: Path) -> None:
+    offenders = {}
+    for page in site.rglob("*.html"):
+        found = external_resources(page.read_text(encoding="utf-8"))
+        if found:
+            offenders[str(page.relative_to(site))] = found
+    css_url = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])((?:https?:)?//[^'")\s]+)""")
+    for sheet in site.rglob("*.css"):
+        found = css_url.findall(sheet.read_text(encoding="utf-8", errors="replace"))
+        if found:
+            offenders[str(sheet.relative_to(site))] = found
+    assert not offenders
+
+
+def test_math_engine_is_self_hosted(site: Path) -> None:
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "assets/katex/katex.min.js" in index
+    assert (site / "assets" / "katex" / "katex.min.js").is_file()
+    assert list((site / "assets" / "katex" / "fonts").glob("KaTeX_Main-Regular.woff2"))
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_notebook_was_executed_and_is_downloadable(site: Path, notebook: str) -> None:
+    page_html = output_of(site, notebook).read_text(encoding="utf-8")
+    name = Path(notebook).name
+    assert page_html.count("jp-OutputArea-output") >= 5, "notebook outputs missing: was it executed?"
+    assert "Traceback" not in page_html and "jp-RenderedText" in page_html
+    assert f'href="{name}" download="{name}"' in page_html
+    downloaded = output_of(site, notebook).parent / name
+    assert downloaded.read_bytes() == (ROOT / "docs" / notebook).read_bytes()
+    assert "x-mathjax-config" not in page_html and "$" in page_html  # math left for the site's KaTeX
+
+
+def test_api_reference_documents_the_core(site: Path) -> None:
+    body = article(output_of(site, "api.md").read_text(encoding="utf-8"))
+    for name in (
+        "explainer.attention.scaled_dot_product_attention",
+        "explainer.embeddings",
+        "explainer.figures.registry",
+    ):
+        assert name in body
+
+
+def test_two_clean_builds_give_identical_figures(site: Path, tmp_path: Path) -> None:
+    second = tmp_path / "second"
+    build_site(second)
+    first_files = sorted(p.relative_to(site) for p in (site / "figures").glob("*.svg"))
+    second_files = sorted(p.relative_to(second) for p in (second / "figures").glob("*.svg"))
+    assert first_files and first_files == second_files
+    differing = [str(p) for p in first_files if (site / p).read_bytes() != (second / p).read_bytes()]
+    assert not differing
