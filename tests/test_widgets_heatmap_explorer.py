@@ -118,3 +118,10 @@ def test_real_glove_king_attends_to_itself_then_queen_and_kingdom() -> None:
     w = weights_of(result.html)
     assert np.array_equal(w, glove_attention(SENTENCE).weights)
     assert int(np.argmax(w[1])) == 1 and {int(i) for i in np.argsort(-w[1])[1:3]} == {3, 6}
+
+
+def test_the_bar_view_is_open_for_short_sentences_only() -> None:
+    short = compute(NAME, {"sentence": SENTENCE}, embeddings=TINY).html
+    long = compute(NAME, {"sentence": "the cat . it " * 3}, embeddings=TINY).html
+    assert '<details class="explainer-token-bars" open>' in short
+    assert '<details class="explainer-token-bars">' in long

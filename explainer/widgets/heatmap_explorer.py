@@ -27,6 +27,7 @@ __all__ = ["SPEC", "cell_computation", "parse_cell"]
 DEFAULT_SENTENCE = "The king and queen ruled the kingdom"
 FloatArray = NDArray[np.float64]
 TOP_KEYS = 3  # keys listed per token in the bar view
+OPEN_BARS_UP_TO = 10  # longer sentences show the bar view collapsed, so the page stays short
 
 
 def parse_cell(text: str, n: int) -> tuple[int, int] | None:
@@ -137,7 +138,7 @@ def _token_bars(r: GloveAttention) -> Element:
         items.append(h("li", None, bars(f"{token} ({i + 1}) attends most to", labels, r.weights[i, order])))
     return h(
         "details",
-        {"class": "explainer-token-bars", "open": True},
+        {"class": "explainer-token-bars", "open": len(r.tokens) <= OPEN_BARS_UP_TO},
         h("summary", None, "Per-token bars: each token's largest weights"),
         h("ol", None, items),
     )
