@@ -71,3 +71,9 @@ def test_large_but_allowed_numbers_stay_finite() -> None:
     assert result.error is None and "nan" not in result.html.lower() and "inf" not in result.html.lower()
     assert bar_numbers(result.html) == ["1", "0"]
     assert np.isfinite(1e6 * 1e6 * 2)
+
+
+def test_the_scaled_column_appears_whenever_the_switch_is_on_even_for_d_1() -> None:
+    html = compute(NAME, {"query": "2", "keys": "a: 3\nb: 1", "scale": True}).html
+    assert "score ÷ √d" in html
+    assert "score ÷ √d" not in compute(NAME, {"query": "2", "keys": "a: 3"}).html

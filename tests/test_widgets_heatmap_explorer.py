@@ -125,3 +125,12 @@ def test_the_bar_view_is_open_for_short_sentences_only() -> None:
     long = compute(NAME, {"sentence": "the cat . it " * 3}, embeddings=TINY).html
     assert '<details class="explainer-token-bars" open>' in short
     assert '<details class="explainer-token-bars">' in long
+
+
+def test_huge_scores_use_the_max_shifted_form_instead_of_overflowing() -> None:
+    big = Embeddings(("a", "b"), np.array([[30.0, 0.0], [29.0, 1.0]]))  # unscaled a·a = 900
+    result = compute(NAME, {"sentence": "a b", "scale": False, "cell": "0,1"}, embeddings=big)
+    assert result.error is None
+    assert "e^(s − 900)" in result.html and "Weight = " in result.html
+    r = glove_attention("a b", scaled=False, embeddings=big)
+    assert f"= {fmt(r.weights[0, 1], 6)}</li>" in result.html

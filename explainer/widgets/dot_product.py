@@ -125,7 +125,7 @@ def run(state: State, embeddings: EmbeddingsSource) -> Output:
     if w[best] > 0.99:
         summary += " The softmax is essentially one-hot: the other keys get almost nothing."
     body = (
-        _table(names, q, keys, raw, raw * scale if scale != 1.0 else None, w),
+        _table(names, q, keys, raw, raw * scale if state["scale"] is True else None, w),
         bars("Softmax weights (they sum to 1)", names, w),
         h("p", None, summary),
     )

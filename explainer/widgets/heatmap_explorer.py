@@ -27,6 +27,7 @@ __all__ = ["SPEC", "cell_computation", "parse_cell"]
 DEFAULT_SENTENCE = "The king and queen ruled the kingdom"
 FloatArray = NDArray[np.float64]
 TOP_KEYS = 3  # keys listed per token in the bar view
+EXP_LIMIT = 700.0  # e^x overflows a float64 just above x = 709
 OPEN_BARS_UP_TO = 10  # longer sentences show the bar view collapsed, so the page stays short
 
 
@@ -73,6 +74,21 @@ def _terms_table(q: FloatArray, k: FloatArray, query: str, key: str) -> Element:
     )
 
 
+def _softmax_steps(score: float, row_scores: FloatArray, query: str, weight: float) -> list[Element]:
+    """Numerator, denominator and weight of one softmax entry; ``row_scores`` are the allowed ones."""
+    top = float(np.max(row_scores))
+    shift = top if top > EXP_LIMIT else 0.0  # e^s would overflow: show the max-shifted form instead
+    power = "e^s" if shift == 0.0 else f"e^(s − {fmt(shift)})"
+    numerator = math.exp(score - shift)
+    denominator = float(np.sum(np.exp(row_scores - shift)))
+    keys = f"over the {row_scores.size} keys {query} may attend to"
+    return [
+        h("li", None, f"Softmax numerator {power} = {fmt(numerator)}"),
+        h("li", None, f"Denominator: the sum of {power} {keys} = {fmt(denominator)}"),
+        h("li", None, f"Weight = {fmt(numerator)} ÷ {fmt(denominator)} = {fmt(weight, 6)}"),
+    ]
+
+
 def cell_computation(r: GloveAttention, row: int, col: int) -> Element:
     """The computation of one weight ``r.weights[row, col]``, step by step."""
     query, key = r.tokens[row], r.tokens[col]
@@ -97,20 +113,7 @@ def cell_computation(r: GloveAttention, row: int, col: int) -> Element:
             )
         )
     else:
-        row_scores = r.scaled_scores[row][allowed]  # (n_allowed,)
-        denominator = float(np.sum(np.exp(row_scores)))
-        steps.append(h("li", None, f"Softmax numerator e^s = {fmt(math.exp(score))}"))
-        steps.append(
-            h(
-                "li",
-                None,
-                f"Denominator: the sum of e^s over the {row_scores.size} keys {query} may attend to "
-                f"= {fmt(denominator)}",
-            )
-        )
-        steps.append(
-            h("li", None, f"Weight = {fmt(math.exp(score))} ÷ {fmt(denominator)} = {fmt(weight, 6)}")
-        )
+        steps += _softmax_steps(score, r.scaled_scores[row][allowed], query, weight)
     title = h(
         "p",
         {"class": "explainer-cell-title"},
