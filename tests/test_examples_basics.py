@@ -123,7 +123,12 @@ def test_variance_experiment_is_reproducible_and_seeded() -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"dims": []}, "at least one"), ({"dims": [0]}, "d_k"), ({"n_samples": 1}, "n_samples"), ({"seed": -1}, "seed")],
+    [
+        ({"dims": []}, "at least one"),
+        ({"dims": [0]}, "d_k"),
+        ({"n_samples": 1}, "n_samples"),
+        ({"seed": -1}, "seed"),
+    ],
 )
 def test_variance_experiment_rejects_bad_input(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
@@ -166,9 +171,14 @@ def test_saturation_lab_state_is_consistent(d_k: int, scaled: bool, seed: int, n
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [((0, True), "d_k must be at least 1 and at most 1024"), ((2048, True), "at most 1024"),
-     ((64, "yes"), "scaled must be True or False"), ((64, True, -1), "seed"), ((64, True, 0, 1), "n_keys")],
-)  # fmt: skip
+    [
+        ((0, True), "d_k must be at least 1 and at most 1024"),
+        ((2048, True), "at most 1024"),
+        ((64, "yes"), "scaled must be True or False"),
+        ((64, True, -1), "seed"),
+        ((64, True, 0, 1), "n_keys"),
+    ],
+)
 def test_saturation_lab_rejects_bad_input_clearly(args: tuple[object, ...], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         saturation_lab(*args)  # type: ignore[arg-type]
@@ -198,8 +208,9 @@ def test_step_through_shapes_and_formulas() -> None:
     np.testing.assert_allclose(ex.weights, softmax(ex.scaled_scores))
     np.testing.assert_allclose(ex.output, ex.weights @ ex.v)
     assert ex.mask.all()
-    out, w = scaled_dot_product_attention(ex.q, ex.k, ex.v)
+    out, weights = scaled_dot_product_attention(ex.q, ex.k, ex.v)
     np.testing.assert_allclose(out, ex.output)
+    np.testing.assert_allclose(weights, ex.weights)
     # Inputs are shown with one decimal, so they must really have one decimal.
     np.testing.assert_array_equal(ex.x, ex.x.round(1))
     assert not np.signbit(ex.w_v[ex.w_v == 0]).any()  # no "-0.0" on the page
@@ -313,8 +324,15 @@ def test_cost_example_is_deterministic() -> None:
     assert cost_example().peak_bytes.tolist() == cost_example().peak_bytes.tolist()
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [({"ns": []}, "at least one"), ({"ns": [0]}, "n"),
-                                                  ({"ns": [10_000]}, "at most 8192"), ({"d_k": 0}, "d_k")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"ns": []}, "at least one"),
+        ({"ns": [0]}, "n"),
+        ({"ns": [10_000]}, "at most 8192"),
+        ({"d_k": 0}, "d_k"),
+    ],
+)
 def test_cost_example_rejects_bad_input(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         cost_example(**kwargs)  # type: ignore[arg-type]

@@ -27,12 +27,14 @@ def _contrast(a: float, b: float) -> float:
 
 
 @given(st.tuples(*(st.floats(0.0, 1.0) for _ in range(3))))
-def test_contrast_text_colour_picks_the_more_readable_of_black_and_white(rgb: tuple[float, float, float]) -> None:
+def test_contrast_text_colour_picks_the_more_readable_of_black_and_white(
+    rgb: tuple[float, float, float],
+) -> None:
     lum = _relative_luminance(rgb)
     chosen = contrast_text_colour(rgb)
     vs_black, vs_white = _contrast(lum, 0.0), _contrast(lum, 1.0)
     assert (chosen == "#000000") == (vs_black >= vs_white)
-    assert max(vs_black, vs_white) >= 4.5 ** 0.5  # never worse than about 2.1 : 1
+    assert max(vs_black, vs_white) >= 4.5**0.5  # never worse than about 2.1 : 1
 
 
 def _weights() -> np.ndarray:
@@ -74,7 +76,11 @@ def test_heatmap_rotates_long_column_labels_only() -> None:
 
 @pytest.mark.parametrize(
     ("weights", "message"),
-    [(np.ones(4), "2-D"), (np.ones((3, 4)), r"shape \(3, 4\) but there are 4 row"), (np.full((4, 4), np.nan), "NaN")],
+    [
+        (np.ones(4), "2-D"),
+        (np.ones((3, 4)), r"shape \(3, 4\) but there are 4 row"),
+        (np.full((4, 4), np.nan), "NaN"),
+    ],
 )
 def test_heatmap_rejects_bad_weights(weights: np.ndarray, message: str) -> None:
     fig = new_figure(LIGHT)
@@ -100,10 +106,16 @@ def test_weight_bars_accepts_a_label_function() -> None:
 
 @pytest.mark.parametrize(
     ("labels", "weights", "highlight", "message"),
-    [(["a"], [0.5, 0.5], None, "one weight per label"), (["a", "b"], [0.5, np.inf], None, "NaN"),
-     (["a", "b"], [0.5, 0.5], "c", "'c' is not one of"), (["a", "b"], [0.5, 0.5], 5, "out of range")],
-)  # fmt: skip
-def test_weight_bars_rejects_bad_input(labels: list[str], weights: list[float], highlight: object, message: str) -> None:
+    [
+        (["a"], [0.5, 0.5], None, "one weight per label"),
+        (["a", "b"], [0.5, np.inf], None, "NaN"),
+        (["a", "b"], [0.5, 0.5], "c", "'c' is not one of"),
+        (["a", "b"], [0.5, 0.5], 5, "out of range"),
+    ],
+)
+def test_weight_bars_rejects_bad_input(
+    labels: list[str], weights: list[float], highlight: object, message: str
+) -> None:
     fig = new_figure(LIGHT)
     with pytest.raises(ValueError, match=message):
         weight_bars(fig.axes[0], labels, weights, LIGHT, highlight=highlight)  # type: ignore[arg-type]
