@@ -38,7 +38,7 @@ def test_cells_carry_exactly_the_weights_of_glove_attention(options: dict[str, b
     result = compute(NAME, {"sentence": SENTENCE, **options}, embeddings=TINY)
     assert result.error is None
     assert np.array_equal(weights_of(result.html), expected.weights)
-    assert result.html.count('<button type="button" class="explainer-cell"') == 49
+    assert result.html.count('<button class="explainer-cell"') == 49
     assert result.html.count(">×</button>") == int((~expected.mask).sum())
 
 

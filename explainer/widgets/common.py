@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from explainer.widgets.base import WidgetError
-from explainer.widgets.html import Element, h
+from explainer.widgets.html import AttrValue, Element, h
 
 __all__ = [
     "MAX_ABS",
@@ -23,11 +23,12 @@ __all__ = [
     "fmt",
     "heatmap",
     "matrix_table",
-    "parse_bool_text",
     "parse_int",
     "parse_number",
     "parse_vector",
     "quote",
+    "row",
+    "table",
 ]
 
 MAX_ABS = 1e6
@@ -109,9 +110,25 @@ def parse_vector(text: str, what: str) -> list[float]:
     return [parse_number(p, what) for p in parts]
 
 
-def parse_bool_text(text: str) -> bool:
-    """``"true"``-like text to ``True``; anything else ``False``."""
-    return text.strip().lower() in {"true", "on", "1", "yes"}
+def table(caption: str, css_class: str, head: Sequence[str], rows: Iterable[Element]) -> Element:
+    """A scrollable table: a caption, a header row ("" makes an empty corner cell) and body rows."""
+    header = h("tr", None, (h("th", {"scope": "col"}, c) if c else h("td", None, "") for c in head))
+    return h(
+        "div",
+        {"class": "explainer-scroll"},
+        h(
+            "table",
+            {"class": css_class},
+            h("caption", None, caption),
+            h("thead", None, header),
+            h("tbody", None, rows),
+        ),
+    )
+
+
+def row(label: str, cells: Iterable[Element]) -> Element:
+    """A body row: a row header, then the cells."""
+    return h("tr", None, h("th", {"scope": "row"}, label), cells)
 
 
 def matrix_table(
@@ -125,34 +142,33 @@ def matrix_table(
         rows: row header texts. cols: column header texts.
         digits: significant digits shown.
     """
-    values = np.asarray(matrix, dtype=np.float64)  # (n_rows, n_cols)
-    head = h("tr", None, h("th", {"scope": "col"}, ""), (h("th", {"scope": "col"}, c) for c in cols))
-    body = (
-        h("tr", None, h("th", {"scope": "row"}, label), (h("td", None, fmt(v, digits)) for v in values[i]))
-        for i, label in enumerate(rows)
-    )
-    return h(
-        "div",
-        {"class": "explainer-scroll"},
-        h(
-            "table",
-            {"class": "explainer-matrix"},
-            h("caption", None, caption),
-            h("thead", None, head),
-            h("tbody", None, body),
-        ),
-    )
-
-
-def _cell_style(weight: float) -> str:
-    """CSS variable for the cell's square: side ∝ √w, so its area ∝ w."""
-    return f"--s:{math.sqrt(max(weight, 0.0)):.4f}"
+    values = np.asarray(matrix, dtype=np.float64).tolist()  # (n_rows, n_cols)
+    body = (row(label, (h("td", None, fmt(v, digits)) for v in values[i])) for i, label in enumerate(rows))
+    return table(caption, "explainer-matrix", ["", *cols], body)
 
 
 def _cell_label(query: str, key: str, weight: float, allowed: bool) -> str:
     if not allowed:
         return f"{query} to {key}: masked, weight 0"
     return f"{query} to {key}: weight {fmt(weight, 3)}"
+
+
+def _heatmap_cell(
+    i: int, j: int, weight: float, allowed: bool, names: tuple[str, str], button: bool, pressed: bool
+) -> Element:
+    """One cell: the number and a square whose side is √w (drawn by CSS from ``--s``)."""
+    text = format(weight, ".2f") if allowed else "×"
+    side = math.sqrt(max(weight, 0.0))  # the square's side ∝ √w, so its area ∝ w
+    style = f"--s:{side:.4f}"
+    attrs: dict[str, AttrValue] = {
+        "class": "explainer-cell", "data-row": i, "data-col": j, "data-weight": weight, "style": style
+    }  # fmt: skip
+    if not button:
+        return h("td", attrs, text)  # the row and column headers name a plain cell
+    label = _cell_label(*names, weight, allowed)
+    attrs.update({"type": "button", "data-set": f"cell={i},{j}", "aria-label": label,
+                  "aria-pressed": "true" if pressed else "false"})  # fmt: skip
+    return h("td", None, h("button", attrs, text))
 
 
 def heatmap(
@@ -185,49 +201,12 @@ def heatmap(
         else np.broadcast_to(np.asarray(allowed, bool), w.shape)
     )
     w_rows, ok_rows = w.tolist(), ok.tolist()  # Python floats are much faster to format one by one
-    head = h("tr", None, h("td", None, ""), (h("th", {"scope": "col"}, k) for k in keys))
-    rows = []
-    for i, query in enumerate(queries):
-        cells = []
-        for j, key in enumerate(keys):
-            weight, is_ok = w_rows[i][j], ok_rows[i][j]
-            text = format(weight, ".2f") if is_ok else "×"
-            attrs = {
-                "class": "explainer-cell",
-                "data-row": i,
-                "data-col": j,
-                "data-weight": weight,
-                "style": _cell_style(weight),
-            }
-            if selectable:
-                label = _cell_label(query, key, weight, is_ok)
-                pressed = "true" if selected == (i, j) else "false"
-                button = h(
-                    "button",
-                    {
-                        "type": "button",
-                        **attrs,
-                        "data-set": f"cell={i},{j}",
-                        "aria-label": label,
-                        "aria-pressed": pressed,
-                    },
-                    text,
-                )
-                cells.append(h("td", None, button))
-            else:
-                cells.append(h("td", attrs, text))  # the row and column headers name a plain cell
-        rows.append(h("tr", None, h("th", {"scope": "row"}, query), cells))
-    return h(
-        "div",
-        {"class": "explainer-scroll"},
-        h(
-            "table",
-            {"class": "explainer-heatmap"},
-            h("caption", None, caption),
-            h("thead", None, head),
-            h("tbody", None, rows),
-        ),
-    )
+    body = (
+        row(q, (_heatmap_cell(i, j, w_rows[i][j], ok_rows[i][j], (q, k), selectable, selected == (i, j))
+                for j, k in enumerate(keys)))
+        for i, q in enumerate(queries)
+    )  # fmt: skip
+    return table(caption, "explainer-heatmap", ["", *keys], body)
 
 
 def bars(caption: str, labels: Sequence[str], values: ArrayLike, digits: int = 3) -> Element:
