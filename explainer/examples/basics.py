@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import gc
 import math
-import tracemalloc
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
@@ -967,6 +966,8 @@ class CostExample:
 
 def _peak_attention_bytes(n: int, d_k: int) -> int:
     """Peak bytes tracemalloc sees while attention runs on ``(n, d_k)`` inputs (which exist already)."""
+    import tracemalloc  # only the build measures memory; keep the browser import minimal
+
     q = np.linspace(-1.0, 1.0, n * d_k).reshape(n, d_k)  # (n, d_k); deterministic, no rng needed
     scaled_dot_product_attention(q, q, q)  # warm-up: one-off caches must not count
     started = not tracemalloc.is_tracing()
