@@ -13,16 +13,18 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import NDArray
 
 from explainer.attention import scaled_dot_product_attention
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec
-from explainer.widgets.common import MAX_TOKENS, bars, fmt, parse_vector, quote
+from explainer.widgets.common import MAX_TOKENS, bars, fmt, parse_vector, quote, row, table
 from explainer.widgets.html import Element, h
 
 __all__ = ["SPEC", "parse_keys"]
 
 DEFAULT_QUERY = "2, 3"
 DEFAULT_KEYS = "C: 11, 13\nA: 1, 2\nB: 4, 6"
+FloatArray = NDArray[np.float64]
 MAX_NAME = 24  # characters of a key name
 
 
@@ -72,44 +74,18 @@ def _terms(q: list[float], key: list[float]) -> str:
 
 
 def _table(
-    names: list[str],
-    q: list[float],
-    keys: list[list[float]],
-    raw: np.ndarray,
-    scaled: np.ndarray | None,
-    weights: np.ndarray,
-) -> Element:
-    cols = [
-        "key",
-        "vector",
-        "q·k, term by term",
-        "score q·k",
-        *(["score ÷ √d"] if scaled is not None else []),
-        "weight",
-    ]
-    rows = []
+    names: list[str], q: list[float], keys: list[list[float]], raw: FloatArray, scaled: FloatArray | None,
+    weights: FloatArray,
+) -> Element:  # fmt: skip
+    """Each key: its vector, its terms, its score (scaled too if asked) and its weight."""
+    scaled_col = ["score ÷ √d"] if scaled is not None else []
+    cols = ["key", "vector", "q·k, term by term", "score q·k", *scaled_col, "weight"]
+    body = []
     for i, name in enumerate(names):
-        cells = [
-            h("th", {"scope": "row"}, name),
-            h("td", None, "[" + ", ".join(fmt(x) for x in keys[i]) + "]"),
-            h("td", None, _terms(q, keys[i])),
-            h("td", None, fmt(raw[i])),
-        ]
-        if scaled is not None:
-            cells.append(h("td", None, fmt(scaled[i])))
-        cells.append(h("td", None, fmt(weights[i])))
-        rows.append(h("tr", None, cells))
-    return h(
-        "div",
-        {"class": "explainer-scroll"},
-        h(
-            "table",
-            {"class": "explainer-matrix"},
-            h("caption", None, "Scores and softmax weights"),
-            h("thead", None, h("tr", None, (h("th", {"scope": "col"}, c) for c in cols))),
-            h("tbody", None, rows),
-        ),
-    )
+        vector = "[" + ", ".join(fmt(x) for x in keys[i]) + "]"
+        numbers = [fmt(raw[i]), *([] if scaled is None else [fmt(scaled[i])]), fmt(weights[i])]
+        body.append(row(name, [h("td", None, text) for text in (vector, _terms(q, keys[i]), *numbers)]))
+    return table("Scores and softmax weights", "explainer-matrix", cols, body)
 
 
 def run(state: State, embeddings: EmbeddingsSource) -> Output:

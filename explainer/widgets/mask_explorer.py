@@ -12,7 +12,7 @@ import numpy as np
 
 from explainer.examples.basics import MASK_KINDS, MaskExample, mask_example
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec
-from explainer.widgets.common import fmt, heatmap, quote
+from explainer.widgets.common import fmt, heatmap, quote, row, table
 from explainer.widgets.html import Element, h
 
 __all__ = ["SPEC"]
@@ -26,34 +26,13 @@ KIND_LABELS = {
 
 
 def _mask_table(ex: MaskExample) -> Element:
-    head = h("tr", None, h("td", None, ""), (h("th", {"scope": "col"}, t) for t in ex.tokens))
-    rows = (
-        h(
-            "tr",
-            None,
-            h("th", {"scope": "row"}, query),
-            (
-                h(
-                    "td",
-                    {"class": "explainer-allowed" if ok else "explainer-forbidden"},
-                    "✓ may attend" if ok else "✗ masked",
-                )
-                for ok in ex.mask[i].tolist()
-            ),
-        )
+    """The mask in words: "may attend" or "masked" in every cell."""
+    body = (
+        row(query, (h("td", {"class": "explainer-allowed" if ok else "explainer-forbidden"},
+                      "✓ may attend" if ok else "✗ masked") for ok in ex.mask[i].tolist()))
         for i, query in enumerate(ex.tokens)
-    )
-    return h(
-        "div",
-        {"class": "explainer-scroll"},
-        h(
-            "table",
-            {"class": "explainer-matrix"},
-            h("caption", None, "The mask (row = query, column = key)"),
-            h("thead", None, head),
-            h("tbody", None, rows),
-        ),
-    )
+    )  # fmt: skip
+    return table("The mask (row = query, column = key)", "explainer-matrix", ["", *ex.tokens], body)
 
 
 def _trap(ex: MaskExample) -> Element:

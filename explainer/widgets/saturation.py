@@ -17,7 +17,7 @@ from explainer.examples.basics import (
     saturation_lab,
 )
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetSpec
-from explainer.widgets.common import bars, fmt, parse_int
+from explainer.widgets.common import bars, fmt, parse_int, row, table
 from explainer.widgets.html import Element, h
 
 __all__ = ["MAX_SEED", "SPEC"]
@@ -25,49 +25,32 @@ __all__ = ["MAX_SEED", "SPEC"]
 MAX_SEED = 10**9
 
 
+def _verdict(verdict: str) -> Element:
+    return h("strong", {"class": f"explainer-verdict explainer-verdict--{verdict}"}, verdict)
+
+
 def _metrics(lab: SaturationLabState) -> Element:
-    rows = (
-        (
-            "Largest weight",
-            lab.max_weight,
-            f"healthy if ≤ {fmt(MAX_WEIGHT_HEALTHY_MAX)}",
-            lab.max_weight_verdict,
-        ),
-        (
-            "Gradient size (norm of the softmax Jacobian)",
-            lab.gradient_norm,
-            f"healthy if ≥ {fmt(GRADIENT_HEALTHY_MIN)}",
-            lab.gradient_verdict,
-        ),
-        (
-            "Spread (normalised entropy: 0 one-hot, 1 uniform)",
-            lab.entropy,
-            f"healthy if ≥ {fmt(ENTROPY_HEALTHY_MIN)}",
-            lab.entropy_verdict,
-        ),
-    )
-    head = h("tr", None, (h("th", {"scope": "col"}, c) for c in ("measure", "value", "rule", "verdict")))
+    """The three measures, each with its value, its rule and a verdict in words."""
+    measures = (
+        ("Largest weight", lab.max_weight, f"≤ {fmt(MAX_WEIGHT_HEALTHY_MAX)}", lab.max_weight_verdict),
+        ("Gradient size (norm of the softmax Jacobian)", lab.gradient_norm, f"≥ {fmt(GRADIENT_HEALTHY_MIN)}",
+         lab.gradient_verdict),
+        ("Spread (normalised entropy: 0 one-hot, 1 uniform)", lab.entropy, f"≥ {fmt(ENTROPY_HEALTHY_MIN)}",
+         lab.entropy_verdict),
+    )  # fmt: skip
     body = (
-        h(
-            "tr",
-            None,
-            h("th", {"scope": "row"}, name),
-            h("td", None, fmt(value)),
-            h("td", None, rule),
-            h("td", None, h("strong", {"class": f"explainer-verdict explainer-verdict--{verdict}"}, verdict)),
+        row(
+            name,
+            (
+                h("td", None, fmt(value)),
+                h("td", None, "healthy if " + rule),
+                h("td", None, _verdict(verdict)),
+            ),
         )
-        for name, value, rule, verdict in rows
+        for name, value, rule, verdict in measures
     )
-    return h(
-        "div",
-        {"class": "explainer-scroll"},
-        h(
-            "table",
-            {"class": "explainer-matrix"},
-            h("caption", None, "Is the softmax saturated?"),
-            h("thead", None, head),
-            h("tbody", None, body),
-        ),
+    return table(
+        "Is the softmax saturated?", "explainer-matrix", ["measure", "value", "rule", "verdict"], body
     )
 
 

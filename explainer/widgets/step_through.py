@@ -98,49 +98,22 @@ _PANELS: tuple[Callable[[StepThroughExample], list[Element]], ...] = (
 )
 
 
+def _button(label: str, target: int | None, css_class: str, current: bool = False) -> Element:
+    """A button that sets ``step`` to ``target``; ``None`` makes it disabled (and it sets nothing)."""
+    attrs = {"type": "button", "class": css_class, "data-set": None if target is None else f"step={target}",
+             "disabled": target is None, "aria-current": "step" if current else None}  # fmt: skip
+    return h("button", attrs, label)
+
+
 def _nav(step: int) -> Element:
-    items = (
-        h(
-            "li",
-            None,
-            h(
-                "button",
-                {
-                    "type": "button",
-                    "class": "explainer-step-tab",
-                    "data-set": f"step={i}",
-                    "aria-current": "step" if i == step else None,
-                },
-                f"{i + 1}. {title}",
-            ),
-        )
-        for i, title in enumerate(STEPS)
-    )
-    prev_next = h(
-        "div",
-        {"class": "explainer-step-buttons"},
-        h(
-            "button",
-            {
-                "type": "button",
-                "class": "explainer-button",
-                "data-set": f"step={step - 1}" if step > 0 else None,
-                "disabled": step == 0,
-            },
-            "Previous",
-        ),
-        h(
-            "button",
-            {
-                "type": "button",
-                "class": "explainer-button",
-                "data-set": f"step={step + 1}" if step < len(STEPS) - 1 else None,
-                "disabled": step == len(STEPS) - 1,
-            },
-            "Next",
-        ),
-    )
-    return h("nav", {"class": "explainer-steps", "aria-label": "Steps"}, h("ol", None, items), prev_next)
+    """The list of steps (the current one marked) and Previous/Next."""
+    tabs = (h("li", None, _button(f"{i + 1}. {title}", i, "explainer-step-tab", i == step))
+            for i, title in enumerate(STEPS))  # fmt: skip
+    last = len(STEPS) - 1
+    prev_next = h("div", {"class": "explainer-step-buttons"},
+                  _button("Previous", step - 1 if step > 0 else None, "explainer-button"),
+                  _button("Next", step + 1 if step < last else None, "explainer-button"))  # fmt: skip
+    return h("nav", {"class": "explainer-steps", "aria-label": "Steps"}, h("ol", None, tabs), prev_next)
 
 
 def run(state: State, embeddings: EmbeddingsSource) -> Output:
