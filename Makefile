@@ -30,8 +30,11 @@ serve: setup
 build: setup
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
-test: setup
-	NO_MKDOCS_2_WARNING=1 $(BIN)/pytest --cov --cov-report=term-missing:skip-covered
+# Builds the site first: the e2e tests (tests/e2e) drive it in Chromium and the Pyodide tests
+# (tests/pyodide) run inside the runtime it assembled in site/pyodide.
+test: build
+	NO_MKDOCS_2_WARNING=1 EXPLAINER_SITE_DIR=site $(BIN)/pytest --dist-dir=site/pyodide --runtime=node \
+		--cov --cov-report=term-missing:skip-covered
 
 # The package's own tests only (no site build, no browser): a quick loop for authors.
 test-fast: setup

@@ -1,6 +1,6 @@
 """End-to-end fixtures: the built site served on 127.0.0.1, headless Chromium, the network cut off.
 
-``make test`` builds the site first; ``--site-dir`` (default ``site/``) points elsewhere.
+``make test`` builds the site first; ``EXPLAINER_SITE_DIR`` (default ``site/``) points elsewhere.
 Without a built site (or without Playwright/Chromium) every test here is skipped.
 
 Every page a test opens goes through :class:`Browsing`, which
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -35,8 +36,9 @@ CHROMIUM_ARGS = [
 READY_TIMEOUT_MS = 90_000
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--site-dir", default=str(ROOT / "site"), help="built site served to the e2e tests")
+def configured_site() -> Path:
+    """The built site to test: ``$EXPLAINER_SITE_DIR`` or ``site/``."""
+    return Path(os.environ.get("EXPLAINER_SITE_DIR", ROOT / "site"))
 
 
 def _site_problem(site: Path) -> str | None:
@@ -56,7 +58,9 @@ def _site_problem(site: Path) -> str | None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
-    problem = _site_problem(Path(config.getoption("--site-dir")))
+    problem = _site_problem(configured_site())
+    if problem and "EXPLAINER_SITE_DIR" in os.environ:  # `make test` asked for this site: no silent skip
+        raise pytest.UsageError(f"e2e tests: {problem}")
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
@@ -65,8 +69,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def site_dir(pytestconfig: pytest.Config) -> Path:
-    return Path(pytestconfig.getoption("--site-dir"))
+def site_dir() -> Path:
+    return configured_site()
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

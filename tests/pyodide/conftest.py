@@ -43,6 +43,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in ours:
         item.add_marker(pytest.mark.pyodide)
     problem = _runtime_problem(Path(config.option.dist_dir))
+    if problem and ours and "--dist-dir" in " ".join(config.invocation_params.args):
+        raise pytest.UsageError(f"Pyodide tests: {problem}")  # asked for explicitly: no silent skip
     if problem:
         for item in ours:
             item.add_marker(pytest.mark.skip(reason=problem))

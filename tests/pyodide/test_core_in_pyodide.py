@@ -21,6 +21,7 @@ from pytest_pyodide import run_in_pyodide
 
 from explainer import browser
 
+pytestmark = pytest.mark.pyodide
 CORE_MODULES = [
     "explainer.attention",
     "explainer.embeddings",

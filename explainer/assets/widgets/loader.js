@@ -12,9 +12,12 @@
  */
 (function () {
   "use strict";
+  if (window.explainerWidgetsLoaded) return; // included twice: one loader, one worker
+  window.explainerWidgetsLoaded = true;
 
   const SCRIPT_URL = document.currentScript && document.currentScript.src;
   const LOAD_TIMEOUT_MS = 120000;
+  const COMPUTE_TIMEOUT_MS = 10000; // reader's code that never returns: stop the worker, start afresh
   const widgets = new Map(); // key -> {root, name, key, sent, pending, changed}
   let worker = null;
   let workerReady = false;
@@ -115,11 +118,34 @@
         if (hasSubmit(w.root) && !w.pending) setState(w.root, "ready"); // waits for "Run"
         else request(w);
       }
+    } else if (message.type === "running") {
+      const w = [...widgets.values()].find((x) => x.sent === message.id);
+      if (w) w.timer = setTimeout(() => stopRunaway(w), COMPUTE_TIMEOUT_MS);
     } else if (message.type === "result") {
       onResult(message);
     } else if (message.type === "failed") {
       fail(message.message);
     }
+  }
+
+  /** A computation ran too long: end the worker (the only way to stop Python), keep the page usable. */
+  function stopRunaway(w) {
+    worker.terminate();
+    worker = null;
+    workerReady = false;
+    for (const x of widgets.values()) {
+      if (x.sent && x !== w) x.pending = true; // asked again once a new worker is ready
+      x.sent = 0;
+      if (x !== w) setState(x.root, "static");
+    }
+    const note = document.createElement("p");
+    note.className = "explainer-message explainer-message--error";
+    note.textContent = `Stopped after ${COMPUTE_TIMEOUT_MS / 1000} s: the computation did not finish ` +
+      "(an endless loop?). Edit and run again; Python restarts.";
+    const output = outputOf(w.root);
+    if (output) output.replaceChildren(note);
+    setState(w.root, "ready");
+    if ([...widgets.values()].some((x) => x.pending)) start();
   }
 
   function hasSubmit(root) {
@@ -143,6 +169,7 @@
   function onResult(message) {
     const w = [...widgets.values()].find((x) => x.sent === message.id);
     if (!w) return;
+    clearTimeout(w.timer);
     w.sent = 0;
     if (w.pending) {
       request(w); // the reader changed something meanwhile: only the latest state matters
@@ -188,9 +215,17 @@
     return changed;
   }
 
-  /** Remember the changed widgets' state in the URL fragment (a copied link restores it). */
+  /**
+   * Remember the changed widgets' state in the URL fragment (a copied link restores it).
+   * Debounced: Chrome throttles frequent history.replaceState calls (fast typing).
+   */
   function saveFragment(w) {
     w.changed = true;
+    clearTimeout(saveFragment.timer);
+    saveFragment.timer = setTimeout(writeFragment, 250);
+  }
+
+  function writeFragment() {
     const params = new URLSearchParams();
     for (const x of widgets.values()) {
       if (x.changed) params.set(x.key, JSON.stringify(readState(x.root)));
@@ -265,6 +300,8 @@
     } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && hasSubmit(w.root)) {
       event.preventDefault();
       onSubmit(event);
+    } else if (event.key.startsWith("Arrow") && event.target.matches("[data-row][data-col]")) {
+      moveBetweenCells(event);
     } else if (!typing) {
       // Keyboard shortcuts: an element with data-key="ArrowRight" is clicked by that key.
       const shortcut = w.root.querySelector(`[data-key="${CSS.escape(event.key)}"]`);
@@ -272,6 +309,21 @@
         event.preventDefault();
         shortcut.click();
       }
+    }
+  }
+
+  /** Arrow keys move focus to the neighbouring heatmap cell (focusing it selects it). */
+  function moveBetweenCells(event) {
+    const cell = event.target;
+    const step = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }[event.key];
+    if (!step) return;
+    const row = Number(cell.dataset.row) + step[0];
+    const col = Number(cell.dataset.col) + step[1];
+    const table = cell.closest("table") || cell.parentElement;
+    const next = table.querySelector(`[data-row="${row}"][data-col="${col}"]`);
+    if (next) {
+      event.preventDefault();
+      next.focus();
     }
   }
 
@@ -289,6 +341,7 @@
   function init() {
     const counts = {};
     for (const root of document.querySelectorAll("[data-widget]")) {
+      if (!root.querySelector("form")) continue; // a static widget (head_grid): nothing to make live
       const name = root.getAttribute("data-widget");
       counts[name] = (counts[name] || 0) + 1;
       const key = root.id || `${name}-${counts[name] - 1}`;

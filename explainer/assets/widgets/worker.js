@@ -9,6 +9,7 @@
  *               {type: "compute", id, widget, state}
  * Messages out: {type: "progress", text, step, steps}
  *               {type: "ready", ms}
+ *               {type: "running", id}  (Python starts; the page may terminate us if it never ends)
  *               {type: "result", id, response: {html, state, error}, ms}
  *               {type: "failed", message}
  */
@@ -107,6 +108,7 @@ async function compute(runtime, message) {
       }
     }
   }
+  self.postMessage({ type: "running", id: message.id }); // the page's runaway timer starts now
   const started = performance.now();
   const response = JSON.parse(handle(JSON.stringify(request)));
   self.postMessage({ type: "result", id: message.id, response, ms: performance.now() - started });

@@ -1,0 +1,247 @@
+"""Widget benchmark: our lazy Web Worker runtime vs loading Pyodide on the main thread at page load.
+
+Measured in headless Chromium (Playwright driving /usr/bin/chromium) against the
+built site served on 127.0.0.1 with ``Cache-Control: max-age=600`` (what GitHub
+Pages sends), in the same run for both approaches:
+
+- bytes transferred before any interaction (all, and Pyodide's);
+- time from the first interaction to the first live result, cold (empty cache,
+  fresh profile) and warm (persistent profile, second visit);
+- update latency after load (input event -> new output in the page), p50/p95,
+  for sentences of 2..16 tokens.
+
+The baseline page is the same chapter page with our loader removed and a script
+that loads Pyodide, numpy and the explainer wheel on the main thread as soon as
+the page loads (the approach of markdown-exec's and pyodide-mkdocs-theme's pages),
+then computes the widget in the page. For it, "first interaction" is page load,
+the earliest a reader can act.
+
+Usage: ``python benchmarks/bench_widgets.py [--site site] [--runs 3]``; prints a
+table and writes ``benchmarks/results/widgets.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import statistics
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+WIDGETS = {"heatmap_explorer": "self-attention/", "saturation_lab": "scaling/"}
+BASELINE_NAME = "baseline-main-thread.html"
+WORDS = "the cat sat on the mat because it was tired and the dog ran to a park".split()
+GOALS = {"cold_ms": 2000, "warm_ms": 1000, "update_p95_ms": 16, "pyodide_bytes_before": 0}
+
+# The baseline: load everything on the main thread at page load, then compute like our worker does.
+BASELINE_SCRIPT = """
+<script src="{root}pyodide/pyodide.js"></script>
+<script>
+window.__baseline = (async () => {{
+  const pyodide = await loadPyodide({{ indexURL: "{root}pyodide/" }});
+  await pyodide.loadPackage(["explainer"]);
+  const needsGlove = {glove};
+  if (needsGlove) {{
+    const bytes = new Uint8Array(await (await fetch("{root}assets/glove/glove-browser.npz")).arrayBuffer());
+    pyodide.FS.writeFile("/home/pyodide/glove.npz", bytes);
+  }}
+  const handle = pyodide.pyimport("explainer.browser").handle;
+  const root = document.querySelector('[data-widget="{name}"]');
+  window.__compute = () => {{
+    const state = {{}};
+    for (const c of root.querySelectorAll("form [name]")) state[c.name] = c.type === "checkbox" ? c.checked : c.value;
+    const request = {{ widget: "{name}", state, embeddings: needsGlove ? "/home/pyodide/glove.npz" : undefined }};
+    root.querySelector("[data-output]").innerHTML = JSON.parse(handle(JSON.stringify(request))).html;
+    root.dispatchEvent(new CustomEvent("explainer:result", {{ bubbles: true }}));
+  }};
+  root.addEventListener("input", () => window.__compute());
+  window.__compute();
+  root.setAttribute("data-state", "ready");
+  return performance.now();  // ms since navigation start: the first live result
+}})();
+</script>
+"""
+
+
+@dataclass
+class Row:
+    """One approach x widget."""
+
+    approach: str
+    widget: str
+    bytes_before_interaction: int
+    pyodide_bytes_before_interaction: int
+    cold_ms: float
+    warm_ms: float
+    update_p50_ms: float
+    update_p95_ms: float
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Static files with GitHub-Pages-like caching; a few pages served from memory."""
+
+    overrides: dict[str, bytes] = {}
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        body = self.overrides.get(self.path.split("?")[0])
+        if body is None:
+            super().do_GET()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@contextmanager
+def serve(site: Path, overrides: dict[str, bytes]) -> Iterator[str]:
+    handler = type("Handler", (_Handler,), {"overrides": overrides})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def baseline_page(site: Path, name: str, page_dir: str) -> bytes:
+    """The chapter page with our loader swapped for a main-thread Pyodide that starts at load."""
+    html = (site / page_dir / "index.html").read_text(encoding="utf-8")
+    html = html.replace('<script src="../assets/widgets/loader.js" defer></script>', "")
+    script = BASELINE_SCRIPT.format(root="../", name=name, glove="true" if name == "heatmap_explorer" else "false")
+    return html.replace("</body>", script + "</body>", 1).encode()
+
+
+def transferred(page: Any) -> tuple[int, int]:
+    """(all bytes, Pyodide bytes) the page has fetched so far, from Resource Timing."""
+    entries = page.evaluate("""() => [...performance.getEntriesByType('navigation'),
+        ...performance.getEntriesByType('resource')].map(e => [e.name, e.transferSize || e.encodedBodySize || 0])""")
+    return sum(size for _, size in entries), sum(size for url, size in entries if "/pyodide/" in url)
+
+
+def first_result_ms(page: Any, url: str, approach: str, name: str) -> tuple[float, tuple[int, int]]:
+    """Open ``url``; return (ms from first interaction to first live result, bytes before it)."""
+    page.goto(url, wait_until="load")
+    if approach == "baseline":
+        ms = page.evaluate("window.__baseline")  # from navigation start: the reader could not act earlier
+        return float(ms), transferred(page)
+    page.wait_for_load_state("networkidle")
+    before = transferred(page)
+    ms = page.evaluate(f"""() => new Promise(resolve => {{
+        const root = document.querySelector('[data-widget="{name}"]');
+        const t0 = performance.now();
+        root.addEventListener('explainer:result', () => resolve(performance.now() - t0), {{ once: true }});
+        const box = root.querySelector('form input:not([type=hidden])');
+        box.dispatchEvent(new Event('input', {{ bubbles: true }}));
+    }})""")
+    return float(ms), before
+
+
+def update_latencies(page: Any, name: str, repeats: int) -> list[float]:
+    """Input event -> output replaced, for sentences of 2..16 tokens (heatmap) or slider moves."""
+    times = []
+    for i in range(repeats):
+        n = 2 + i % 15
+        value = " ".join(WORDS[:n]) if name == "heatmap_explorer" else str(1 + (i * 37) % 500)
+        field = "sentence" if name == "heatmap_explorer" else "d_k"
+        times.append(float(page.evaluate(f"""() => new Promise(resolve => {{
+            const root = document.querySelector('[data-widget="{name}"]');
+            const box = root.querySelector('form [name="{field}"]');
+            const t0 = performance.now();
+            root.addEventListener('explainer:result', () => resolve(performance.now() - t0), {{ once: true }});
+            box.value = {json.dumps(value)};
+            box.dispatchEvent(new Event('input', {{ bubbles: true }}));
+        }})""")))
+    return times
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def measure(playwright: Any, base: str, approach: str, name: str, runs: int, repeats: int) -> Row:
+    """Cold (fresh profile each run, median), warm (persistent profile, second visit), updates."""
+    page_dir = WIDGETS[name]
+    url = base + page_dir + (BASELINE_NAME if approach == "baseline" else "")
+    cold, warm, before = [], [], (0, 0)
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
+            context = playwright.chromium.launch_persistent_context(profile, executable_path=CHROMIUM,
+                                                                    args=CHROMIUM_ARGS)
+            ms, before = first_result_ms(context.new_page(), url, approach, name)
+            cold.append(ms)
+            page = context.new_page()
+            ms, _ = first_result_ms(page, url, approach, name)
+            warm.append(ms)
+            updates = update_latencies(page, name, repeats)
+            context.close()
+    return Row(approach, name, before[0], before[1], statistics.median(cold), statistics.median(warm),
+               percentile(updates, 0.5), percentile(updates, 0.95))
+
+
+def site_size(site: Path) -> dict[str, int]:
+    """Bytes the widget runtime adds to the site."""
+    def total(path: Path) -> int:
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+
+    return {"pyodide": total(site / "pyodide"), "glove": total(site / "assets" / "glove"),
+            "widget_assets": total(site / "assets" / "widgets")}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, default=ROOT / "site")
+    parser.add_argument("--runs", type=int, default=3, help="cold/warm runs per approach (median)")
+    parser.add_argument("--updates", type=int, default=60, help="updates timed per run")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "widgets.json")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    overrides = {f"/{d}{BASELINE_NAME}": baseline_page(args.site, n, d) for n, d in WIDGETS.items()}
+    rows = []
+    with serve(args.site, overrides) as base, sync_playwright() as playwright:
+        for name in WIDGETS:
+            for approach in ("worker", "baseline"):
+                rows.append(measure(playwright, base, approach, name, args.runs, args.updates))
+    report = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "goals": GOALS,
+              "site_bytes_added": site_size(args.site), "rows": [asdict(r) for r in rows]}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(table(rows))
+    print(f"site bytes added: {report['site_bytes_added']}  -> {args.out}")
+    return 0
+
+
+def table(rows: list[Row]) -> str:
+    head = "| widget | approach | bytes before interaction (Pyodide) | cold ms | warm ms | update p50 / p95 ms |"
+    lines = [head, "|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r.widget} | {r.approach} | {r.bytes_before_interaction:,} ({r.pyodide_bytes_before_interaction:,})"
+                     f" | {r.cold_ms:.0f} | {r.warm_ms:.0f} | {r.update_p50_ms:.1f} / {r.update_p95_ms:.1f} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
