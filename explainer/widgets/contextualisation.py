@@ -22,6 +22,7 @@ from explainer.widgets.html import Element, h
 
 __all__ = ["N_NEIGHBOURS", "SPEC"]
 
+FloatArray = NDArray[np.float64]
 N_NEIGHBOURS = 8
 
 
@@ -33,7 +34,7 @@ def _neighbour_list(caption: str, pairs: list[tuple[str, float]]) -> Element:
     return h("div", {"class": "explainer-neighbours"}, h("p", None, caption), h("ol", None, items))
 
 
-def _cosine(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
+def _cosine(a: FloatArray, b: FloatArray) -> float:
     norm = float(np.linalg.norm(a) * np.linalg.norm(b))
     return float(a @ b) / norm if norm > 0 else 0.0
 
@@ -62,10 +63,12 @@ def run(state: State, embeddings: EmbeddingsSource) -> Output:
     row = _word_position(str(state["word"]), r.tokens)
     word = r.tokens[row]
     emb = embeddings()
-    vocab = (
-        emb if len(emb) <= BROWSER_VOCAB_SIZE else emb.head(BROWSER_VOCAB_SIZE)
-    )  # the browser has the subset
+    vocab = emb if len(emb) <= BROWSER_VOCAB_SIZE else emb.head(BROWSER_VOCAB_SIZE)  # what the browser has
     output = r.output[row]  # (d,)
+
+    def nearest(vector: FloatArray) -> list[tuple[str, float]]:
+        return vocab.nearest(vector, k=N_NEIGHBOURS, exclude=r.tokens)
+
     moved = _cosine(output, r.vectors[row])
     body: list[Element | str] = [
         bars(f"How “{word}” attends to the sentence", list(r.tokens), r.weights[row]),
@@ -75,19 +78,10 @@ def run(state: State, embeddings: EmbeddingsSource) -> Output:
             f"Cosine between the output for “{word}” and its own GloVe vector: {fmt(moved, 3)} "
             "(1 would mean the context changed nothing).",
         ),
-        h(
-            "div",
-            {"class": "explainer-columns"},
-            _neighbour_list(
-                f"Nearest words to the raw vector of “{word}”",
-                vocab.nearest(r.vectors[row], k=N_NEIGHBOURS, exclude=r.tokens),
-            ),
-            _neighbour_list(
-                f"Nearest words to the attention output for “{word}”",
-                vocab.nearest(output, k=N_NEIGHBOURS, exclude=r.tokens),
-            ),
-        ),
-    ]
+        h("div", {"class": "explainer-columns"},
+          _neighbour_list(f"Nearest words to the raw vector of “{word}”", nearest(r.vectors[row])),
+          _neighbour_list(f"Nearest words to the attention output for “{word}”", nearest(output))),
+    ]  # fmt: skip
     return Output(tuple(body), att.note)
 
 

@@ -89,31 +89,33 @@ def _softmax_steps(score: float, row_scores: FloatArray, query: str, weight: flo
     ]
 
 
+def _score_steps(r: GloveAttention, row: int, col: int) -> list[Element]:
+    """The dot product (first terms and total) and the scaled score."""
+    q, k = r.vectors[row], r.vectors[col]  # (d,), (d,)
+    d = q.shape[0]
+    first = " + ".join(f"{fmt(q[i], 3)}×{fmt(k[i], 3)}" for i in range(min(3, d)))
+    total = fmt(float(np.sum(q * k)))
+    scale_text = f"÷ √{d}" if r.scaled else "(unscaled)"
+    raw, score = fmt(float(r.raw_scores[row, col])), fmt(float(r.scaled_scores[row, col]))
+    return [
+        h("li", None, f"Dot product q·k = {first} + … ({d} terms) = {total}"),
+        h("li", None, f"Scaled score s = {raw} {scale_text} = {score}"),
+    ]
+
+
 def cell_computation(r: GloveAttention, row: int, col: int) -> Element:
     """The computation of one weight ``r.weights[row, col]``, step by step."""
     query, key = r.tokens[row], r.tokens[col]
-    q, k = r.vectors[row], r.vectors[col]  # (d,), (d,)
     weight = float(r.weights[row, col])
-    d = q.shape[0]
-    products = q * k  # (d,)
-    first = " + ".join(f"{fmt(q[i], 3)}×{fmt(k[i], 3)}" for i in range(min(3, d)))
-    steps = [h("li", None, f"Dot product q·k = {first} + … ({d} terms) = {fmt(float(products.sum()))}")]
-    scale_text = f"÷ √{d}" if r.scaled else "(unscaled)"
-    score = float(r.scaled_scores[row, col])
-    steps.append(
-        h("li", None, f"Scaled score s = {fmt(float(r.raw_scores[row, col]))} {scale_text} = {fmt(score)}")
-    )
+    steps = _score_steps(r, row, col)
     allowed = r.mask[row]  # (n,)
     if not allowed[col]:
-        steps.append(
-            h(
-                "li",
-                None,
-                "This pair is masked: its score becomes −∞ before the softmax, so the weight is exactly 0.",
-            )
-        )
+        masked = "This pair is masked: its score becomes −∞ before the softmax, so the weight is exactly 0."
+        steps.append(h("li", None, masked))
     else:
-        steps += _softmax_steps(score, r.scaled_scores[row][allowed], query, weight)
+        steps += _softmax_steps(
+            float(r.scaled_scores[row, col]), r.scaled_scores[row][allowed], query, weight
+        )
     title = h(
         "p",
         {"class": "explainer-cell-title"},
@@ -124,7 +126,7 @@ def cell_computation(r: GloveAttention, row: int, col: int) -> Element:
         {"class": "explainer-computation", "aria-label": "Computation of the selected weight"},
         title,
         h("ol", None, steps),
-        _terms_table(q, k, query, key),
+        _terms_table(r.vectors[row], r.vectors[col], query, key),
     )
 
 

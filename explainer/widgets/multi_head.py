@@ -29,6 +29,16 @@ def _check(ex: MultiHeadExample) -> str:
     return text
 
 
+def _head_maps(ex: MultiHeadExample) -> list[Element]:
+    """One small heatmap per head."""
+    d_k = ex.d_model // ex.n_heads
+    return [
+        h("div", {"class": "explainer-head"},
+          heatmap(f"Head {i + 1} of {ex.n_heads} (d_k = {d_k})", ex.tokens, ex.tokens, ex.head_weights[i]))
+        for i in range(ex.n_heads)
+    ]  # fmt: skip
+
+
 def run(state: State, embeddings: EmbeddingsSource) -> Output:
     """Each head's weights and the mixed output."""
     choice = str(state["n_heads"]).strip()
@@ -39,14 +49,6 @@ def run(state: State, embeddings: EmbeddingsSource) -> Output:
         )
     ex = multi_head_example(int(choice))
     d_k = ex.d_model // ex.n_heads
-    maps: list[Element] = [
-        h(
-            "div",
-            {"class": "explainer-head"},
-            heatmap(f"Head {i + 1} of {ex.n_heads} (d_k = {d_k})", ex.tokens, ex.tokens, ex.head_weights[i]),
-        )
-        for i in range(ex.n_heads)
-    ]
     cols = [f"d{j + 1}" for j in range(ex.d_model)]
     body = (
         h(
@@ -55,7 +57,7 @@ def run(state: State, embeddings: EmbeddingsSource) -> Output:
             f"{ex.n_heads} head(s) of width d_k = {ex.d_model} / {ex.n_heads} = {d_k}; each attends on "
             "its own slice of the projections.",
         ),
-        h("div", {"class": "explainer-head-grid"}, maps),
+        h("div", {"class": "explainer-head-grid"}, _head_maps(ex)),
         matrix_table(
             f"Concat(head₁, …, head_{ex.n_heads}), shape 4 × {ex.d_model}", ex.concatenated, ex.tokens, cols
         ),
