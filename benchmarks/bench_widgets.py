@@ -34,15 +34,40 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 WIDGETS = {"heatmap_explorer": "self-attention/", "saturation_lab": "scaling/"}
 BASELINE_NAME = "baseline-main-thread.html"
-WORDS = "the cat sat on the mat because it was tired and the dog ran to a park".split()
+WORDS = [
+    "the",
+    "cat",
+    "sat",
+    "on",
+    "the",
+    "mat",
+    "because",
+    "it",
+    "was",
+    "tired",
+    "and",
+    "the",
+    "dog",
+    "ran",
+    "to",
+    "a",
+    "park",
+]
 GOALS = {"cold_ms": 2000, "warm_ms": 1000, "update_p95_ms": 16, "pyodide_bytes_before": 0}
 
 # The baseline: load everything on the main thread at page load, then compute like our worker does.
@@ -61,8 +86,11 @@ window.__baseline = (async () => {{
   const root = document.querySelector('[data-widget="{name}"]');
   window.__compute = () => {{
     const state = {{}};
-    for (const c of root.querySelectorAll("form [name]")) state[c.name] = c.type === "checkbox" ? c.checked : c.value;
-    const request = {{ widget: "{name}", state, embeddings: needsGlove ? "/home/pyodide/glove.npz" : undefined }};
+    for (const c of root.querySelectorAll("form [name]")) {{
+      state[c.name] = c.type === "checkbox" ? c.checked : c.value;
+    }}
+    const glove = needsGlove ? "/home/pyodide/glove.npz" : undefined;
+    const request = {{ widget: "{name}", state, embeddings: glove }};
     root.querySelector("[data-output]").innerHTML = JSON.parse(handle(JSON.stringify(request))).html;
     root.dispatchEvent(new CustomEvent("explainer:result", {{ bubbles: true }}));
   }};
@@ -92,7 +120,7 @@ class Row:
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """Static files with GitHub-Pages-like caching; a few pages served from memory."""
 
-    overrides: dict[str, bytes] = {}
+    overrides: ClassVar[dict[str, bytes]] = {}
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -129,14 +157,17 @@ def baseline_page(site: Path, name: str, page_dir: str) -> bytes:
     """The chapter page with our loader swapped for a main-thread Pyodide that starts at load."""
     html = (site / page_dir / "index.html").read_text(encoding="utf-8")
     html = html.replace('<script src="../assets/widgets/loader.js" defer></script>', "")
-    script = BASELINE_SCRIPT.format(root="../", name=name, glove="true" if name == "heatmap_explorer" else "false")
+    script = BASELINE_SCRIPT.format(
+        root="../", name=name, glove="true" if name == "heatmap_explorer" else "false"
+    )
     return html.replace("</body>", script + "</body>", 1).encode()
 
 
 def transferred(page: Any) -> tuple[int, int]:
     """(all bytes, Pyodide bytes) the page has fetched so far, from Resource Timing."""
     entries = page.evaluate("""() => [...performance.getEntriesByType('navigation'),
-        ...performance.getEntriesByType('resource')].map(e => [e.name, e.transferSize || e.encodedBodySize || 0])""")
+        ...performance.getEntriesByType('resource')]
+        .map(e => [e.name, e.transferSize || e.encodedBodySize || 0])""")
     return sum(size for _, size in entries), sum(size for url, size in entries if "/pyodide/" in url)
 
 
@@ -165,14 +196,19 @@ def update_latencies(page: Any, name: str, repeats: int) -> list[float]:
         n = 2 + i % 15
         value = " ".join(WORDS[:n]) if name == "heatmap_explorer" else str(1 + (i * 37) % 500)
         field = "sentence" if name == "heatmap_explorer" else "d_k"
-        times.append(float(page.evaluate(f"""() => new Promise(resolve => {{
+        times.append(
+            float(
+                page.evaluate(f"""() => new Promise(resolve => {{
             const root = document.querySelector('[data-widget="{name}"]');
             const box = root.querySelector('form [name="{field}"]');
             const t0 = performance.now();
-            root.addEventListener('explainer:result', () => resolve(performance.now() - t0), {{ once: true }});
+            const done = () => resolve(performance.now() - t0);
+            root.addEventListener('explainer:result', done, {{ once: true }});
             box.value = {json.dumps(value)};
             box.dispatchEvent(new Event('input', {{ bubbles: true }}));
-        }})""")))
+        }})""")
+            )
+        )
     return times
 
 
@@ -188,8 +224,9 @@ def measure(playwright: Any, base: str, approach: str, name: str, runs: int, rep
     cold, warm, before = [], [], (0, 0)
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
-            context = playwright.chromium.launch_persistent_context(profile, executable_path=CHROMIUM,
-                                                                    args=CHROMIUM_ARGS)
+            context = playwright.chromium.launch_persistent_context(
+                profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            )
             ms, before = first_result_ms(context.new_page(), url, approach, name)
             cold.append(ms)
             page = context.new_page()
@@ -197,17 +234,29 @@ def measure(playwright: Any, base: str, approach: str, name: str, runs: int, rep
             warm.append(ms)
             updates = update_latencies(page, name, repeats)
             context.close()
-    return Row(approach, name, before[0], before[1], statistics.median(cold), statistics.median(warm),
-               percentile(updates, 0.5), percentile(updates, 0.95))
+    return Row(
+        approach,
+        name,
+        before[0],
+        before[1],
+        statistics.median(cold),
+        statistics.median(warm),
+        percentile(updates, 0.5),
+        percentile(updates, 0.95),
+    )
 
 
 def site_size(site: Path) -> dict[str, int]:
     """Bytes the widget runtime adds to the site."""
+
     def total(path: Path) -> int:
         return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
 
-    return {"pyodide": total(site / "pyodide"), "glove": total(site / "assets" / "glove"),
-            "widget_assets": total(site / "assets" / "widgets")}
+    return {
+        "pyodide": total(site / "pyodide"),
+        "glove": total(site / "assets" / "glove"),
+        "widget_assets": total(site / "assets" / "widgets"),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -225,8 +274,12 @@ def main(argv: list[str] | None = None) -> int:
         for name in WIDGETS:
             for approach in ("worker", "baseline"):
                 rows.append(measure(playwright, base, approach, name, args.runs, args.updates))
-    report = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "goals": GOALS,
-              "site_bytes_added": site_size(args.site), "rows": [asdict(r) for r in rows]}
+    report = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "goals": GOALS,
+        "site_bytes_added": site_size(args.site),
+        "rows": [asdict(r) for r in rows],
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     print(table(rows))
@@ -235,11 +288,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def table(rows: list[Row]) -> str:
-    head = "| widget | approach | bytes before interaction (Pyodide) | cold ms | warm ms | update p50 / p95 ms |"
+    head = (
+        "| widget | approach | bytes before interaction (Pyodide) | cold ms | warm ms | update p50 / p95 ms |"
+    )
     lines = [head, "|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r.widget} | {r.approach} | {r.bytes_before_interaction:,} ({r.pyodide_bytes_before_interaction:,})"
-                     f" | {r.cold_ms:.0f} | {r.warm_ms:.0f} | {r.update_p50_ms:.1f} / {r.update_p95_ms:.1f} |")
+        lines.append(
+            f"| {r.widget} | {r.approach} | {r.bytes_before_interaction:,}"
+            f" ({r.pyodide_bytes_before_interaction:,})"
+            f" | {r.cold_ms:.0f} | {r.warm_ms:.0f} | {r.update_p50_ms:.1f} / {r.update_p95_ms:.1f} |"
+        )
     return "\n".join(lines)
 
 

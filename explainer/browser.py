@@ -106,7 +106,8 @@ def _failure(text: str, state: Mapping[str, Any]) -> str:
     """A response carrying only a message (escaped, shown in the output region)."""
     html = f'<p class="explainer-message explainer-message--error">{escape(text)}</p>'
     try:
-        return json.dumps({"html": html, "state": dict(state), "error": text}, ensure_ascii=False,
-                          allow_nan=False)
+        return json.dumps(
+            {"html": html, "state": dict(state), "error": text}, ensure_ascii=False, allow_nan=False
+        )
     except ValueError:  # a state holding NaN/inf cannot be echoed back as JSON
         return json.dumps({"html": html, "state": {}, "error": text}, ensure_ascii=False)

@@ -182,7 +182,9 @@ def source_digest(root: Path) -> str:
     """sha256 over the files that go into the ``explainer`` wheel (the wheel cache key)."""
     digest = hashlib.sha256()
     files = [root / "pyproject.toml", root / "README.md", root / "LICENSE"]
-    files += sorted(p for p in (root / "explainer").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    files += sorted(
+        p for p in (root / "explainer").rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
     for path in files:
         if path.is_file():
             digest.update(path.relative_to(root).as_posix().encode() + b"\0")
@@ -206,11 +208,18 @@ def build_explainer_wheel(root: Path, cache_dir: Path) -> Path:
         _copy_sources(root, src)
         env = {**os.environ, "SOURCE_DATE_EPOCH": _SOURCE_DATE_EPOCH}
         cmd = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--skip-dependency-check"]
-        done = subprocess.run([*cmd, "--outdir", str(Path(tmp) / "dist"), str(src)],
-                              env=env, capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [*cmd, "--outdir", str(Path(tmp) / "dist"), str(src)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         wheels = sorted((Path(tmp) / "dist").glob("explainer-*-py3-none-any.whl"))
         if done.returncode != 0 or not wheels:
-            raise DistError(f"building the explainer wheel failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+            raise DistError(
+                f"building the explainer wheel failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+            )
         target.mkdir(parents=True, exist_ok=True)
         return Path(shutil.copy2(wheels[0], target / wheels[0].name))
 
@@ -241,8 +250,14 @@ def write_lock(official: PyodideLockSpec, shipped: list[str], wheel: Path, dest:
     return path
 
 
-def assemble(dest: Path, *, root: Path | None = None, node_modules: Path | None = None,
-             cache_dir: Path | None = None, packages: Iterable[str] = ROOT_PACKAGES) -> Path:
+def assemble(
+    dest: Path,
+    *,
+    root: Path | None = None,
+    node_modules: Path | None = None,
+    cache_dir: Path | None = None,
+    packages: Iterable[str] = ROOT_PACKAGES,
+) -> Path:
     """Write the self-hosted runtime into ``dest`` (e.g. ``site/pyodide``).
 
     Args:
@@ -277,8 +292,14 @@ def assemble(dest: Path, *, root: Path | None = None, node_modules: Path | None 
     return dest / wheel.name
 
 
-def install_into_site(site_dir: Path | str, *, pyodide: Mode = "self-hosted", root: Path | None = None,
-                      node_modules: Path | None = None, cache_dir: Path | None = None) -> InstallReport:
+def install_into_site(
+    site_dir: Path | str,
+    *,
+    pyodide: Mode = "self-hosted",
+    root: Path | None = None,
+    node_modules: Path | None = None,
+    cache_dir: Path | None = None,
+) -> InstallReport:
     """Write the runtime (or, in ``cdn`` mode, only our wheel), the GloVe subset and the widget assets.
 
     Called by the MkDocs plugin in ``on_post_build``.
@@ -307,9 +328,15 @@ def install_into_site(site_dir: Path | str, *, pyodide: Mode = "self-hosted", ro
     glove = write_glove_subset(site / GLOVE_DIR, root / ".cache" / "glove")
     write_widget_assets(site / ASSETS_DIR, mode=pyodide, wheel=wheel, glove=glove)
     link_widget_assets(site)
-    files = sorted(p for d in (runtime, site / ASSETS_DIR, site / GLOVE_DIR) if d.is_dir() for p in d.rglob("*"))
-    return InstallReport(mode=pyodide, files=tuple(p.relative_to(site).as_posix() for p in files if p.is_file()),
-                         total_bytes=sum(p.stat().st_size for p in files if p.is_file()), wheel=wheel.name)
+    files = sorted(
+        p for d in (runtime, site / ASSETS_DIR, site / GLOVE_DIR) if d.is_dir() for p in d.rglob("*")
+    )
+    return InstallReport(
+        mode=pyodide,
+        files=tuple(p.relative_to(site).as_posix() for p in files if p.is_file()),
+        total_bytes=sum(p.stat().st_size for p in files if p.is_file()),
+        wheel=wheel.name,
+    )
 
 
 def write_glove_subset(dest: Path, cache_dir: Path) -> Path | None:
@@ -350,8 +377,12 @@ def write_widget_assets(dest: Path, *, mode: Mode, wheel: Path, glove: Path | No
 
     URLs in ``runtime.json`` are relative to ``dest``, so the site works under any base path.
     """
-    shutil.copytree(_assets_source(), dest, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.py", "*.pyc"))
+    shutil.copytree(
+        _assets_source(),
+        dest,
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns("__pycache__", "*.py", "*.pyc"),
+    )
     site = dest.parent.parent
     to_site = "../../"
     runtime = site / PYODIDE_DIR
@@ -384,8 +415,11 @@ def link_widget_assets(site: Path) -> list[Path]:
         if WIDGET_MARK not in html or f"{ASSETS_DIR}/loader.js" in html or "</head>" not in html:
             continue
         to_root = "../" * (len(page.relative_to(site).parts) - 1)
-        tags = [f'<link rel="stylesheet" href="{to_root}{ASSETS_DIR}/{name}">' for name in WIDGET_CSS
-                if (site / ASSETS_DIR / name).is_file()]
+        tags = [
+            f'<link rel="stylesheet" href="{to_root}{ASSETS_DIR}/{name}">'
+            for name in WIDGET_CSS
+            if (site / ASSETS_DIR / name).is_file()
+        ]
         tags.append(f'<script src="{to_root}{ASSETS_DIR}/loader.js" defer></script>')
         page.write_text(html.replace("</head>", "".join(tags) + "</head>", 1), encoding="utf-8")
         changed.append(page)
@@ -405,5 +439,7 @@ def _glove_widgets() -> tuple[str, ...]:
 def _step_sizes(runtime: Path, wheel: Path, glove: Path | None) -> dict[str, int]:
     """Bytes each loading step fetches, for the progress indicator."""
     core = sum((runtime / name).stat().st_size for name in CORE_FILES if name != "pyodide.mjs")
-    packages = sum(p.stat().st_size for p in runtime.glob("*.whl") if p.name.startswith(("numpy-", wheel.name)))
+    packages = sum(
+        p.stat().st_size for p in runtime.glob("*.whl") if p.name.startswith(("numpy-", wheel.name))
+    )
     return {"core": core, "packages": packages, "glove": glove.stat().st_size if glove else 0}

@@ -60,7 +60,11 @@ def test_a_mapping_result_is_passed_through(monkeypatch: pytest.MonkeyPatch) -> 
         return {"html": f"<p>{name}</p>", "state": {"n": state["n"]}, "error": None}
 
     monkeypatch.setattr("explainer.widgets.compute", fake)
-    assert call({"widget": "w", "state": {"n": "3"}}) == {"html": "<p>w</p>", "state": {"n": "3"}, "error": None}
+    assert call({"widget": "w", "state": {"n": "3"}}) == {
+        "html": "<p>w</p>",
+        "state": {"n": "3"},
+        "error": None,
+    }
 
 
 def test_missing_embeddings_file_is_a_message() -> None:

@@ -65,7 +65,7 @@ def test_copy_verified_copies_a_matching_file(tmp_path: Path) -> None:
 
 
 def test_copy_verified_names_a_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(dist.DistError, match="gone.whl: not found"):
+    with pytest.raises(dist.DistError, match=r"gone\.whl: not found"):
         dist.copy_verified(tmp_path / "gone.whl", tmp_path, "0" * 64)
 
 
@@ -140,7 +140,9 @@ def test_install_into_site_self_hosted_writes_runtime_config(tmp_path: Path) -> 
     assert config["mode"] == "self-hosted"
     assert config["index_url"] == "../../pyodide/"
     assert (tmp_path / "assets" / "widgets" / config["wheel_url"]).resolve().is_file()
-    assert {"assets/widgets/loader.js", "assets/widgets/worker.js", "pyodide/pyodide.asm.wasm"} <= set(report.files)
+    assert {"assets/widgets/loader.js", "assets/widgets/worker.js", "pyodide/pyodide.asm.wasm"} <= set(
+        report.files
+    )
     assert report.total_bytes == sum((tmp_path / f).stat().st_size for f in report.files)
 
 
@@ -149,8 +151,10 @@ def test_install_into_site_cdn_copies_no_pyodide_file(tmp_path: Path) -> None:
     report = dist.install_into_site(tmp_path, pyodide="cdn")
     config = json.loads((tmp_path / "assets" / "widgets" / "runtime.json").read_text())
     assert config["index_url"] == dist.CDN_INDEX_URL
-    assert not any(f.endswith((".wasm", "pyodide.js", "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"))
-                   for f in report.files)
+    assert not any(
+        f.endswith((".wasm", "pyodide.js", "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"))
+        for f in report.files
+    )
     assert f"pyodide/{report.wheel}" in report.files
 
 

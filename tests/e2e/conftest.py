@@ -77,11 +77,25 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     """Static files, silent; ``damage`` may refuse or corrupt some paths (failure tests)."""
 
     damage: Callable[[str], str | None] = staticmethod(lambda path: None)
+    extra_pages: dict[str, bytes] = {}  # noqa: RUF012 (set per server by type())
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=600")  # what GitHub Pages sends
+        super().end_headers()
+
     def send_head(self):  # type: ignore[no-untyped-def]
+        import io
+
+        if self.path in self.extra_pages:
+            body = self.extra_pages[self.path]
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
         what = self.damage(self.path)
         if what == "missing":
             self.send_error(404, "removed for this test")
@@ -92,8 +106,6 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Content-Type", self.guess_type(self.path))
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            import io
-
             return io.BytesIO(body)
         return super().send_head()
 
@@ -106,10 +118,23 @@ class Server:
     httpd: http.server.ThreadingHTTPServer
 
 
-def serve(directory: Path, damage: Callable[[str], str | None] | None = None) -> Server:
-    """Serve ``directory`` on 127.0.0.1 (a free port) from a daemon thread."""
-    handler = type("Handler", (_Handler,), {"damage": staticmethod(damage or (lambda path: None))})
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+def serve(
+    directory: Path,
+    damage: Callable[[str], str | None] | None = None,
+    extra_pages: dict[str, bytes] | None = None,
+) -> Server:
+    """Serve ``directory`` on 127.0.0.1 (a free port) from a daemon thread.
+
+    ``damage(path)`` may answer "missing" or "corrupt" for a path; ``extra_pages`` adds pages.
+    """
+    handler = type(
+        "Handler",
+        (_Handler,),
+        {"damage": staticmethod(damage or (lambda path: None)), "extra_pages": extra_pages or {}},
+    )
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
+    )
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return Server(f"http://127.0.0.1:{httpd.server_address[1]}/", httpd)
 
@@ -140,13 +165,14 @@ def browser() -> Iterator[Any]:
 
 @dataclass
 class Browsing:
-    """One browser context with the network cut off and every problem recorded."""
+    """One test's pages (in the shared context), with the network cut off and every problem recorded."""
 
     context: Any
     blocked: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    pages: list[Any] = field(default_factory=list)
 
     def route(self, route: Any) -> None:
         if urlsplit(route.request.url).hostname == "127.0.0.1":
@@ -157,20 +183,49 @@ class Browsing:
 
     def new_page(self) -> Any:
         page = self.context.new_page()
-        page.on("console", lambda m: m.type == "error" and self.console_errors.append(f"{page.url}: {m.text}"))
+        page.on(
+            "console", lambda m: m.type == "error" and self.console_errors.append(f"{page.url}: {m.text}")
+        )
         page.on("pageerror", lambda e: self.page_errors.append(f"{page.url}: {e}"))
         page.on("request", lambda r: self.requests.append(r.url))
+        self.pages.append(page)
         return page
 
 
-@pytest.fixture
-def browsing(browser: Any) -> Iterator[Browsing]:
-    """A fresh context; after the test, no request may have left 127.0.0.1 and no script may have thrown."""
+@dataclass
+class _Current:
+    """The Browsing of the running test (the shared context's route handler reports to it)."""
+
+    browsing: Browsing | None = None
+
+
+@pytest.fixture(scope="session")
+def shared_context(browser: Any) -> Iterator[tuple[Any, _Current]]:
+    """One context for the session, so Pyodide is fetched and compiled once, as for a returning reader."""
     context = browser.new_context()
-    state = Browsing(context)
-    context.route("**/*", state.route)
+    current = _Current()
+
+    def route(route: Any) -> None:
+        if current.browsing is None:
+            route.abort("internetdisconnected")
+        else:
+            current.browsing.route(route)
+
+    context.route("**/*", route)
     context.set_default_timeout(READY_TIMEOUT_MS)
-    yield state
+    yield context, current
     context.close()
+
+
+@pytest.fixture
+def browsing(shared_context: tuple[Any, _Current]) -> Iterator[Browsing]:
+    """Pages for one test; afterwards no request may have left 127.0.0.1 and no script may have thrown."""
+    context, current = shared_context
+    state = Browsing(context)
+    current.browsing = state
+    yield state
+    for page in state.pages:
+        page.close()
+    current.browsing = None
     assert not state.blocked, f"requests to other hosts were attempted: {state.blocked[:5]}"
     assert not state.page_errors, f"uncaught errors: {state.page_errors[:5]}"

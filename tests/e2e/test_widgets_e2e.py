@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 READY_TIMEOUT_MS = 90_000
@@ -56,15 +55,22 @@ def rounded_numbers(html: str) -> str:
     return FLOAT_RE.sub(lambda m: f"{float(m.group()):.10g}", html)
 
 
+LIVE = "[data-widget]:has(form)"  # widgets without a form (head_grid) stay static by design
+
+
 def states(page: Any) -> list[str]:
-    return page.eval_on_selector_all("[data-widget]", "els => els.map(e => e.dataset.state)")
+    return page.eval_on_selector_all(LIVE, "els => els.map(e => e.dataset.state)")
+
+
+def live_names(page: Any) -> list[str]:
+    return page.eval_on_selector_all(LIVE, "els => els.map(e => e.dataset.widget)")
 
 
 def outputs(page: Any) -> list[str]:
-    return page.eval_on_selector_all("[data-widget] [data-output]", "els => els.map(e => e.innerHTML)")
+    return page.eval_on_selector_all(f"{LIVE} [data-output]", "els => els.map(e => e.innerHTML)")
 
 
-def interact(page: Any, root: str = "[data-widget]") -> None:
+def interact(page: Any, root: str = LIVE) -> None:
     """A first interaction that changes nothing: focus a control of the widget, press Shift."""
     page.locator(f"{root} form :is(input:not([type=hidden]), select, textarea)").first.focus()
     page.keyboard.press("Shift")
@@ -72,7 +78,7 @@ def interact(page: Any, root: str = "[data-widget]") -> None:
 
 def wait_all(page: Any, state: str) -> None:
     page.wait_for_function(
-        f"[...document.querySelectorAll('[data-widget]')].every(e => e.dataset.state === '{state}')",
+        f"[...document.querySelectorAll('{LIVE}')].every(e => e.dataset.state === '{state}')",
         timeout=READY_TIMEOUT_MS,
     )
 
@@ -87,8 +93,13 @@ def wait_result(page: Any, root: str, action: Any) -> None:
 
 
 def cli_weights(sentence: str, *flags: str) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, "-m", "explainer", "--json", *flags, sentence],
-                          capture_output=True, text=True, check=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "explainer", "--json", *flags, sentence],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     return dict(json.loads(done.stdout))
 
 
@@ -109,7 +120,9 @@ def test_site_has_widgets(site_dir: Path) -> None:
     assert {"heatmap_explorer", "saturation_lab"} <= found, found
 
 
-def test_no_page_fetches_pyodide_before_interaction(browsing: Browsing, server: Server, site_dir: Path) -> None:
+def test_no_page_fetches_pyodide_before_interaction(
+    browsing: Browsing, server: Server, site_dir: Path
+) -> None:
     page = browsing.new_page()
     for url in [u for u, names in site_pages(site_dir).items() if names]:
         page.goto(server.url + url, wait_until="networkidle")
@@ -133,9 +146,11 @@ def test_every_widget_goes_live_with_the_prerendered_result(
         if not names:
             continue
         page.goto(server.url + url)
-        before = outputs(page)
+        before, names = outputs(page), live_names(page)
+        if not names:
+            continue
         assert set(states(page)) == {"static"}
-        interact(page)
+        interact(page, LIVE)
         wait_all(page, "ready")
         after = outputs(page)
         for name, old, new in zip(names, before, after, strict=True):
@@ -151,8 +166,11 @@ def test_typed_sentence_matches_the_terminal_tool(browsing: Browsing, server: Se
     page.goto(server.url + widget_page(site_dir, "heatmap_explorer"))
     box = page.locator(f"{root} input[name=sentence]").first
     wait_result(page, root, lambda: box.fill(SENTENCE))
-    flags = [flag for name, flag in (("no_self", "--no-self"), ("causal", "--causal"))
-             if page.locator(f"{root} input[name={name}]").first.is_checked()]
+    flags = [
+        flag
+        for name, flag in (("no_self", "--no-self"), ("causal", "--causal"))
+        if page.locator(f"{root} input[name={name}]").first.is_checked()
+    ]
     if not page.locator(f"{root} input[name=scale]").first.is_checked():
         flags.append("--no-scale")
     expected = cli_weights(SENTENCE, *flags)
@@ -186,7 +204,11 @@ def test_fragment_link_restores_the_state(browsing: Browsing, server: Server, si
     page.goto(server.url + widget_page(site_dir, "heatmap_explorer"))
     box = page.locator(f"{root} input[name=sentence]").first
     wait_result(page, root, lambda: box.fill("the king and the queen"))
-    wait_result(page, root, lambda: page.locator(f"{root} [data-output] [data-row='2'][data-col='4'][data-set]").first.click())
+    wait_result(
+        page,
+        root,
+        lambda: page.locator(f"{root} [data-output] [data-row='2'][data-col='4'][data-set]").first.click(),
+    )
     page.wait_for_function("""decodeURIComponent(location.hash).includes('"cell":"2,4"')""")  # debounced
     link = page.url
     weights = heatmap_weights(page, root)
@@ -223,3 +245,59 @@ def test_runtime_failure_is_reported_and_static_content_stays(
     finally:
         broken.httpd.shutdown()
         broken.httpd.server_close()
+
+
+def code_runner_page(code: str) -> bytes:
+    """A test page at the site root holding one code runner, linked like a built page."""
+    from explainer.widgets import prerender
+
+    widget = prerender("code_runner", {"code": code})
+    return (
+        '<!doctype html><html><head><meta charset="utf-8"><title>code runner</title>'
+        '<link rel="stylesheet" href="assets/widgets/widgets.css">'
+        '<script src="assets/widgets/loader.js" defer></script></head>'
+        f"<body>{widget}</body></html>"
+    ).encode()
+
+
+@pytest.fixture
+def runner_server(site_dir: Path, serve_site: Any) -> Any:
+    pages = {
+        "/__plot.html": code_runner_page(
+            "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nprint('drawn')"
+        ),
+        "/__loop.html": code_runner_page("while True:\n    pass"),
+    }
+    running = serve_site(site_dir, extra_pages=pages)
+    yield running
+    running.httpd.shutdown()
+    running.httpd.server_close()
+
+
+def test_code_runner_loads_matplotlib_only_when_imported(browsing: Browsing, runner_server: Server) -> None:
+    page = browsing.new_page()
+    page.goto(runner_server.url + "__plot.html")
+    interact(page)
+    wait_all(page, "ready")
+    assert not [u for u in browsing.requests if "/matplotlib-" in u]  # not loaded for the page
+    wait_result(page, LIVE, lambda: page.locator(f"{LIVE} [type=submit]").click())
+    output = page.locator(f"{LIVE} [data-output]")
+    assert "drawn" in output.inner_text()
+    assert output.locator("img, svg").count() >= 1
+    assert [u for u in browsing.requests if "/matplotlib-" in u]
+    assert not browsing.console_errors, browsing.console_errors[:5]
+
+
+def test_an_endless_loop_is_stopped_and_python_restarts(browsing: Browsing, runner_server: Server) -> None:
+    page = browsing.new_page()
+    page.goto(runner_server.url + "__loop.html")
+    interact(page)
+    wait_all(page, "ready")
+    page.locator(f"{LIVE} [type=submit]").click()
+    page.wait_for_function(
+        "document.querySelector('[data-output]').innerText.includes('Stopped after')",
+        timeout=READY_TIMEOUT_MS,
+    )
+    page.locator(f"{LIVE} textarea[name=code]").fill("print(6 * 7)")
+    wait_result(page, LIVE, lambda: page.locator(f"{LIVE} [type=submit]").click())
+    assert "42" in page.locator(f"{LIVE} [data-output]").inner_text()

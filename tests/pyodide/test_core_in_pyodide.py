@@ -65,8 +65,12 @@ def attention_in_pyodide(selenium: Any, seed: int) -> dict[str, list[Any]]:
     causal = attention.causal_mask(5)  # (5, 5)
     out, weights = attention.scaled_dot_product_attention(q, k, v, mask=causal)
     x = rng.standard_normal((4, 8))  # (4, 8)
-    return {"out": out.tolist(), "weights": weights.tolist(), "softmax": attention.softmax(x).tolist(),
-            "numpy": [np.__version__]}
+    return {
+        "out": out.tolist(),
+        "weights": weights.tolist(),
+        "softmax": attention.softmax(x).tolist(),
+        "numpy": [np.__version__],
+    }
 
 
 def test_attention_agrees_with_the_host(selenium: Any) -> None:
@@ -113,12 +117,18 @@ def _glove_subset(config: pytest.Config) -> Path:
 def _requests(glove_path: str | None) -> list[str]:
     widgets = pytest.importorskip("explainer.widgets")
     glove_widgets = {"heatmap_explorer", "contextualisation_probe"}
-    return [json.dumps({"widget": name, "state": {},
-                        **({"embeddings": glove_path} if name in glove_widgets else {})})
-            for name in widgets.names() if name != "code_runner"]
+    return [
+        json.dumps(
+            {"widget": name, "state": {}, **({"embeddings": glove_path} if name in glove_widgets else {})}
+        )
+        for name in widgets.names()
+        if name != "code_runner"
+    ]
 
 
-def test_every_widget_gives_the_prerendered_result_in_pyodide(selenium: Any, pytestconfig: pytest.Config) -> None:
+def test_every_widget_gives_the_prerendered_result_in_pyodide(
+    selenium: Any, pytestconfig: pytest.Config
+) -> None:
     glove = _glove_subset(pytestconfig)
     live = handle_in_pyodide(selenium, _requests("/tmp/glove-browser.npz"), glove.read_bytes())
     host = [browser.handle(r) for r in _requests(str(glove))]

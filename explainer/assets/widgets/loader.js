@@ -105,7 +105,8 @@
       fail(event.message || "the runtime script could not be loaded");
     };
     worker.postMessage({ type: "init", widgets: [...new Set([...widgets.values()].map((w) => w.name))] });
-    setTimeout(() => workerReady || fail("it took too long to load"), LOAD_TIMEOUT_MS);
+    clearTimeout(start.timer);
+    start.timer = setTimeout(() => workerReady || fail("it took too long to load"), LOAD_TIMEOUT_MS);
   }
 
   function onWorkerMessage(message) {
@@ -113,6 +114,7 @@
       setStatus(`${message.text}… step ${message.step} of ${message.steps}`);
     } else if (message.type === "ready") {
       workerReady = true;
+      clearTimeout(start.timer);
       setStatus("");
       for (const w of widgets.values()) {
         if (hasSubmit(w.root) && !w.pending) setState(w.root, "ready"); // waits for "Run"
