@@ -9,7 +9,7 @@ initial_state).html``.
 **The HTML contract** (what the JavaScript relies on)::
 
     <div class="explainer-widget" data-widget="NAME" data-state="static" role="group" aria-label="TITLE">
-      <form class="explainer-form" aria-label="TITLE">
+      <form class="explainer-form">
         ...labelled inputs, each with a name; hidden inputs (e.g. cell, step) last...
         [<button type="submit" class="explainer-submit">Run</button>]
       </form>

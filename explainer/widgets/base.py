@@ -235,4 +235,4 @@ def render_form(spec: WidgetSpec, state: State) -> Element:
         if spec.submit_label
         else None
     )
-    return h("form", {"class": "explainer-form", "aria-label": spec.title}, visible, submit, hidden)
+    return h("form", {"class": "explainer-form"}, visible, submit, hidden)  # the root names the widget
