@@ -113,7 +113,12 @@ def _nav(step: int) -> Element:
     prev_next = h("div", {"class": "explainer-step-buttons"},
                   _button("Previous", step - 1 if step > 0 else None, "explainer-button"),
                   _button("Next", step + 1 if step < last else None, "explainer-button"))  # fmt: skip
-    return h("nav", {"class": "explainer-steps", "aria-label": "Steps"}, h("ol", None, tabs), prev_next)
+    return h(
+        "div",
+        {"class": "explainer-steps", "role": "group", "aria-label": "Steps"},
+        h("ol", None, tabs),
+        prev_next,
+    )
 
 
 def run(state: State, embeddings: EmbeddingsSource) -> Output:
