@@ -69,11 +69,18 @@ def test_grid_has_one_view_per_head_and_shows_the_weights() -> None:
     assert html.count('class="hg-big"') == 2 * 72
     assert len(re.findall(r'id="t-0-2-5" checked', html)) == 1
     first_row = enc[0][1][0, 0, 0]  # layer 1, head 1, query [CLS]
-    cells = re.search(r"<th scope=\"row\">\[CLS\]</th>((?:<td class=w\d+>\d+)+)", html)
+    cells = re.search(r"<th scope=\"row\">\[CLS\]</th>((?:<td class=w\d+>\d+</td>)+)", html)
     assert cells is not None
-    assert [int(x) for x in re.findall(r">(\d+)", cells.group(1))] == np.rint(first_row * 100).astype(
+    assert [int(x) for x in re.findall(r">(\d+)<", cells.group(1))] == np.rint(first_row * 100).astype(
         int
     ).tolist()
+
+
+def test_every_cell_is_closed() -> None:
+    """Unclosed <td> tags make MkDocs' search indexer quadratic (minutes for one page)."""
+    html = render_head_grid(["a"], [_fake(["[CLS]", "a", "[SEP]"], 3)])
+    assert html.count("<td") == html.count("</td>") == 72 * 3 * 3
+    assert 'data-search-exclude' in html
 
 
 def test_reader_text_is_escaped() -> None:
