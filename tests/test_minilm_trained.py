@@ -52,6 +52,7 @@ def test_control_verdict_agrees_with_the_numbers() -> None:
     ctrl = ex.referent_control()
     assert ctrl.flips.shape == ctrl.follows_subject.shape == (6, 12)
     assert ("None of the 72 heads" in ctrl.verdict) == (not ctrl.flips.any())
+    assert "both pairs" in ctrl.verdict
     i, j = ctrl.strongest.layer - 1, ctrl.strongest.head - 1
     for pair in ctrl.pairs:
         w_orig, w_ctrl = pair.original.weights[i, j], pair.control.weights[i, j]

@@ -314,18 +314,22 @@ def _from_all_words(ex: ItNounAttention, head: HeadRank) -> float:
     return float(column.mean())
 
 
+def _all_pairs(n: int) -> str:
+    return "both pairs" if n == 2 else f"all {n} pairs"
+
+
 def _overall_verdict(flips: BoolArray, n_pairs: int, margin: float) -> str:
     """Summarise how many heads move with the referent in every pair."""
     names = [f"L{i + 1} H{j + 1}" for i, j in zip(*np.nonzero(flips), strict=True)]
     if not names:
         return (
             f"None of the {flips.size} heads prefers the subject in the original and the other noun in the "
-            f"control in all {n_pairs} pairs (margin {margin:.2f}): by this test no single head links "
+            f"control in {_all_pairs(n_pairs)} (margin {margin:.2f}): by this test no single head links "
             '"it" to the likely antecedent.'
         )
     return (
-        f"{len(names)} of the {flips.size} heads move from the subject to the other noun in all "
-        f"{n_pairs} pairs (margin {margin:.2f}): {', '.join(names)}."
+        f"{len(names)} of the {flips.size} heads move from the subject to the other noun in "
+        f"{_all_pairs(n_pairs)} (margin {margin:.2f}): {', '.join(names)}."
     )
 
 
@@ -510,7 +514,7 @@ def head_jobs_table() -> Table:
         ("modifier → its noun (hot → dog)", _heads_cell(jobs.top_modifier_reverse),
          "gain over determiner → noun (a → dog)"),
     ]  # fmt: skip
-    return Table(("job", "heads (score)", "score"), tuple(rows))
+    return Table(("job", "heads (score)", "how the score is measured"), tuple(rows))
 
 
 # --- can the model run in the reader's browser? -------------------------------
