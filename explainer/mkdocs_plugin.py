@@ -71,7 +71,9 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
         self._values: ValueEvaluator | None = None
         self._figure_sizes: dict[str, tuple[int, int] | None] = {}
         self._build_started = 0.0
+        self._page = ""
         self._stash: dict[str, str] = {}
+        self._widgets: dict[str, dict[str, str]] = {}  # page -> slot token -> widget HTML
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds (and its caches)."""
@@ -178,6 +180,8 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Replace explainer blocks and ``{{ values }}``; any problem fails the build with the page's name."""
         self._stash = {}
+        self._widgets[page.file.src_uri] = {}
+        self._page = page.file.src_uri
         try:
             return transform(
                 markdown, lambda d: self._render_block(d, page, files, config), self._render_value
@@ -242,12 +246,21 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
             ) from None
         key = ("widget", repr((directive.name, sorted(directive.params.items()))))
         try:
-            markup = self._remember(key, lambda: prerender(directive.name, dict(directive.params)))
+            markup = self._remember(
+                key, lambda: _checked_widget(prerender(directive.name, dict(directive.params)))
+            )
+        except SiteBuildError as err:
+            raise SiteBuildError(f"line {directive.line}: widget {directive.name!r}: {err}") from None
         except Exception as err:
             raise SiteBuildError(
                 f"line {directive.line}: widget {directive.name!r}: {type(err).__name__}: {err}"
             ) from None
-        return self._stash_html(str(markup))
+        # The page carries an empty slot until on_post_page: the search index never parses
+        # widget markup (controls, not prose; some widgets are megabytes of HTML).
+        slots = self._widgets[self._page]
+        token = f"EXPLAINERWIDGET{len(slots):04d}X"
+        slots[token] = markup
+        return self._stash_html(_widget_slot(token))
 
     def _render_cli(self, directive: Directive) -> str:
         main = importlib.import_module("explainer.cli").main
@@ -293,12 +306,14 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
         return html[:title_end] + "\n" + link + html[title_end:]
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Fail the build if the page would load anything from another host."""
-        found = external_resources(output)
+        """Fail the build if the page would load anything from another host; put widgets in their slots."""
+        found = external_resources(output)  # widgets were checked once, when rendered
         if found:
             raise PluginError(
                 f"explainer: {page.file.src_uri} loads from another host: {'; '.join(found[:5])}"
             )
+        for token, markup in self._widgets.get(page.file.src_uri, {}).items():
+            output = output.replace(_widget_slot(token), markup, 1)
         return output
 
     # ------------------------------------------------------------------- build
@@ -331,6 +346,19 @@ def unstash(html: str, stash: dict[str, str]) -> str:
         # A replacement function, not a string: the HTML may contain backslashes.
         html = re.sub(rf"<p>\s*{token}\s*</p>|{token}", _constant(markup), html)
     return html
+
+
+def _widget_slot(token: str) -> str:
+    """The placeholder a widget occupies until ``on_post_page``; search skips it."""
+    return f'<div class="explainer-widget-slot" data-search-exclude>{token}</div>'
+
+
+def _checked_widget(markup: str) -> str:
+    """Widget HTML, stripped, after checking it loads nothing from another host."""
+    found = external_resources(markup)
+    if found:
+        raise SiteBuildError(f"loads from another host: {'; '.join(found[:5])}")
+    return str(markup).strip()
 
 
 def _constant(text: str) -> Callable[[re.Match[str]], str]:

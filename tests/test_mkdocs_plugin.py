@@ -152,3 +152,11 @@ def test_unstash_replaces_paragraph_and_bare_tokens() -> None:
     stash = {"EXPLAINERSTASH0000X": "<figure>a</figure>", "EXPLAINERSTASH0001X": "<div>b</div>"}
     html = "<p>EXPLAINERSTASH0000X</p>\n<li>EXPLAINERSTASH0001X</li>"
     assert unstash(html, stash) == "<figure>a</figure>\n<li><div>b</div></li>"
+
+
+def test_widget_is_prerendered_outside_the_search_index(tmp_path: Path) -> None:
+    config = make_site(tmp_path, {"index.md": "# W\n\n```explainer\nwidget: saturation_lab\nd_k: 64\n```\n"})
+    build(config)
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'data-widget="saturation_lab"' in html
+    assert "EXPLAINERWIDGET" not in html and "explainer-widget-slot" not in html
