@@ -228,7 +228,10 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
         )
 
     def _render_table(self, directive: Directive) -> str:
-        tables = importlib.import_module("explainer.examples").tables()
+        tables = {
+            **importlib.import_module("explainer.examples").tables(),
+            **importlib.import_module("explainer.sitebuild.perf_report").TABLES,  # the Performance page
+        }
         if directive.name not in tables:
             raise SiteBuildError(
                 f"line {directive.line}: unknown table {directive.name!r}; known: {', '.join(sorted(tables))}"

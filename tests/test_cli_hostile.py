@@ -88,8 +88,11 @@ text_pieces = st.one_of(st.sampled_from(WORDS), st.sampled_from(INJECTIONS + ODD
 
 
 @SETTINGS
-@given(pieces=st.lists(text_pieces, min_size=1, max_size=8), json_out=st.booleans(),
-       flags=st.lists(st.sampled_from(["--no-self", "--causal", "--no-scale"]), unique=True))  # fmt: skip
+@given(
+    pieces=st.lists(text_pieces, min_size=1, max_size=8),
+    json_out=st.booleans(),
+    flags=st.lists(st.sampled_from(["--no-self", "--causal", "--no-scale"]), unique=True),
+)
 def test_any_text_gets_a_result_or_one_clear_error(
     capsys: pytest.CaptureFixture[str], glove_file: Path, pieces: list[str], json_out: bool, flags: list[str]
 ) -> None:

@@ -1,0 +1,177 @@
+"""The performance report as tables, read from the last benchmark run.
+
+``benchmarks/run_all.py`` (``make bench``) writes one JSON file per benchmark
+into ``benchmarks/results/``; this module turns those files into
+:class:`explainer.examples.table.Table` objects. The site's *Performance* page
+shows them with ``table: perf_build`` etc. (the MkDocs plugin looks names up in
+:data:`TABLES` as well as in :func:`explainer.examples.tables`), and
+``run_all.py`` renders the same tables into ``report.md``. Every measurement
+sits beside its baseline from the same run, with the ratio.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from explainer.examples.table import Table
+
+RESULTS_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "results"
+Results = dict[str, Any]
+
+
+def load_results(directory: Path = RESULTS_DIR) -> Results:
+    """Every ``*.json`` in ``directory`` except the report itself, by file stem."""
+    files = sorted(directory.glob("*.json")) if directory.is_dir() else []
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in files if p.stem != "report"}
+
+
+def _ratio(value: float | None, base: float | None) -> str:
+    if value is None or base is None or base == 0:
+        return "–"
+    ratio = value / base
+    return f"{ratio:,.0f}×" if ratio >= 10 else f"{ratio:.2g}×"
+
+
+def _ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    ms = seconds * 1e3
+    return f"{ms:,.0f}" if ms >= 100 else f"{ms:.3g}"
+
+
+def _kib(size: int) -> str:
+    return f"{size / 1024:,.0f} KiB"
+
+
+def build_table(results: Results) -> Table:
+    """Cold build, one-page rebuild and site size against a plain mkdocs-material build."""
+    build = results["build"]
+    base = build["baseline_plain_material"]["median_s"]
+    rows = [
+        ("cold build, empty caches (every figure drawn, notebooks run)", build["cold_build"]["median_s"]),
+        (
+            f"rebuild after editing {build['warm_single_page_rebuild']['page']}",
+            build["warm_single_page_rebuild"]["median_s"],
+        ),
+        ("baseline: plain mkdocs-material build of the same pages", base),
+    ]
+    return Table(
+        ("build", "median seconds", "ratio to the plain build"),
+        tuple((name, f"{s:.3g}", _ratio(s, base)) for name, s in rows),
+    )
+
+
+def widgets_table(results: Results) -> Table:
+    """Per widget: our lazy worker runtime beside Pyodide loaded on the main thread at page load."""
+    rows = results["widgets"]["rows"]
+    base = {r["widget"]: r for r in rows if r["approach"] == "baseline"}
+    out = []
+    for r in rows:
+        b = base.get(r["widget"], {})
+        out.append(
+            (
+                r["widget"],
+                "ours (worker, lazy)" if r["approach"] == "worker" else "main thread at load",
+                f"{_kib(r['bytes_before_interaction'])} ({_kib(r['pyodide_bytes_before_interaction'])})",
+                f"{r['cold_ms']:.0f} ({_ratio(r['cold_ms'], b.get('cold_ms'))})",
+                f"{r['warm_ms']:.0f} ({_ratio(r['warm_ms'], b.get('warm_ms'))})",
+                f"{r['update_p50_ms']:.1f} / {r['update_p95_ms']:.1f}",
+            )
+        )
+    headers = (
+        "widget",
+        "approach",
+        "bytes before interaction (of which Pyodide)",
+        "first result, cold ms (ratio)",
+        "first result, warm ms (ratio)",
+        "update p50 / p95 ms",
+    )
+    return Table(headers, tuple(out))
+
+
+def attention_table(results: Results) -> Table:
+    """The package's attention against n beside a pure-Python loop and PyTorch's SDPA (CPU)."""
+    out = []
+    for r in results["attention_core"]["results"]:
+        ours, naive, torch = r["explainer"], r.get("naive_loop"), r.get("torch_sdpa")
+        out.append((str(r["n"]), _ms(ours), _ms(naive), _ratio(naive, ours), _ms(torch), _ratio(ours, torch)))
+    headers = (
+        "n",
+        "explainer ms",
+        "Python loop ms",
+        "loop / explainer",
+        "torch SDPA ms",
+        "explainer / torch",
+    )
+    return Table(headers, tuple(out))
+
+
+def pyodide_table(results: Results) -> Table:
+    """The same attention function in Pyodide (Node) beside the host's NumPy, same run."""
+    rows = results["attention_pyodide"]["rows"]
+    return Table(
+        ("n", "host NumPy ms", "Pyodide ms", "Pyodide / host"),
+        tuple(
+            (
+                str(r["n"]),
+                _ms(r["numpy_host_s"]),
+                _ms(r["pyodide_s"]),
+                _ratio(r["pyodide_s"], r["numpy_host_s"]),
+            )
+            for r in rows
+        ),
+    )
+
+
+def site_table(results: Results) -> Table:
+    """What the site weighs, and what the live widgets add."""
+    rows = []
+    stats = results.get("build", {}).get("site", {})
+    for key, label in (
+        ("site_mib", "whole built site"),
+        ("pyodide_runtime_mib", "Pyodide runtime"),
+        ("figure_mib", "figures (light + dark SVG)"),
+    ):
+        if key in stats:
+            rows.append((label, f"{stats[key]} MiB"))
+    for key, size in results.get("widgets", {}).get("site_bytes_added", {}).items():
+        rows.append((f"added for the widgets: {key}", f"{size / 2**20:.1f} MiB"))
+    return Table(("part", "size"), tuple(rows))
+
+
+REPORT: tuple[tuple[str, str, Callable[[Results], Table]], ...] = (
+    ("perf_build", "Site build", build_table),
+    ("perf_widgets", "Widgets in the browser", widgets_table),
+    ("perf_attention", "Attention core against n (NumPy)", attention_table),
+    ("perf_pyodide", "Attention core in Pyodide", pyodide_table),
+    ("perf_site", "Site size", site_table),
+)
+
+
+def report_tables(results: Results) -> list[tuple[str, Table]]:
+    """(title, table) for every part of the report whose results exist."""
+    out = []
+    for _, title, make in REPORT:
+        try:
+            out.append((title, make(results)))
+        except KeyError:
+            continue  # that benchmark has not been run yet
+    return out
+
+
+def _factory(make: Callable[[Results], Table]) -> Callable[[], Table]:
+    def table() -> Table:
+        try:
+            return make(load_results())
+        except KeyError as missing:  # the page says so instead of failing the build
+            return Table(
+                ("not measured yet",), ((f"no {missing} results in benchmarks/results: run `make bench`",),)
+            )
+
+    return table
+
+
+TABLES: dict[str, Callable[[], Table]] = {name: _factory(make) for name, _, make in REPORT}

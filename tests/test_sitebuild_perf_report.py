@@ -1,0 +1,114 @@
+"""Tests for explainer.sitebuild.perf_report (benchmark results -> report tables)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from explainer.examples.table import Table
+from explainer.sitebuild import perf_report
+
+BUILD = {
+    "cold_build": {"median_s": 60.0},
+    "warm_single_page_rebuild": {"median_s": 3.0, "page": "softmax.md"},
+    "baseline_plain_material": {"median_s": 4.0},
+    "site": {"site_mib": 36.0, "pyodide_runtime_mib": 16.4, "figure_mib": 1.2},
+}
+WIDGET_ROW = {
+    "widget": "heatmap_explorer",
+    "bytes_before_interaction": 2048,
+    "pyodide_bytes_before_interaction": 0,
+    "cold_ms": 1500.0,
+    "warm_ms": 500.0,
+    "update_p50_ms": 4.0,
+    "update_p95_ms": 9.0,
+}
+WIDGETS = {
+    "rows": [
+        {**WIDGET_ROW, "approach": "worker"},
+        {
+            **WIDGET_ROW,
+            "approach": "baseline",
+            "cold_ms": 3000.0,
+            "warm_ms": 2000.0,
+            "bytes_before_interaction": 20 * 2**20,
+            "pyodide_bytes_before_interaction": 16 * 2**20,
+        },
+    ],
+    "site_bytes_added": {"pyodide": 17 * 2**20},
+}
+ATTENTION = {
+    "results": [
+        {"n": 32, "explainer": 1e-4, "naive_loop": 2e-2, "torch_sdpa": 5e-5},
+        {"n": 512, "explainer": 3e-2, "naive_loop": None, "torch_sdpa": None},
+    ]
+}
+PYODIDE = {"rows": [{"n": 16, "numpy_host_s": 5e-5, "pyodide_s": 2e-4}]}
+
+
+@pytest.fixture
+def results_dir(tmp_path: Path) -> Path:
+    for name, data in (
+        ("build", BUILD),
+        ("widgets", WIDGETS),
+        ("attention_core", ATTENTION),
+        ("attention_pyodide", PYODIDE),
+        ("report", {"ignored": True}),
+    ):
+        (tmp_path / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
+    return tmp_path
+
+
+def test_load_results_skips_the_report_itself(results_dir: Path) -> None:
+    assert set(perf_report.load_results(results_dir)) == {
+        "build",
+        "widgets",
+        "attention_core",
+        "attention_pyodide",
+    }
+    assert perf_report.load_results(results_dir / "absent") == {}
+
+
+def test_build_table_gives_ratios_to_the_plain_build(results_dir: Path) -> None:
+    table = perf_report.build_table(perf_report.load_results(results_dir))
+    assert table.rows[0] == ("cold build, empty caches (every figure drawn, notebooks run)", "60", "15×")
+    assert table.rows[1][2] == "0.75×" and "softmax.md" in table.rows[1][0]
+    assert table.rows[2][2] == "1×"
+
+
+def test_widget_rows_compare_each_approach_with_the_baseline(results_dir: Path) -> None:
+    table = perf_report.widgets_table(perf_report.load_results(results_dir))
+    ours, base = table.rows
+    assert ours[1].startswith("ours") and ours[2] == "2 KiB (0 KiB)"
+    assert ours[3] == "1500 (0.5×)" and ours[4] == "500 (0.25×)" and ours[5] == "4.0 / 9.0"
+    assert base[2] == "20,480 KiB (16,384 KiB)" and base[3] == "3000 (1×)"
+
+
+def test_attention_tables_show_missing_baselines_as_a_dash(results_dir: Path) -> None:
+    results = perf_report.load_results(results_dir)
+    core = perf_report.attention_table(results)
+    assert core.rows[0] == ("32", "0.1", "20", "200×", "0.05", "2×")
+    assert core.rows[1] == ("512", "30", "–", "–", "–", "–")
+    assert perf_report.pyodide_table(results).rows == (("16", "0.05", "0.2", "4×"),)
+
+
+def test_report_tables_leave_out_what_was_not_run(tmp_path: Path) -> None:
+    (tmp_path / "attention_core.json").write_text(json.dumps(ATTENTION), encoding="utf-8")
+    titles = [title for title, _ in perf_report.report_tables(perf_report.load_results(tmp_path))]
+    assert titles == ["Attention core against n (NumPy)", "Site size"]
+
+
+def test_page_tables_say_when_results_are_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(perf_report, "RESULTS_DIR", tmp_path)
+    monkeypatch.setattr(perf_report, "load_results", lambda directory=tmp_path: {})
+    table = perf_report.TABLES["perf_build"]()
+    assert isinstance(table, Table) and "make bench" in table.rows[0][0]
+    assert set(perf_report.TABLES) == {
+        "perf_build",
+        "perf_widgets",
+        "perf_attention",
+        "perf_pyodide",
+        "perf_site",
+    }
