@@ -75,6 +75,7 @@ def baseline_config(work: Path) -> Path:
         "allow_errors: false", "allow_errors: true"
     )
     text = re.sub(r"\n  - mkdocs-jupyter:", "\n  - mkdocs-jupyter:\n      cache: false", text, count=1)
+    text = re.sub(r"\nwatch:\n(?:  - .*\n)+", "\n", text)  # paths are relative to the config's folder
     assert "- explainer:" not in text, "could not remove the explainer plugin from the baseline config"
     config = work / "baseline.yml"
     config.write_text(
