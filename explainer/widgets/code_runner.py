@@ -147,7 +147,7 @@ def _image(svg: bytes, number: int) -> Element:
     uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
     return h(
         "figure",
-        {"class": "explainer-figure"},
+        {"class": "explainer-run-figure"},
         h("img", {"src": uri, "alt": f"Figure {number} drawn by the code above"}),
         h("figcaption", None, f"Figure {number}"),
     )
