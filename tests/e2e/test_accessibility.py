@@ -1,0 +1,302 @@
+"""Accessibility of the built site in headless Chromium (offline, fixtures from conftest.py).
+
+- axe-core (npm, ``node_modules/axe-core``) audits every page in the light and the dark
+  palette: no serious or critical violation (contrast included).
+- Every widget is driven with the keyboard alone, from Tab to a live result.
+- Focus is visible; heatmap cells are named with their tokens and weight;
+  ``prefers-reduced-motion`` removes every transition and animation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+Browsing = Server = Any  # fixtures from conftest.py
+READY_TIMEOUT_MS = 90_000
+SCHEMES = {"light": "default", "dark": "slate"}  # emulated colour scheme -> Material palette
+WIDGET_RE = re.compile(r'data-widget="([a-z_]+)"')
+
+AUDIT_JS = """async () => {
+    const result = await axe.run(document, {resultTypes: ["violations"]});
+    return result.violations
+        .filter(v => v.impact === "serious" || v.impact === "critical")
+        .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.slice(0, 4).map(n => n.target.join(" ") + " :: " + n.failureSummary)}));
+}"""
+
+
+def pages_with_widgets(site: Path) -> dict[str, list[str]]:
+    """Every HTML page of the site (relative URL) -> the widget names on it."""
+    pages = {}
+    for path in sorted(site.rglob("*.html")):
+        if path.parts[len(site.parts)] in ("assets", "pyodide"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        pages[path.relative_to(site).as_posix()] = WIDGET_RE.findall(text)
+    return pages
+
+
+def widget_page(site: Path, name: str) -> str:
+    for url, names in pages_with_widgets(site).items():
+        if name in names:
+            return url
+    pytest.skip(f"no page of the site has a {name} widget")
+
+
+def audit(page: Any) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it is now."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    return list(page.evaluate(AUDIT_JS))
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm ci)")
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_page_has_no_serious_axe_violation(
+    browsing: Browsing, server: Server, site_dir: Path, scheme: str
+) -> None:
+    page = browsing.new_page()
+    page.emulate_media(color_scheme=scheme)
+    found = {}
+    for url in pages_with_widgets(site_dir):
+        page.goto(server.url + url, wait_until="load")
+        assert page.get_attribute("body", "data-md-color-scheme") == SCHEMES[scheme], url
+        violations = audit(page)
+        if violations:
+            found[url] = violations
+    assert not found, f"{len(found)} pages with serious/critical violations ({scheme}): {found}"
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm ci)")
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_live_widgets_have_no_serious_axe_violation(
+    browsing: Browsing, server: Server, site_dir: Path, scheme: str
+) -> None:
+    """The HTML the worker sends back (and the status line) pass the same audit."""
+    page = browsing.new_page()
+    page.emulate_media(color_scheme=scheme)
+    found = {}
+    for url, names in pages_with_widgets(site_dir).items():
+        if not names or names == ["head_grid"]:
+            continue
+        page.goto(server.url + url)
+        tab_into(page, "[data-widget]")
+        page.keyboard.press("Shift")
+        wait_states(page, "ready")
+        violations = audit(page)
+        if violations:
+            found[url] = violations
+    assert not found, found
+
+
+# ---------------------------------------------------------------- keyboard only
+def tab_into(page: Any, root: str, limit: int = 600) -> None:
+    """Press Tab from the top of the page until focus is inside the first ``root``."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        inside = f"document.activeElement && document.activeElement.closest({root!r})"
+        if page.evaluate(f"!!({inside}) && ({inside}) === document.querySelector({root!r})"):
+            return
+    raise AssertionError(f"Tab never reached {root}")
+
+
+def tab_to(page: Any, selector: str, limit: int = 400) -> None:
+    """Press Tab until the focused element matches ``selector``."""
+    for _ in range(limit):
+        if page.evaluate(f"document.activeElement.matches({selector!r})"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def wait_states(page: Any, state: str) -> None:
+    page.wait_for_function(
+        f"[...document.querySelectorAll('[data-widget]')].every(e => e.dataset.state === '{state}')",
+        timeout=READY_TIMEOUT_MS,
+    )
+
+
+def live_result(page: Any, root: str, keys: Callable[[], None]) -> str:
+    """Press ``keys``, wait for the widget's next live result, return its output text."""
+    page.evaluate(f"""() => {{ window.__got = false;
+        document.querySelector({root!r}).addEventListener('explainer:result', () => window.__got = true,
+                                                            {{once: true}}); }}""")
+    keys()
+    page.wait_for_function("window.__got === true", timeout=READY_TIMEOUT_MS)
+    return str(page.inner_text(f"{root} [data-output]"))
+
+
+def press(page: Any, *keys: str) -> Callable[[], None]:
+    return lambda: [page.keyboard.press(k) for k in keys] and None
+
+
+def typing(page: Any, text: str) -> Callable[[], None]:
+    def run() -> None:
+        page.keyboard.press("Control+A")
+        page.keyboard.type(text)
+
+    return run
+
+
+def open_widget(browsing: Browsing, server: Server, site_dir: Path, name: str) -> tuple[Any, str]:
+    page = browsing.new_page()
+    page.goto(server.url + widget_page(site_dir, name))
+    root = f"[data-widget={name}]"
+    tab_into(page, root)
+    return page, root
+
+
+def test_dot_product_playground_by_keyboard(browsing: Browsing, server: Server, site_dir: Path) -> None:
+    page, root = open_widget(browsing, server, site_dir, "dot_product_playground")
+    tab_to(page, f"{root} input[name=query]")
+    first = live_result(page, root, typing(page, "1, 0"))
+    tab_to(page, f"{root} input[name=scale]")
+    checked = page.is_checked(f"{root} input[name=scale]")
+    second = live_result(page, root, press(page, "Space"))
+    assert page.is_checked(f"{root} input[name=scale]") is not checked
+    assert first != second
+    assert page.input_value(f"{root} input[name=query]") == "1, 0"
+
+
+def test_saturation_lab_by_keyboard(browsing: Browsing, server: Server, site_dir: Path) -> None:
+    page, root = open_widget(browsing, server, site_dir, "saturation_lab")
+    tab_to(page, f"{root} input[name=d_k]")
+    before = int(page.input_value(f"{root} input[name=d_k]"))
+    live_result(page, root, press(page, "ArrowRight"))
+    assert int(page.input_value(f"{root} input[name=d_k]")) == before + 1
+    tab_to(page, f"{root} input[name=scale]")
+    live_result(page, root, press(page, "Space"))
+    assert page.get_attribute(root, "data-state") == "ready"
+
+
+def test_step_through_by_keyboard(browsing: Browsing, server: Server, site_dir: Path) -> None:
+    page, root = open_widget(browsing, server, site_dir, "step_through")
+    next_button = f"{root} .explainer-step-buttons button:last-child"
+    tab_to(page, next_button)
+    assert "Step 2 of 5" in live_result(page, root, press(page, "Enter"))
+    tab_to(page, next_button)
+    assert "Step 3 of 5" in live_result(page, root, press(page, "Space"))
+    tab_to(page, f"{root} .explainer-step-buttons button:first-child")  # Previous
+    assert "Step 2 of 5" in live_result(page, root, press(page, "Enter"))
+
+
+def test_heatmap_explorer_by_keyboard(browsing: Browsing, server: Server, site_dir: Path) -> None:
+    page, root = open_widget(browsing, server, site_dir, "heatmap_explorer")
+    tab_to(page, f"{root} input[name=sentence]")
+    live_result(page, root, typing(page, "the cat sat on the mat"))
+    tab_to(page, f"{root} input[name=causal]")
+    live_result(page, root, press(page, "Space"))
+    assert page.is_checked(f"{root} input[name=causal]")
+    tab_to(page, f"{root} [data-output] [data-row='1'][data-col='0']")
+    text = live_result(page, root, press(page, "Enter"))
+    assert "Dot product" in text
+    name = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    weight = float(page.evaluate("document.activeElement.dataset.weight"))
+    assert name.startswith("cat to the") and f"{weight:.3g}" in name
+    assert page.input_value(f"{root} input[name=sentence]") == "the cat sat on the mat"
+
+
+def test_mask_explorer_by_keyboard(browsing: Browsing, server: Server, site_dir: Path) -> None:
+    page, root = open_widget(browsing, server, site_dir, "mask_explorer")
+    tab_to(page, f"{root} input[name=kind]")
+    before = page.evaluate(f"document.querySelector('{root} input[name=kind]:checked').value")
+    live_result(page, root, press(page, "ArrowDown"))
+    after = page.evaluate(f"document.querySelector('{root} input[name=kind]:checked').value")
+    assert after != before
+
+
+def test_multi_head_viewer_by_keyboard(browsing: Browsing, server: Server, site_dir: Path) -> None:
+    page, root = open_widget(browsing, server, site_dir, "multi_head_viewer")
+    tab_to(page, f"{root} select[name=n_heads]")
+    before = page.input_value(f"{root} select[name=n_heads]")
+    live_result(page, root, press(page, "ArrowDown"))
+    assert page.input_value(f"{root} select[name=n_heads]") != before
+
+
+def test_contextualisation_probe_by_keyboard(browsing: Browsing, server: Server, site_dir: Path) -> None:
+    page, root = open_widget(browsing, server, site_dir, "contextualisation_probe")
+    tab_to(page, f"{root} input[name=sentence]")
+    live_result(page, root, typing(page, "the river bank was"))
+    tab_to(page, f"{root} input[name=word]")
+    text = live_result(page, root, typing(page, "bank"))
+    assert "bank" in text
+
+
+def test_code_runner_by_keyboard(browsing: Browsing, server: Server, site_dir: Path) -> None:
+    page, root = open_widget(browsing, server, site_dir, "code_runner")
+    tab_to(page, f"{root} textarea[name=code]")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("print(6 * 7)")
+    tab_to(page, f"{root} [type=submit]")
+    assert "42" in live_result(page, root, press(page, "Enter"))
+
+
+# ---------------------------------------------------------------- focus, names, motion
+def test_focus_is_visible_on_every_kind_of_widget_control(
+    browsing: Browsing, server: Server, site_dir: Path
+) -> None:
+    page = browsing.new_page()
+    missing = []
+    for url, names in pages_with_widgets(site_dir).items():
+        if not names:
+            continue
+        page.goto(server.url + url)
+        controls = page.locator(
+            "[data-widget] :is(input:not([type=hidden]), select, textarea, button):not([disabled])"
+        )
+        for i in range(min(controls.count(), 12)):
+            page.keyboard.press("Shift")  # keyboard modality: :focus-visible applies to what gets focus next
+            controls.nth(i).focus()
+            style = controls.nth(i).evaluate(
+                "e => { const s = getComputedStyle(e); return [e.matches(':focus-visible'), s.outlineStyle,"
+                " parseFloat(s.outlineWidth), s.boxShadow]; }"
+            )
+            visible, outline, width, shadow = style
+            if not (visible and ((outline != "none" and width > 0) or shadow != "none")):
+                missing.append((url, controls.nth(i).evaluate("e => e.outerHTML.slice(0, 80)"), style))
+    assert not missing, missing[:8]
+
+
+def test_heatmap_cells_are_named_with_tokens_and_weight(site_dir: Path) -> None:
+    cell = re.compile(r'<button[^>]*class="explainer-cell"[^>]*>')
+    checked = 0
+    for url, names in pages_with_widgets(site_dir).items():
+        if "heatmap_explorer" not in names and "mask_explorer" not in names:
+            continue
+        for tag in cell.findall((site_dir / url).read_text(encoding="utf-8")):
+            label = re.search(r'aria-label="([^"]*)"', tag)
+            weight = re.search(r'data-weight="([^"]*)"', tag)
+            assert label and weight, tag
+            assert re.fullmatch(r".+ to .+: (weight [0-9.e-]+|masked.*)", label.group(1)), label.group(1)
+            if "weight" in label.group(1):
+                assert f"{float(weight.group(1)):.3g}" in label.group(1)
+            checked += 1
+    assert checked > 0
+
+
+def test_reduced_motion_removes_transitions_and_animations(
+    browsing: Browsing, server: Server, site_dir: Path
+) -> None:
+    page = browsing.new_page()
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(server.url + widget_page(site_dir, "step_through"))
+    tab_into(page, "[data-widget]")
+    page.keyboard.press("Shift")
+    page.evaluate("document.querySelectorAll('[data-widget]').forEach(e => e.dataset.state = 'loading')")
+    moving = page.evaluate(
+        """() => [...document.querySelectorAll('[data-widget], [data-widget] *')].flatMap(e =>
+              [getComputedStyle(e), getComputedStyle(e, '::before'), getComputedStyle(e, '::after')]
+              .filter(s =>
+                  s.transitionDuration.split(',').some(d => parseFloat(d) > 0) ||
+                  (s.animationName !== 'none' && s.animationDuration.split(',').some(d => parseFloat(d) > 0)))
+              .map(() => e.tagName + '.' + e.className))"""
+    )
+    assert moving == []
