@@ -84,6 +84,13 @@ def _urls(value: str, srcset: bool) -> list[str]:
     return [candidate.split()[0] for candidate in value.split(",") if candidate.strip()]
 
 
+_MAYBE_EXTERNAL = re.compile(
+    r"""<(?:script|img|source|iframe|video|audio|embed|object|input|image|use|link)\b[^>]*?"""
+    r"""(?:src|href|srcset|data|poster)\s*=\s*["']?[^"'>]*?//|url\(\s*['"]?\s*(?:[a-zA-Z][\w+.-]*:)?//|@import""",
+    re.I,
+)
+
+
 def external_resources(html: str) -> list[str]:
     """Every script, stylesheet, font, image or frame the HTML loads from another host.
 
@@ -91,6 +98,8 @@ def external_resources(html: str) -> list[str]:
         >>> external_resources('<a href="https://arxiv.org">paper</a><script src="https://cdn.x/m.js"></script>')
         ['<script src=https://cdn.x/m.js>']
     """
+    if not _MAYBE_EXTERNAL.search(html):  # fast path: most pages have no candidate at all
+        return []
     finder = _ResourceFinder()
     finder.feed(html)
     finder.close()
