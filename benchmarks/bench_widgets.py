@@ -26,6 +26,7 @@ import argparse
 import functools
 import http.server
 import json
+import os
 import statistics
 import tempfile
 import threading
@@ -276,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(measure(playwright, base, approach, name, args.runs, args.updates))
     report = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load_average_1min": os.getloadavg()[0],  # this machine has 2 cores; other jobs skew times
         "goals": GOALS,
         "site_bytes_added": site_size(args.site),
         "rows": [asdict(r) for r in rows],
