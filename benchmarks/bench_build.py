@@ -106,31 +106,34 @@ def baseline_builds(runs: int, work: Path) -> list[float]:
     return times
 
 
-def warm_rebuilds(runs: int, work: Path, page: str) -> list[float]:
-    """Rebuild times after a prose edit to ``page``, the way ``mkdocs serve`` rebuilds."""
+def warm_rebuilds(runs: int, work: Path, page: str, dirty: bool = False) -> list[float]:
+    """Rebuild times after a prose edit to ``page``, the way ``mkdocs serve`` (``--dirty``) rebuilds."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    docs = work / "warm-docs"
+    docs = work / f"warm-docs-{dirty}"
     shutil.copytree(ROOT / "docs", docs)
-    site = work / "warm-site"
+    site = work / f"warm-site-{dirty}"
 
     def get_config():  # what `mkdocs serve` does before every rebuild
         return load_config(config_file=str(ROOT / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(site))
 
     first = get_config()
-    first.plugins.on_startup(command="serve", dirty=False)
+    first.plugins.on_startup(command="serve", dirty=dirty)
     build(first)  # fills the caches (warm-up, not timed)
     times = []
     target = docs / page
     for run in range(runs):
         with target.open("a", encoding="utf-8") as handle:
             handle.write(f"\n\nAn author's new sentence, edit {run + 1}.\n")
+        later = time.time() + 1  # --dirty compares mtimes; make sure the edit is newer than the last output
+        os.utime(target, (later, later))
         start = time.perf_counter()
-        build(get_config())
+        build(get_config(), dirty=dirty)
         times.append(time.perf_counter() - start)
         assert f"edit {run + 1}." in (site / Path(page).stem / "index.html").read_text(encoding="utf-8")
-        print(f"  warm rebuild {run + 1}/{runs} after editing {page}: {times[-1]:.2f} s", flush=True)
+        label = "dirty rebuild" if dirty else "warm rebuild"
+        print(f"  {label} {run + 1}/{runs} after editing {page}: {times[-1]:.2f} s", flush=True)
     return times
 
 
@@ -165,7 +168,12 @@ def main() -> None:
     parser.add_argument("--warm-runs", type=int, default=5)
     parser.add_argument("--page", default="softmax.md", help="the page whose prose the warm runs edit")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--warm-only", action="store_true", help="measure only the rebuilds; keep other results in --output"
+    )
     args = parser.parse_args()
+    if args.warm_only:
+        return warm_only(args)
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         work = Path(tmp)
         print("cold builds (empty caches):", flush=True)
@@ -175,14 +183,13 @@ def main() -> None:
         warm = warm_rebuilds(args.warm_runs, work, args.page)
         print("baseline (plain mkdocs-material, no plugin, notebooks not executed):", flush=True)
         baseline = baseline_builds(args.cold_runs, work)
+        print("dirty single-page rebuilds (as under mkdocs serve --dirty):", flush=True)
+        dirty = warm_rebuilds(args.warm_runs, work, args.page, dirty=True)
     result = {
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "load_avg_1m": os.getloadavg()[0],
-        },
+        "machine": machine(),
         "cold_build": summary(cold),
         "warm_single_page_rebuild": {**summary(warm), "page": args.page},
+        "dirty_single_page_rebuild": {**summary(dirty), "page": args.page},
         "baseline_plain_material": summary(baseline),
         "site": stats,
     }
@@ -192,10 +199,29 @@ def main() -> None:
     print(f"wrote {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}")
 
 
+def machine() -> dict[str, object]:
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "load_avg_1m": os.getloadavg()[0]}
+
+
+def warm_only(args: argparse.Namespace) -> None:
+    """Re-measure both rebuild kinds and update them in an existing results file."""
+    result = json.loads(args.output.read_text(encoding="utf-8")) if args.output.is_file() else {}
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
+        warm = warm_rebuilds(args.warm_runs, Path(tmp), args.page)
+        dirty = warm_rebuilds(args.warm_runs, Path(tmp), args.page, dirty=True)
+    result["warm_single_page_rebuild"] = {**summary(warm), "page": args.page}
+    result["dirty_single_page_rebuild"] = {**summary(dirty), "page": args.page}
+    result["machine_rebuilds"] = machine()
+    args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    rebuilds = ("warm_single_page_rebuild", "dirty_single_page_rebuild")
+    print(json.dumps({key: result[key] for key in rebuilds}, indent=2))
+
+
 def print_table(result: dict[str, dict[str, object]]) -> None:
     rows = [
         ("cold build (strict, empty caches)", result["cold_build"]["median_s"]),
         ("warm single-page rebuild", result["warm_single_page_rebuild"]["median_s"]),
+        ("warm rebuild, mkdocs serve --dirty", result["dirty_single_page_rebuild"]["median_s"]),
         ("baseline: plain mkdocs-material", result["baseline_plain_material"]["median_s"]),
     ]
     print(f"\n{'build':40s} {'median (s)':>10s}")
