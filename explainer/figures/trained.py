@@ -46,16 +46,16 @@ def _grid(
     layers, heads = values.shape
     rows, cols = [f"L{i + 1}" for i in range(layers)], [f"H{j + 1}" for j in range(heads)]
     heatmap(ax, values, rows, cols, theme, vmin=vmin, vmax=vmax, xlabel="head", ylabel="layer")
-    ax.set_title(title, color=theme.fg)
+    ax.set_title(title, color=theme.fg, fontsize=9)
 
 
 def draw_it_grid(theme: Theme) -> Figure:
     """Weight from "it" to each noun, in all 72 heads, for the two sentences."""
     examples = trained_it_examples()
-    fig = new_figure(theme, width=12.0, height=6.4, nrows=2, ncols=2)
+    fig = new_figure(theme, width=12.0, height=6.8, nrows=2, ncols=2)
     for row, ex in enumerate(examples):
         for col, noun in enumerate(ex.nouns):
-            _grid(fig.axes[2 * row + col], ex.weights[:, :, col], theme, f"it → {noun}  ({ex.sentence})")
+            _grid(fig.axes[2 * row + col], ex.weights[:, :, col], theme, f"it → {noun}\n{ex.sentence}")
     return fig
 
 

@@ -179,7 +179,7 @@ _BASE_CSS = (
     ".hg-picker{display:flex;flex-wrap:wrap;gap:.3rem;margin:.5rem 0}"
     ".hg-picker label{border:1px solid transparent;border-radius:.3rem;padding:.1rem .4rem;cursor:pointer;"
     "font-size:.75rem;background:var(--md-code-bg-color,#eee)}"
-    ".hg-panel,.hg-big{display:none}.hg-h:checked+.hg-big{display:block}"
+    ".hg-panel,.hg-big{display:none}.hg-h:checked+.hg-big{display:block}.hg-views{overflow-x:auto}"
     ".hg-thumbs{position:relative;max-width:40rem}"
     ".hg-thumbs img{display:block;width:100%;image-rendering:pixelated}"
     ".hg-spots{position:absolute;inset:0;display:grid;grid-template-columns:repeat(12,1fr);"

@@ -50,6 +50,23 @@ def widget_page(site: Path, name: str) -> str:
     pytest.skip(f"no page of the site has a {name} widget")
 
 
+def wait_for_palette(page: Any, palette: str, url: str) -> None:
+    """Wait until Material applies the emulated colour scheme.
+
+    The shared context remembers the palette of the previous test in localStorage, and
+    Material's head script applies that first; its bundle then follows the media query,
+    shortly after ``load``. Auditing before that would audit the wrong palette.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    selector = f'body[data-md-color-scheme="{palette}"]'
+    try:
+        page.wait_for_selector(selector, state="attached", timeout=5_000)
+    except PlaywrightTimeout as error:
+        actual = page.get_attribute("body", "data-md-color-scheme")
+        raise AssertionError(f"{url}: palette {actual!r}, expected {palette!r}") from error
+
+
 def audit(page: Any) -> list[dict[str, Any]]:
     """axe-core's serious and critical violations on the page as it is now."""
     if not page.evaluate("typeof window.axe === 'object'"):
@@ -67,11 +84,35 @@ def test_every_page_has_no_serious_axe_violation(
     found = {}
     for url in pages_with_widgets(site_dir):
         page.goto(server.url + url, wait_until="load")
-        assert page.get_attribute("body", "data-md-color-scheme") == SCHEMES[scheme], url
+        wait_for_palette(page, SCHEMES[scheme], url)
         violations = audit(page)
         if violations:
             found[url] = violations
     assert not found, f"{len(found)} pages with serious/critical violations ({scheme}): {found}"
+
+
+PHONE = {"width": 390, "height": 844}  # a common phone's CSS viewport
+SIDEWAYS_JS = """() => {
+    const width = document.documentElement.clientWidth;
+    // A few elements that stick out, as a hint to where the overflow comes from.
+    const wide = [...document.querySelectorAll("article *")]
+        .filter(e => e.getBoundingClientRect().right > width + 1)
+        .map(e => e.tagName.toLowerCase() + "." + String(e.className).split(" ")[0]);
+    return {scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 3)};
+}"""
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browsing: Browsing, server: Server, site_dir: Path) -> None:
+    """Wide content (tables, math, bars, heatmaps) scrolls inside its own box, never the page."""
+    page = browsing.new_page()
+    page.set_viewport_size(PHONE)
+    too_wide = {}
+    for url in pages_with_widgets(site_dir):
+        page.goto(server.url + url, wait_until="load")
+        found = page.evaluate(SIDEWAYS_JS)
+        if found["scroll"] > found["width"]:
+            too_wide[url] = found
+    assert not too_wide, f"pages wider than a {PHONE['width']} px phone: {too_wide}"
 
 
 @pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm ci)")

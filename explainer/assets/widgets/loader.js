@@ -6,7 +6,7 @@
  * fragment holds a widget's state. Then ONE Web Worker (worker.js) loads the
  * runtime and serves every widget on the page. JavaScript only moves JSON: the
  * form's state goes to the worker, Python's escaped HTML comes back and replaces
- * the widget's output region ([data-output]). See /work/notes/C1-widget-js-contract.md.
+ * the widget's output region ([data-output]). The contract is in ARCHITECTURE.md ("Widgets").
  *
  * Widget root: data-state = static | loading | ready | error.
  */
