@@ -51,12 +51,7 @@ def widget_page(site: Path, name: str) -> str:
 
 
 def wait_for_palette(page: Any, palette: str, url: str) -> None:
-    """Wait until Material applies the emulated colour scheme.
-
-    The shared context remembers the palette of the previous test in localStorage, and
-    Material's head script applies that first; its bundle then follows the media query,
-    shortly after ``load``. Auditing before that would audit the wrong palette.
-    """
+    """Wait until Material applies the emulated colour scheme (its bundle does so after ``load``)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     selector = f'body[data-md-color-scheme="{palette}"]'
@@ -81,6 +76,10 @@ def test_every_page_has_no_serious_axe_violation(
 ) -> None:
     page = browsing.new_page()
     page.emulate_media(color_scheme=scheme)
+    # Material keeps a palette it once applied in localStorage and prefers it to the media
+    # query; the shared context still holds the previous test's.
+    page.goto(server.url, wait_until="load")
+    page.evaluate("() => localStorage.clear()")
     found = {}
     for url in pages_with_widgets(site_dir):
         page.goto(server.url + url, wait_until="load")
