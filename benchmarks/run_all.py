@@ -40,6 +40,7 @@ ARGS: dict[str, tuple[list[str], list[str]]] = {
     "bench_build.py": ([], ["--cold-runs", "1", "--warm-runs", "2"]),
     "bench_widgets.py": ([], ["--runs", "1", "--updates", "30"]),
     "bench_pyodide_attention.py": ([], ["--repeats", "3"]),
+    "bench_minilm.py": ([], ["--repeats", "5", "--loads", "1"]),
 }
 SITE_SCRIPTS = {"bench_widgets.py", "bench_pyodide_attention.py"}
 
@@ -55,6 +56,8 @@ def command(script: Path, quick: bool, site: Path, torch_python: str) -> list[st
     defaults, fewer = ARGS.get(script.name, ([], []))
     python = torch_python if script.name == "bench_attention.py" else sys.executable
     extra = list(fewer if quick else defaults)
+    if script.name == "bench_minilm.py":  # its baseline runs under the Python that has torch
+        extra += ["--torch-python", torch_python]
     if script.name in SITE_SCRIPTS:
         extra += ["--site", str(site)]
     return [python, str(script), *extra]

@@ -87,7 +87,8 @@ def softmax(x: ArrayLike, axis: int = -1) -> FloatArray:
     shift = np.where(np.isfinite(row_max), row_max, 0.0)
     exps = np.exp(scores - shift)
     total = np.sum(exps, axis=axis, keepdims=True)
-    return np.divide(exps, total, out=np.zeros_like(exps), where=total > 0)
+    weights: FloatArray = np.divide(exps, total, out=np.zeros_like(exps), where=total > 0)
+    return weights
 
 
 def softmax_jacobian(weights: ArrayLike) -> FloatArray:
@@ -182,7 +183,8 @@ def fully_masked_rows(mask: ArrayLike) -> BoolArray:
     Returns:
         Boolean, shape ``(..., n_q)``.
     """
-    return ~np.any(np.asarray(mask, dtype=bool), axis=-1)
+    empty: BoolArray = ~np.any(np.asarray(mask, dtype=bool), axis=-1)  # (..., n_q)
+    return empty
 
 
 def _check_length(n: int) -> None:
@@ -199,7 +201,9 @@ def _check_qkv(q: FloatArray, k: FloatArray, v: FloatArray) -> None:
     if q.shape[-1] != k.shape[-1]:
         raise ValueError(f"q and k must share d_k: q has {q.shape[-1]}, k has {k.shape[-1]}")
     if k.shape[-2] != v.shape[-2]:
-        raise ValueError(f"k and v must have the same number of tokens: k has {k.shape[-2]}, v has {v.shape[-2]}")
+        raise ValueError(
+            f"k and v must have the same number of tokens: k has {k.shape[-2]}, v has {v.shape[-2]}"
+        )
 
 
 def _broadcast_mask(mask: ArrayLike, scores_shape: tuple[int, ...]) -> BoolArray:
@@ -209,7 +213,9 @@ def _broadcast_mask(mask: ArrayLike, scores_shape: tuple[int, ...]) -> BoolArray
     try:
         return np.broadcast_to(m, scores_shape)
     except ValueError:
-        raise ValueError(f"mask of shape {m.shape} does not broadcast to scores of shape {scores_shape}") from None
+        raise ValueError(
+            f"mask of shape {m.shape} does not broadcast to scores of shape {scores_shape}"
+        ) from None
 
 
 def scaled_dot_product_attention(
@@ -267,7 +273,7 @@ def split_heads(x: ArrayLike, n_heads: int) -> FloatArray:
         [[2.0, 3.0], [6.0, 7.0]]
     """
     arr = np.asarray(x, dtype=np.float64)
-    n, d_model = arr.shape[-2], arr.shape[-1]
+    d_model = arr.shape[-1]
     if n_heads < 1 or d_model % n_heads:
         raise ValueError(f"d_model={d_model} is not divisible by n_heads={n_heads}")
     heads = arr.reshape(*arr.shape[:-1], n_heads, d_model // n_heads)  # (..., n, h, d_k)

@@ -61,7 +61,9 @@ def qkv_and_mask(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
 # --- softmax -----------------------------------------------------------------
 
 
-@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=6), elements=finite))
+@given(
+    hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=6), elements=finite)
+)
 def test_softmax_rows_are_distributions(x: np.ndarray) -> None:
     w = softmax(x)
     assert np.all(w >= 0)
@@ -154,7 +156,9 @@ def test_fully_masked_rows() -> None:
 
 @settings(max_examples=200)
 @given(qkv_and_mask())
-def test_attention_matches_naive_loop(case: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]) -> None:
+def test_attention_matches_naive_loop(
+    case: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None],
+) -> None:
     q, k, v, mask = case
     out, w = scaled_dot_product_attention(q, k, v, mask=mask)
     ref_out, ref_w = naive_attention(q, k, v, mask, 1 / np.sqrt(q.shape[1]))
@@ -229,7 +233,9 @@ def test_inputs_are_not_modified() -> None:
         ((2, 3), (0, 3), (0, 3), "empty"),
     ],
 )
-def test_shape_errors(q_shape: tuple[int, ...], k_shape: tuple[int, ...], v_shape: tuple[int, ...], message: str) -> None:
+def test_shape_errors(
+    q_shape: tuple[int, ...], k_shape: tuple[int, ...], v_shape: tuple[int, ...], message: str
+) -> None:
     with pytest.raises(ValueError, match=message):
         scaled_dot_product_attention(np.ones(q_shape), np.ones(k_shape), np.ones(v_shape))
 
@@ -298,7 +304,9 @@ def test_each_head_is_attention_on_its_slice() -> None:
         ((3, 6), (6, 6), 0, "not divisible"),
     ],
 )
-def test_multi_head_errors(x_shape: tuple[int, ...], w_shape: tuple[int, int], n_heads: int, message: str) -> None:
+def test_multi_head_errors(
+    x_shape: tuple[int, ...], w_shape: tuple[int, int], n_heads: int, message: str
+) -> None:
     w = np.ones(w_shape)
     with pytest.raises(ValueError, match=message):
         multi_head_attention(np.ones(x_shape), w, w, w, w, n_heads=n_heads)

@@ -46,6 +46,14 @@ ATTENTION = {
     ]
 }
 PYODIDE = {"rows": [{"n": 16, "numpy_host_s": 5e-5, "pyodide_s": 2e-4}]}
+MINILM_ROW = {"load_ms": 120.0, "forward_ms_median": 20.0, "peak_after_load_mb": 200.0, "peak_mb": 205.0}
+MINILM = {
+    "rows": {
+        "explainer (NumPy)": {**MINILM_ROW, "n_tokens": 12},
+        "transformers (torch CPU)": {**MINILM_ROW, "forward_ms_median": 10.0, "n_tokens": 12},
+    },
+    "chapter": {"chapter_s": 9.5},
+}
 
 
 @pytest.fixture
@@ -55,6 +63,7 @@ def results_dir(tmp_path: Path) -> Path:
         ("widgets", WIDGETS),
         ("attention_core", ATTENTION),
         ("attention_pyodide", PYODIDE),
+        ("minilm", MINILM),
         ("report", {"ignored": True}),
     ):
         (tmp_path / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
@@ -67,6 +76,7 @@ def test_load_results_skips_the_report_itself(results_dir: Path) -> None:
         "widgets",
         "attention_core",
         "attention_pyodide",
+        "minilm",
     }
     assert perf_report.load_results(results_dir / "absent") == {}
 
@@ -94,6 +104,15 @@ def test_attention_tables_show_missing_baselines_as_a_dash(results_dir: Path) ->
     assert perf_report.pyodide_table(results).rows == (("16", "0.05", "0.2", "4×"),)
 
 
+def test_minilm_table_compares_with_the_reference_and_adds_the_chapter(results_dir: Path) -> None:
+    table = perf_report.minilm_table(perf_report.load_results(results_dir))
+    ours, torch, chapter = table.rows
+    assert ours == ("explainer (NumPy)", "120", "20 (1×)", "200 / 205")
+    assert torch[2] == "10 (0.5×)"
+    assert chapter[0].startswith("chapter 10") and chapter[2] == "9,500"
+    assert "12 tokens" in table.headers[2]
+
+
 def test_report_tables_leave_out_what_was_not_run(tmp_path: Path) -> None:
     (tmp_path / "attention_core.json").write_text(json.dumps(ATTENTION), encoding="utf-8")
     titles = [title for title, _ in perf_report.report_tables(perf_report.load_results(tmp_path))]
@@ -110,5 +129,6 @@ def test_page_tables_say_when_results_are_missing(monkeypatch: pytest.MonkeyPatc
         "perf_widgets",
         "perf_attention",
         "perf_pyodide",
+        "perf_minilm",
         "perf_site",
     }

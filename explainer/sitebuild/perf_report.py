@@ -126,6 +126,39 @@ def pyodide_table(results: Results) -> Table:
     )
 
 
+def minilm_table(results: Results) -> Table:
+    """Chapter 10's NumPy encoder beside the transformers reference (torch CPU), same run."""
+    minilm = results["minilm"]
+    rows = minilm["rows"]
+    ours = rows["explainer (NumPy)"]
+    out = []
+    for name, r in rows.items():
+        out.append(
+            (
+                name,
+                f"{r['load_ms']:.0f}",
+                f"{r['forward_ms_median']:.3g} ({_ratio(r['forward_ms_median'], ours['forward_ms_median'])})",
+                f"{r['peak_after_load_mb']:.0f} / {r['peak_mb']:.0f}",
+            )
+        )
+    chapter = minilm["chapter"]
+    out.append(
+        (
+            "chapter 10 from nothing (tables, values, figures, head grid)",
+            "–",
+            f"{chapter['chapter_s'] * 1e3:,.0f}",
+            "–",
+        )
+    )
+    headers = (
+        "all-MiniLM-L6-v2",
+        "load ms",
+        f"forward ms, {ours['n_tokens']} tokens (ratio to ours)",
+        "peak memory after load / forward, MB",
+    )
+    return Table(headers, tuple(out))
+
+
 def site_table(results: Results) -> Table:
     """What the site weighs, and what the live widgets add."""
     rows = []
@@ -147,6 +180,7 @@ REPORT: tuple[tuple[str, str, Callable[[Results], Table]], ...] = (
     ("perf_widgets", "Widgets in the browser", widgets_table),
     ("perf_attention", "Attention core against n (NumPy)", attention_table),
     ("perf_pyodide", "Attention core in Pyodide", pyodide_table),
+    ("perf_minilm", "The trained model of chapter 10", minilm_table),
     ("perf_site", "Site size", site_table),
 )
 
