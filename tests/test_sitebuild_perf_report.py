@@ -88,6 +88,14 @@ def test_build_table_gives_ratios_to_the_plain_build(results_dir: Path) -> None:
     assert table.rows[2][2] == "1×"
 
 
+def test_build_table_adds_the_dirty_rebuild_when_measured(results_dir: Path) -> None:
+    results = perf_report.load_results(results_dir)
+    results["build"]["dirty_single_page_rebuild"] = {"median_s": 0.5, "page": "softmax.md"}
+    rows = perf_report.build_table(results).rows
+    assert rows[2] == ("rebuild with --dirty after editing softmax.md", "0.5", "0.12×")
+    assert rows[3][0].startswith("baseline")
+
+
 def test_widget_rows_compare_each_approach_with_the_baseline(results_dir: Path) -> None:
     table = perf_report.widgets_table(perf_report.load_results(results_dir))
     ours, base = table.rows

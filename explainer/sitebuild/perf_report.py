@@ -58,6 +58,9 @@ def build_table(results: Results) -> Table:
         ),
         ("baseline: plain mkdocs-material build of the same pages", base),
     ]
+    if "dirty_single_page_rebuild" in build:  # `mkdocs serve --dirty`: only the edited page
+        dirty = build["dirty_single_page_rebuild"]
+        rows.insert(2, (f"rebuild with --dirty after editing {dirty['page']}", dirty["median_s"]))
     return Table(
         ("build", "median seconds", "ratio to the plain build"),
         tuple((name, f"{s:.3g}", _ratio(s, base)) for name, s in rows),
