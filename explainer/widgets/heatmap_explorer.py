@@ -89,11 +89,17 @@ def _softmax_steps(score: float, row_scores: FloatArray, query: str, weight: flo
     ]
 
 
+def _factor(x: float) -> str:
+    """A number inside a product: negatives in parentheses, so "+ (-0.6)×(-1.3)" reads clearly."""
+    text = fmt(x, 3)
+    return f"({text})" if text.startswith("-") else text
+
+
 def _score_steps(r: GloveAttention, row: int, col: int) -> list[Element]:
     """The dot product (first terms and total) and the scaled score."""
     q, k = r.vectors[row], r.vectors[col]  # (d,), (d,)
     d = q.shape[0]
-    first = " + ".join(f"{fmt(q[i], 3)}×{fmt(k[i], 3)}" for i in range(min(3, d)))
+    first = " + ".join(f"{_factor(q[i])}×{_factor(k[i])}" for i in range(min(3, d)))
     total = fmt(float(np.sum(q * k)))
     scale_text = f"÷ √{d}" if r.scaled else "(unscaled)"
     raw, score = fmt(float(r.raw_scores[row, col])), fmt(float(r.scaled_scores[row, col]))

@@ -18,14 +18,20 @@ D_MODEL = 8
 HEAD_CHOICES = tuple(str(n) for n in range(1, D_MODEL + 1) if D_MODEL % n == 0)
 
 
+def _agreement(difference: float) -> str:
+    """How closely two computations agree, in words (floating point rarely gives exactly 0)."""
+    return "exactly (largest difference 0)" if difference == 0 else f"to within {fmt(difference, 2)}"
+
+
 def _check(ex: MultiHeadExample) -> str:
     text = (
-        f"The concatenation mixed by W_O matches the package's multi_head_attention to within "
-        f"{fmt(ex.package_difference, 2)}."
+        "The concatenation mixed by W_O matches the package's multi_head_attention "
+        f"{_agreement(ex.package_difference)}."
     )
     if ex.n_heads == 1:
-        gap = fmt(ex.one_head_difference, 2)
-        text += f" With one head it equals plain attention followed by W_O (largest gap {gap})."
+        text += (
+            f" With one head it equals plain attention followed by W_O {_agreement(ex.one_head_difference)}."
+        )
     return text
 
 
