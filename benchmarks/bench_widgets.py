@@ -9,6 +9,9 @@ Pages sends), in the same run for both approaches:
   fresh profile) and warm (persistent profile, second visit);
 - update latency after load (input event -> new output in the page), p50/p95,
   for sentences of 2..16 tokens.
+- the floor: ``loadPyodide()`` alone on a blank page, cold and warm, with no
+  package loaded and nothing computed; no widget running Python on this
+  Pyodide can answer sooner.
 
 The baseline page is the same chapter page with our loader removed and a script
 that loads Pyodide, numpy and the explainer wheel on the main thread as soon as
@@ -100,6 +103,21 @@ window.__baseline = (async () => {{
   root.setAttribute("data-state", "ready");
   return performance.now();  // ms since navigation start: the first live result
 }})();
+</script>
+"""
+
+
+# The floor: the bare runtime, nothing loaded into it and nothing computed. No approach that
+# runs Python through this Pyodide can show a first result sooner than this.
+FLOOR_NAME = "/pyodide-floor.html"
+FLOOR_PAGE = b"""<!doctype html><meta charset="utf-8"><title>floor</title>
+<script src="/pyodide/pyodide.js"></script>
+<script>
+window.__floor = (async () => {
+  const t0 = performance.now();
+  await loadPyodide({ indexURL: "/pyodide/" });
+  return performance.now() - t0;
+})();
 </script>
 """
 
@@ -247,6 +265,23 @@ def measure(playwright: Any, base: str, approach: str, name: str, runs: int, rep
     )
 
 
+def runtime_floor(playwright: Any, base: str, runs: int) -> dict[str, float]:
+    """``loadPyodide()`` alone, cold (fresh profile) and warm (second visit), median over ``runs``."""
+    cold, warm = [], []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
+            context = playwright.chromium.launch_persistent_context(
+                profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            )
+            for times in (cold, warm):
+                page = context.new_page()
+                page.goto(base + FLOOR_NAME.lstrip("/"), wait_until="load")
+                times.append(float(page.evaluate("window.__floor")))
+                page.close()
+            context.close()
+    return {"cold_ms": statistics.median(cold), "warm_ms": statistics.median(warm)}
+
+
 def site_size(site: Path) -> dict[str, int]:
     """Bytes the widget runtime adds to the site."""
 
@@ -270,21 +305,25 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     overrides = {f"/{d}{BASELINE_NAME}": baseline_page(args.site, n, d) for n, d in WIDGETS.items()}
+    overrides[FLOOR_NAME] = FLOOR_PAGE
     rows = []
     with serve(args.site, overrides) as base, sync_playwright() as playwright:
         for name in WIDGETS:
             for approach in ("worker", "baseline"):
                 rows.append(measure(playwright, base, approach, name, args.runs, args.updates))
+        floor = runtime_floor(playwright, base, args.runs)
     report = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "load_average_1min": os.getloadavg()[0],  # this machine has 2 cores; other jobs skew times
         "goals": GOALS,
         "site_bytes_added": site_size(args.site),
         "rows": [asdict(r) for r in rows],
+        "runtime_floor": floor,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     print(table(rows))
+    print(f"floor, loadPyodide() alone: cold {floor['cold_ms']:.0f} ms, warm {floor['warm_ms']:.0f} ms")
     print(f"site bytes added: {report['site_bytes_added']}  -> {args.out}")
     return 0
 

@@ -104,6 +104,13 @@ def test_widget_rows_compare_each_approach_with_the_baseline(results_dir: Path) 
     assert base[2] == "20,480 KiB (16,384 KiB)" and base[3] == "3000 (1×)"
 
 
+def test_widget_table_ends_with_the_runtime_floor_when_measured(results_dir: Path) -> None:
+    results = perf_report.load_results(results_dir)
+    results["widgets"]["runtime_floor"] = {"cold_ms": 2200.4, "warm_ms": 1400.0}
+    floor = perf_report.widgets_table(results).rows[-1]
+    assert floor[1].startswith("floor") and floor[3:5] == ("2200", "1400")
+
+
 def test_attention_tables_show_missing_baselines_as_a_dash(results_dir: Path) -> None:
     results = perf_report.load_results(results_dir)
     core = perf_report.attention_table(results)

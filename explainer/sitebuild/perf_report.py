@@ -84,6 +84,18 @@ def widgets_table(results: Results) -> Table:
                 f"{r['update_p50_ms']:.1f} / {r['update_p95_ms']:.1f}",
             )
         )
+    floor = results["widgets"].get("runtime_floor")
+    if floor:  # what no approach can beat: the bare runtime starting
+        out.append(
+            (
+                "(none)",
+                "floor: loadPyodide() alone",
+                "–",
+                f"{floor['cold_ms']:.0f}",
+                f"{floor['warm_ms']:.0f}",
+                "–",
+            )
+        )
     headers = (
         "widget",
         "approach",
