@@ -244,6 +244,9 @@ class Embeddings:
         return [(self.words[i], float(similarity[i])) for i in top]
 
 
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
 def _parse_glove_line(line: str, line_no: int, dim: int | None) -> tuple[str, NDArray[np.float32]]:
     """One ``word v1 ... vd`` line; ``dim=None`` accepts any dimension (the first line)."""
     parts = line.rstrip("\n").rstrip("\r").split(" ")
@@ -253,13 +256,15 @@ def _parse_glove_line(line: str, line_no: int, dim: int | None) -> tuple[str, ND
     if dim is not None and len(numbers) != dim:
         raise ValueError(f"line {line_no}: expected {dim} numbers after {word!r}, found {len(numbers)}")
     try:
-        vector = np.array([float(x) for x in numbers], dtype=np.float32)  # (d,)
+        values = np.array([float(x) for x in numbers], dtype=np.float64)  # (d,)
     except ValueError:
         bad = next(x for x in numbers if not _is_float(x))
         raise ValueError(f"line {line_no}: {bad!r} (for {word!r}) is not a number") from None
-    if not np.all(np.isfinite(vector)):
+    if not np.all(np.isfinite(values)):
         raise ValueError(f"line {line_no}: the vector of {word!r} has NaN or infinite values")
-    return word, vector
+    if np.any(np.abs(values) > _FLOAT32_MAX):  # checked before the cast, which would overflow to inf
+        raise ValueError(f"line {line_no}: the vector of {word!r} has values beyond float32's ±3.4e38")
+    return word, values.astype(np.float32)
 
 
 def _is_float(text: str) -> bool:

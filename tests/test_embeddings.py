@@ -218,6 +218,7 @@ def test_load_glove_text_any_dimension_and_blank_lines(tmp_path: Path) -> None:
         ("a 1 2\nb 1 x\n", r"line 2: 'x' \(for 'b'\) is not a number"),
         ("a 1 2\nb\n", r"line 2: expected a word followed by numbers"),
         ("a 1 nan\n", r"line 1: the vector of 'a' has NaN"),
+        ("a 1 2\nb -1e39 0\n", r"line 2: the vector of 'b' has values beyond float32"),
         ("3 2\na 1 2\n", "word2vec header"),
         ("a 1\na 2\n", "repeats"),
         ("\n\n", "contains no vectors"),
