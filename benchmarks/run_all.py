@@ -79,6 +79,14 @@ def run(script: Path, argv: list[str]) -> dict[str, Any]:
     }
 
 
+def merged_runs(new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The last report's runs, with the scripts run now replacing theirs (``--only``, ``--report-only``)."""
+    previous = RESULTS / "report.json"
+    old = json.loads(previous.read_text(encoding="utf-8"))["runs"] if previous.is_file() else []
+    by_script = {r["script"]: r for r in [*old, *new]}
+    return [by_script[name] for name in sorted(by_script)]
+
+
 def markdown(report: dict[str, Any]) -> str:
     """The report as Markdown: one section per table, then how it was run."""
     lines = ["# Performance report", "", f"Run {report['date']} on {report['machine']}.", ""]
@@ -109,7 +117,7 @@ def main() -> int:
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
         "quick": args.quick,
-        "runs": runs,
+        "runs": merged_runs(runs),
         "results": load_results(RESULTS),
     }
     (RESULTS / "report.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
