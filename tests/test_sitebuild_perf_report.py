@@ -24,6 +24,8 @@ WIDGET_ROW = {
     "warm_ms": 500.0,
     "update_p50_ms": 4.0,
     "update_p95_ms": 9.0,
+    "painted_p50_ms": 10.0,
+    "painted_p95_ms": 20.0,
 }
 WIDGETS = {
     "rows": [
@@ -101,6 +103,7 @@ def test_widget_rows_compare_each_approach_with_the_baseline(results_dir: Path) 
     ours, base = table.rows
     assert ours[1].startswith("ours") and ours[2] == "2 KiB (0 KiB)"
     assert ours[3] == "1500 (0.5×)" and ours[4] == "500 (0.25×)" and ours[5] == "4.0 / 9.0"
+    assert ours[6] == "10.0 / 20.0"
     assert base[2] == "20,480 KiB (16,384 KiB)" and base[3] == "3000 (1×)"
 
 

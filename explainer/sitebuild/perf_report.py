@@ -82,6 +82,7 @@ def widgets_table(results: Results) -> Table:
                 f"{r['cold_ms']:.0f} ({_ratio(r['cold_ms'], b.get('cold_ms'))})",
                 f"{r['warm_ms']:.0f} ({_ratio(r['warm_ms'], b.get('warm_ms'))})",
                 f"{r['update_p50_ms']:.1f} / {r['update_p95_ms']:.1f}",
+                f"{r['painted_p50_ms']:.1f} / {r['painted_p95_ms']:.1f}" if "painted_p50_ms" in r else "–",
             )
         )
     floor = results["widgets"].get("runtime_floor")
@@ -94,6 +95,7 @@ def widgets_table(results: Results) -> Table:
                 f"{floor['cold_ms']:.0f}",
                 f"{floor['warm_ms']:.0f}",
                 "–",
+                "–",
             )
         )
     headers = (
@@ -102,7 +104,8 @@ def widgets_table(results: Results) -> Table:
         "bytes before interaction (of which Pyodide)",
         "first result, cold ms (ratio)",
         "first result, warm ms (ratio)",
-        "update p50 / p95 ms",
+        "update p50 / p95 ms: output in the page",
+        "… and drawn",
     )
     return Table(headers, tuple(out))
 
