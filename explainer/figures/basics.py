@@ -219,9 +219,7 @@ def draw_dot_product_vectors(theme: Theme) -> Figure:
     handles.insert(
         0, _vector(ax, ex.query, theme.accents[0], 2.6, f"q = [{ex.query[0]:.0f}, {ex.query[1]:.0f}]")
     )
-    for name, vec, colour in zip(
-        ("q", *ex.key_names), (ex.query, *ex.keys), (theme.accents[0], *colours), strict=True
-    ):
+    for name, vec, colour in zip(("q", *ex.key_names), (ex.query, *ex.keys), theme.ink[:4], strict=True):
         dx, dy, ha = _TIP_LABELS[name]
         ax.text(
             vec[0] + dx, vec[1] + dy, name, color=colour, fontsize=11, fontweight="bold", ha=ha, va="bottom"
@@ -400,18 +398,18 @@ def draw_value_blend(theme: Theme) -> Figure:
     v1, v2 = ex.values
     ax.plot([v1[0], v2[0]], [v1[1], v2[1]], color=theme.muted, linestyle="--", linewidth=1.2,
             label="every possible blend (the hull)")  # fmt: skip
-    for i, (v, w, colour) in enumerate(zip(ex.values, ex.weights, theme.accents[1:3], strict=True), start=1):
+    for i, (v, w) in enumerate(zip(ex.values, ex.weights, strict=True), start=1):
         ax.annotate(
             "",
             xy=tuple(v),
             xytext=(0, 0),
-            arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 1.6},
+            arrowprops={"arrowstyle": "-|>", "color": theme.accents[i], "linewidth": 1.6},
         )
         ax.text(
             v[0] + 0.12,
             v[1] + 0.12,
             f"v{i} = [{v[0]:.0f}, {v[1]:.0f}]\nweight {w:.2f}",
-            color=colour,
+            color=theme.ink[i],
             fontsize=9,
         )
     out = ex.output
@@ -421,7 +419,7 @@ def draw_value_blend(theme: Theme) -> Figure:
         out[0] + 0.25,
         out[1] - 0.25,
         f"[{out[0]:.2f}, {out[1]:.2f}]",
-        color=theme.accents[0],
+        color=theme.ink[0],
         fontsize=9,
         va="top",
     )

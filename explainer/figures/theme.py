@@ -26,6 +26,13 @@ class Theme:
         accents: categorical colours, distinguishable in both modes and for
             the common colour-vision deficiencies (Okabe-Ito based).
         cmap: sequential colormap for weights (0 to 1).
+        ink: the accents for text, position for position: on the page's
+            background (:attr:`page`) each has at least 4.5:1 contrast
+            (WCAG 1.4.3). In the light theme they are the accents darkened
+            in lightness only, so hue and order stay the same.
+        page: the page colour the figure sits on (Material's default and
+            slate backgrounds); figures are transparent, so their contrast
+            is measured against it.
     """
 
     name: Literal["light", "dark"]
@@ -34,6 +41,8 @@ class Theme:
     grid: str
     accents: tuple[str, ...]
     cmap: str
+    ink: tuple[str, ...]
+    page: str
 
 
 LIGHT = Theme(
@@ -43,6 +52,8 @@ LIGHT = Theme(
     grid="#d0d7de",
     accents=("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"),
     cmap="viridis",
+    ink=("#0072B2", "#BE5400", "#00825F", "#BA4B89", "#996A00", "#1779B0"),
+    page="#ffffff",
 )
 DARK = Theme(
     name="dark",
@@ -51,6 +62,8 @@ DARK = Theme(
     grid="#3d444d",
     accents=("#56B4E9", "#E69F00", "#2BC4A0", "#E08BC0", "#F0E442", "#8FB8FF"),
     cmap="viridis",
+    ink=("#56B4E9", "#E69F00", "#2BC4A0", "#E08BC0", "#F0E442", "#8FB8FF"),
+    page="#1e2129",  # hsl(225deg 15% 14%), Material's slate --md-default-bg-color
 )
 THEMES = (LIGHT, DARK)
 

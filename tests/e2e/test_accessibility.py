@@ -5,6 +5,9 @@
 - Every widget is driven with the keyboard alone, from Tab to a live result.
 - Focus is visible; heatmap cells are named with their tokens and weight;
   ``prefers-reduced-motion`` removes every transition and animation.
+- Colour never carries a value alone: every shaded cell and bar shows its number.
+- Figures' text contrast is measured in tests/test_figures_contrast.py against
+  ``Theme.page``; a test here checks that colour is the page's real background.
 """
 
 from __future__ import annotations
@@ -88,6 +91,51 @@ def test_every_page_has_no_serious_axe_violation(
         if violations:
             found[url] = violations
     assert not found, f"{len(found)} pages with serious/critical violations ({scheme}): {found}"
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_figures_are_audited_on_the_background_readers_see(
+    browsing: Browsing, server: Server, scheme: str
+) -> None:
+    """axe cannot read a figure's text (SVG paths in an <img>); tests/test_figures_contrast.py
+    measures it on ``Theme.page``. That is only valid if it is the page's real background."""
+    from explainer.figures import DARK, LIGHT
+
+    page = browsing.new_page()
+    page.emulate_media(color_scheme=scheme)
+    page.goto(server.url, wait_until="load")
+    page.evaluate("() => localStorage.clear()")
+    page.reload(wait_until="load")
+    wait_for_palette(page, SCHEMES[scheme], "/")
+    rgb = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    expected = (LIGHT if scheme == "light" else DARK).page
+    assert rgb == "rgb({}, {}, {})".format(*(int(expected[i : i + 2], 16) for i in (1, 3, 5)))
+
+
+# Elements whose colour shows a value: heatmap cells (--s, a shade) and bar fills (width).
+SHADED = re.compile(r'<(td|button|span)\b([^>]*\bstyle="(?:--s|width):[^"]*"[^>]*)>(.*?)</\1>', re.S)
+NUMBER_OR_MARK = re.compile(r"-?[0-9][0-9.e+-]*%?|×|−∞")
+
+
+def test_colour_is_never_the_only_carrier_of_meaning(site_dir: Path) -> None:
+    """Every shaded cell shows its number (or the masked mark) as text; every bar is followed
+    by its number; the pre-rendered head grid prints each weight in its cell."""
+    checked = 0
+    for url in pages_with_widgets(site_dir):
+        html = (site_dir / url).read_text(encoding="utf-8")
+        for tag, attrs, inner in SHADED.findall(html):
+            text = re.sub(r"<[^>]+>", "", inner).strip()
+            if 'class="explainer-bar-fill"' in attrs:
+                after = html[html.find(attrs) :][:400]
+                number = re.search(r'class="explainer-num">([^<]+)<', after)
+                assert number and NUMBER_OR_MARK.fullmatch(number.group(1)), (url, after[:200])
+            else:
+                assert NUMBER_OR_MARK.fullmatch(text), (url, tag, attrs[:120], text)
+            checked += 1
+        for cell in re.findall(r"<td class=w\d+>([^<]*)</td>", html):  # head grid
+            assert re.fullmatch(r"\d+", cell), (url, cell)
+            checked += 1
+    assert checked > 500, checked
 
 
 PHONE = {"width": 390, "height": 844}  # a common phone's CSS viewport
