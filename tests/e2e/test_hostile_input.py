@@ -40,11 +40,12 @@ ODD = [
     "x" * 5000,
 ]
 NUMBERS = ["1e308, 1e308", "-0, -0", "5e-324, 5e-324", "nan, 1", "inf, -inf", "1e309, 2", "0x1F, 2", ", ,"]
-# Widget -> (the text field typed into, payloads).
+# "widget field" -> (the text field typed into, payloads).
 TEXT_FIELDS = {
-    "heatmap_explorer": ("input[name=sentence]", INJECTIONS + ODD),
-    "contextualisation_probe": ("input[name=word]", INJECTIONS + ODD[:6]),
-    "dot_product_playground": ("input[name=query]", INJECTIONS[:3] + NUMBERS),
+    "heatmap_explorer sentence": ("input[name=sentence]", INJECTIONS + ODD),
+    "contextualisation_probe word": ("input[name=word]", INJECTIONS + ODD[:6]),
+    "contextualisation_probe sentence": ("input[name=sentence]", INJECTIONS[:3] + ODD),
+    "dot_product_playground query": ("input[name=query]", INJECTIONS[:3] + NUMBERS),
 }
 NO_MARKUP_JS = """root => root.querySelectorAll(`[data-output] script, [data-output] [onerror],
     [data-output] [onload], [data-output] img[src="x"]`).length"""
@@ -86,11 +87,12 @@ def assert_safe_and_clear(page: Any, root: str, field: str, value: str, dialogs:
     assert page.evaluate("1 + 1") == 2  # still answering
 
 
-@pytest.mark.parametrize("name", list(TEXT_FIELDS))
+@pytest.mark.parametrize("where", list(TEXT_FIELDS))
 def test_hostile_text_in_every_text_field(
-    browsing: Browsing, server: Server, site_dir: Path, name: str
+    browsing: Browsing, server: Server, site_dir: Path, where: str
 ) -> None:
-    field, payloads = TEXT_FIELDS[name]
+    field, payloads = TEXT_FIELDS[where]
+    name = where.split()[0]
     root = f"[data-widget={name}]"
     page, dialogs = armed_page(browsing, server.url + widget_page(site_dir, name))
     for value in payloads:
@@ -165,3 +167,203 @@ def test_rapid_typing_ends_on_the_last_sentence(browsing: Browsing, server: Serv
     assert rows == n - 1
     assert page.input_value(f"{root} input[name=sentence]") == final
     assert dialogs == [] and not browsing.console_errors, browsing.console_errors[:5]
+
+
+# ---------------------------------------------------------------- the code runner
+def test_the_code_runner_prints_hostile_output_as_text(
+    browsing: Browsing, server: Server, site_dir: Path
+) -> None:
+    """Python's printed output and errors are shown as text, never as markup, and stay bounded."""
+    root = "[data-widget=code_runner]"
+    page, dialogs = armed_page(browsing, server.url + widget_page(site_dir, "code_runner"))
+    field = "textarea[name=code]"
+    cases = {
+        f"for s in {INJECTIONS!r}:\n    print(s)": INJECTIONS[0],
+        "print('x' * 10**6)": "shortened",
+        "print('\\u202eevil \\u05e9\\u05dc\\u05d5\\u05dd 😀')": "evil",
+        "raise ValueError('<b>boom</b>')": "ValueError: <b>boom</b>",
+        "def f(:\n    pass": "SyntaxError",
+        "import numpy as np\nprint(np.float64(1e308) * 10, np.nextafter(0, 1), -0.0)": "inf 5e-324 -0.0",
+    }
+    for code, expected in cases.items():
+        page.fill(f"{root} {field}", code)
+        page.evaluate(f"""() => {{ window.__got = false; window.__pwned = undefined;
+            document.querySelector({root!r}).addEventListener('explainer:result', () => window.__got = true,
+                                                                {{once: true}}); }}""")
+        page.click(f"{root} [type=submit]")
+        page.wait_for_function("window.__got === true", timeout=READY_TIMEOUT_MS)
+        assert_safe_and_clear(page, root, field, code, dialogs)
+        text = page.inner_text(f"{root} [data-output]")
+        assert expected in text, (code[:40], text[:300])
+        assert len(text) < 25_000
+    assert not browsing.console_errors, browsing.console_errors[:5]
+
+
+# ---------------------------------------------------------------- crafted links
+HOSTILE_STATES = {
+    "markup": lambda name: INJECTIONS[0],
+    "extremes": lambda name: {"seed": "1e308", "d_k": "-0", "n_heads": "5e-324", "step": "-1"}.get(
+        name, "x" * 5000
+    ),
+    "wrong types": lambda name: [{"a": 1}, [1, 2], None, 1e308, True][len(name) % 5],
+}
+
+
+def form_fields(page: Any, root: str) -> list[str]:
+    return sorted(set(page.eval_on_selector_all(f"{root} form [name]", "els => els.map(e => e.name)")))
+
+
+@pytest.mark.parametrize("kind", [*HOSTILE_STATES, "damaged"])
+def test_a_crafted_link_cannot_break_any_widget(
+    browsing: Browsing, server: Server, site_dir: Path, kind: str
+) -> None:
+    """The URL fragment is input too: every field of every live widget, set by a link to markup,
+    extreme numbers, JSON of the wrong type, or JSON that does not parse."""
+    pages: dict[str, list[str]] = {}
+    for path in sorted(site_dir.rglob("*.html")):
+        if path.parts[len(site_dir.parts)] not in ("assets", "pyodide"):
+            for name in WIDGET_RE.findall(path.read_text(errors="replace")):
+                pages.setdefault(path.relative_to(site_dir).as_posix(), []).append(name)
+    tried = set()
+    for url, names in pages.items():
+        live = [n for n in names if n != "head_grid" and n not in tried]
+        if not live:
+            continue
+        page, dialogs = armed_page(browsing, server.url + url)
+        fragment = {}
+        for name in live:
+            fields = form_fields(page, f"[data-widget={name}]")
+            state = {f: HOSTILE_STATES[kind](f) for f in fields} if kind in HOSTILE_STATES else None
+            fragment[f"{name}-0"] = json.dumps(state) if state is not None else "{not json"
+        before = [page.inner_html(f"[data-widget={name}] [data-output]") for name in live]
+        page.goto(server.url + url + "#" + "&".join(f"{k}={quote(v)}" for k, v in fragment.items()))
+        page.reload()  # a changed fragment alone does not reload the page
+        if kind == "damaged":  # the link is ignored: nothing is asked for, the pre-rendered result stays
+            page.wait_for_timeout(300)
+            assert [page.inner_html(f"[data-widget={name}] [data-output]") for name in live] == before
+        for name in live:
+            root = f"[data-widget={name}]"
+            # Code from a link waits for the reader's Run: the runner goes live with its
+            # neighbours (if any) but its output stays the pre-rendered one.
+            waits = "static" if kind == "damaged" else "ready"
+            states = ["static", "ready"] if name == "code_runner" else [waits]
+            try:
+                page.wait_for_function(
+                    f"{states}.includes(document.querySelector({root!r}).dataset.state)",
+                    timeout=READY_TIMEOUT_MS,
+                )
+            except Exception as error:
+                shown = page.eval_on_selector(root, "e => [e.dataset.state, e.innerText.slice(-300)]")
+                raise AssertionError(f"{url} {name}: {shown}") from error
+            assert page.eval_on_selector(root, NO_MARKUP_JS) == 0, (url, name)
+            assert page.inner_text(f"{root} [data-output]").strip(), (url, name)
+            if name == "code_runner":
+                page.wait_for_timeout(1000)
+                assert page.inner_html(f"{root} [data-output]") == before[live.index(name)], "code ran"
+            if kind == "markup":  # what the link put in a text box stays there, as text
+                for box in page.query_selector_all(f"{root} form :is(input[type=text], textarea)"):
+                    assert box.input_value() == INJECTIONS[0], (url, name)
+            tried.add(name)
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.__pwned") is None and dialogs == [], url
+        assert page.evaluate("1 + 1") == 2
+    assert len(tried) >= 8, tried
+    assert not browsing.console_errors, browsing.console_errors[:5]
+
+
+# ---------------------------------------------------------------- rapid input
+def burst_keys(field: str, *keys: str) -> Any:
+    def run(page: Any, root: str) -> None:
+        page.focus(f"{root} {field}")
+        for key in keys:
+            page.keyboard.press(key, delay=0)
+
+    return run
+
+
+def burst_typing(field: str, text: str) -> Any:
+    def run(page: Any, root: str) -> None:
+        page.focus(f"{root} {field}")
+        page.keyboard.press("Control+A")
+        page.keyboard.type(text, delay=0)
+
+    return run
+
+
+def burst_clicks(*labels: str) -> Any:
+    """Click buttons by label in one task, far faster than any answer comes back."""
+
+    def run(page: Any, root: str) -> None:
+        page.eval_on_selector(
+            root,
+            """(root, labels) => labels.forEach(label => [...root.querySelectorAll('button')]
+                .find(b => b.textContent.trim().startsWith(label)).click())""",
+            list(labels),
+        )
+
+    return run
+
+
+BURSTS = {
+    "heatmap_explorer": burst_typing("input[name=sentence]", "the queen and the king ruled"),
+    "contextualisation_probe": burst_typing("input[name=word]", "hot"),
+    "dot_product_playground": burst_typing("input[name=query]", "3, -1"),
+    "saturation_lab": burst_keys("input[name=d_k]", *["ArrowRight"] * 12, "ArrowLeft"),
+    "mask_explorer": burst_keys("input[name=kind]:checked", "ArrowRight", "ArrowRight", "ArrowLeft"),
+    "multi_head_viewer": burst_keys("select[name=n_heads]", "ArrowDown", "ArrowDown", "ArrowUp"),
+    "step_through": burst_clicks("5.", "2.", "4."),
+    "code_runner": burst_typing("textarea[name=code]", "print(6 * 7)"),
+}
+
+
+@pytest.mark.parametrize("name", list(BURSTS))
+def test_rapid_input_ends_on_the_last_state(
+    browsing: Browsing, server: Server, site_dir: Path, name: str
+) -> None:
+    """A burst of input while answers are on their way: the widget settles on the state of the
+    last input, and shows what a fresh page given that state (by link) computes."""
+    root = f"[data-widget={name}]"
+    page, dialogs = armed_page(browsing, server.url + widget_page(site_dir, name))
+    apply_first = f"{root} :is(input:not([type=hidden]), select, textarea, button) >> nth=0"
+    page.focus(apply_first)
+    page.keyboard.press("Shift")  # go live first: the burst then races real computations
+    page.wait_for_function(
+        f"document.querySelector({root!r}).dataset.state === 'ready'", timeout=READY_TIMEOUT_MS
+    )
+    initial = rounded(page.inner_html(f"{root} [data-output]"))
+    BURSTS[name](page, root)
+    if name == "code_runner":
+        page.keyboard.press("Control+Enter")
+        page.keyboard.press("Control+Enter")
+    page.wait_for_timeout(1500)  # every answer in, the fragment written (debounced)
+    page.wait_for_function(
+        f"document.querySelector({root!r}).dataset.state === 'ready'", timeout=READY_TIMEOUT_MS
+    )
+    settled = rounded(page.inner_html(f"{root} [data-output]"))
+    link = page.url
+    assert "#" in link, "the burst was not remembered in the URL"
+    fresh, _ = armed_page(browsing, link)
+    fresh.focus(apply_first)
+    fresh.keyboard.press("Shift")
+    fresh.wait_for_function(
+        f"document.querySelector({root!r}).dataset.state === 'ready'", timeout=READY_TIMEOUT_MS
+    )
+    if name == "code_runner":  # code from a link waits for Run
+        fresh.evaluate(f"""() => {{ window.__got = false;
+            document.querySelector({root!r}).addEventListener('explainer:result', () => window.__got = true,
+                                                                {{once: true}}); }}""")
+        fresh.click(f"{root} [type=submit]")
+        fresh.wait_for_function("window.__got === true", timeout=READY_TIMEOUT_MS)
+    else:
+        fresh.wait_for_timeout(1000)
+    assert rounded(fresh.inner_html(f"{root} [data-output]")) == settled
+    assert settled != initial, "the burst changed nothing"
+    assert dialogs == [] and not browsing.console_errors, browsing.console_errors[:5]
+
+
+FLOAT = re.compile(r"-?\d+\.\d{7,}(?:e[-+]?\d+)?")
+
+
+def rounded(html: str) -> str:
+    """Long floats cut to 10 digits (Pyodide's libm may differ from a run's in the last bit)."""
+    return FLOAT.sub(lambda m: f"{float(m.group()):.10g}", html)

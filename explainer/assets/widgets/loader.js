@@ -251,7 +251,8 @@
         continue; // a damaged link: keep the pre-rendered state
       }
       w.changed = true;
-      request(w);
+      // Code from a link is shown, never run on its own: the reader reads it and presses Run.
+      if (!hasSubmit(w.root)) request(w);
     }
   }
 
