@@ -42,7 +42,7 @@ ARGS: dict[str, tuple[list[str], list[str]]] = {
     "bench_pyodide_attention.py": ([], ["--repeats", "3"]),
     "bench_minilm.py": ([], ["--repeats", "5", "--loads", "1"]),
 }
-SITE_SCRIPTS = {"bench_widgets.py", "bench_pyodide_attention.py"}
+SITE_SCRIPTS = {"bench_pages.py", "bench_widgets.py", "bench_pyodide_attention.py"}
 
 
 def scripts(only: list[str] | None) -> list[Path]:

@@ -41,6 +41,7 @@ from mkdocs.utils import get_relative_url
 from explainer.sitebuild import SiteBuildError
 from explainer.sitebuild.directives import Directive, iter_directives, transform
 from explainer.sitebuild.figcache import GLUE_PARTS, FigureCache, figure_key, source_hash
+from explainer.sitebuild.katex import MathRenderer, render_nav_math, render_page_math
 from explainer.sitebuild.offline import external_resources, strip_notebook_cdn
 from explainer.sitebuild.render import console_block, figure_html, run_cli, svg_size
 from explainer.sitebuild.values import ValueEvaluator, public_namespace
@@ -48,7 +49,7 @@ from explainer.sitebuild.values import ValueEvaluator, public_namespace
 log = logging.getLogger("mkdocs.plugins.explainer")
 
 THEMES = ("light", "dark")
-KATEX_FILES = ("katex.min.css", "katex.min.js", "contrib/auto-render.min.js")
+KATEX_FILES = ("katex.min.css",)  # math is rendered at build time: the CSS and fonts are all pages need
 _OFF = ("0", "off", "false", "no")
 
 
@@ -74,6 +75,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
         self._page = ""
         self._stash: dict[str, str] = {}
         self._widgets: dict[str, dict[str, str]] = {}  # page -> slot token -> widget HTML
+        self._math: MathRenderer | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds (and its caches)."""
@@ -121,11 +123,11 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
         self._figure_sizes[name] = svg_size(svg)
 
     def _add_math_assets(self, files: Files, config: MkDocsConfig) -> None:
-        """Copy KaTeX (CSS, JS, auto-render, woff2 fonts) to ``assets/katex/`` in the build."""
+        """Copy KaTeX's CSS and woff2 fonts to ``assets/katex/`` (the math itself is rendered here)."""
         if not self.config.math_assets:
             return
         source = Path(config.config_file_path).parent / self.config.math_assets
-        if not (source / "katex.min.js").is_file():
+        if not (source / "katex.js").is_file():
             raise PluginError(f"explainer: KaTeX not found in {source}; run `npm ci` (or `make setup`) first")
         fonts = sorted(p.relative_to(source).as_posix() for p in (source / "fonts").glob("*.woff2"))
         for relative in (*KATEX_FILES, *fonts):
@@ -292,7 +294,15 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
         return self._memo[key]
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Put stashed figure/widget HTML in place; notebooks: offline math, download link."""
+        """Put stashed figure/widget HTML in place; render the math; notebooks: download link."""
+        html = self._page_content(html, page)
+        if self.config.math_assets:
+            if self._math is None:
+                self._math = MathRenderer(Path(config.config_file_path).parent / self.config.math_assets)
+            html = render_page_math(html, self._math)
+        return html
+
+    def _page_content(self, html: str, page: Page) -> str:
         if not page.file.src_uri.endswith(".ipynb"):
             return unstash(html, self._stash)
         name = Path(page.file.src_uri).name
@@ -317,12 +327,16 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
             )
         for token, markup in self._widgets.get(page.file.src_uri, {}).items():
             output = output.replace(_widget_slot(token), markup, 1)
+        if self._math is not None:
+            output = render_nav_math(output, self._math)
         return output
 
     # ------------------------------------------------------------------- build
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Hand the site to ``explainer.pyodide_dist.install_into_site`` if that module exists."""
         log.info(f"explainer: pages and figures took {time.perf_counter() - self._build_started:.2f} s")
+        if self._math is not None:
+            self._math.close()  # its memo stays for the next rebuild under `mkdocs serve`
         if self.config.pyodide == "none":
             log.info("explainer: pyodide: none; widgets stay static")
             return

@@ -80,7 +80,7 @@ def test_every_cell_is_closed() -> None:
     """Unclosed <td> tags make MkDocs' search indexer quadratic (minutes for one page)."""
     html = render_head_grid(["a"], [_fake(["[CLS]", "a", "[SEP]"], 3)])
     assert html.count("<td") == html.count("</td>") == 72 * 3 * 3
-    assert 'data-search-exclude' in html
+    assert "data-search-exclude" in html
 
 
 def test_reader_text_is_escaped() -> None:

@@ -28,7 +28,7 @@ def make_site(root: Path, pages: dict[str, str], math: bool = False) -> MkDocsCo
         "site_name: t\ntheme:\n  name: mkdocs\n  highlightjs: false\n"
         "plugins:\n  - explainer:\n      pyodide: none\n"
         f"      cache_dir: {root / 'figcache'}\n{math_line}"
-        "markdown_extensions: [admonition, tables]\n",
+        "markdown_extensions: [admonition, tables, {pymdownx.arithmatex: {generic: true}}]\n",
         encoding="utf-8",
     )
     return load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
@@ -109,12 +109,18 @@ def test_table_block_renders_markdown_table(tmp_path: Path) -> None:
     assert "<table>" in html and f"<th>{table.headers[0]}</th>" in html
 
 
-def test_math_assets_are_copied_into_the_build(tmp_path: Path) -> None:
-    config = make_site(tmp_path, {"index.md": "# Math\n"}, math=True)
+def test_math_is_rendered_at_build_time_and_only_css_and_fonts_are_copied(tmp_path: Path) -> None:
+    config = make_site(
+        tmp_path, {"index.md": "# Math\n\nInline $e^x < 1$ and\n\n$$\n\\frac{a}{b}\n$$\n"}, math=True
+    )
     build(config)
     katex = tmp_path / "site" / "assets" / "katex"
-    assert (katex / "katex.min.js").is_file() and (katex / "contrib" / "auto-render.min.js").is_file()
-    assert list((katex / "fonts").glob("*.woff2"))
+    assert (katex / "katex.min.css").is_file() and list((katex / "fonts").glob("*.woff2"))
+    assert not list(katex.rglob("*.js"))
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert html.count('<span class="katex">') == 2 and html.count('class="katex-display"') == 1
+    assert '<annotation encoding="application/x-tex">e^x &lt; 1</annotation>' in html  # MathML kept
+    assert "\\(" not in html and "\\[" not in html
 
 
 @pytest.mark.parametrize(
@@ -141,6 +147,7 @@ def test_mistakes_fail_the_build_naming_the_page(
 
 def test_notebook_pages_lose_cdn_math_and_gain_a_download_link() -> None:
     plugin = ExplainerPlugin()
+    plugin.load_config({})  # no math_assets: the math is left alone here
     page = types.SimpleNamespace(file=types.SimpleNamespace(src_uri="notebooks/demo.ipynb"))
     html = '<script src="https://cdn/mathjax.js"></script><div class="jupyter-wrapper">$x$</div>'
     out = plugin.on_page_content(html, page=page, config=None, files=None)  # type: ignore[arg-type]

@@ -145,11 +145,21 @@ def test_no_resource_is_loaded_from_another_host(site: Path) -> None:
     assert not offenders
 
 
-def test_math_engine_is_self_hosted(site: Path) -> None:
+def test_math_is_rendered_at_build_time_with_self_hosted_css_and_fonts(site: Path) -> None:
     index = (site / "index.html").read_text(encoding="utf-8")
-    assert "assets/katex/katex.min.js" in index
-    assert (site / "assets" / "katex" / "katex.min.js").is_file()
+    assert "assets/katex/katex.min.css" in index and "katex.min.js" not in index
     assert list((site / "assets" / "katex" / "fonts").glob("KaTeX_Main-Regular.woff2"))
+    for page in [
+        "softmax/index.html",
+        "scaling/index.html",
+        *(f"{n.removesuffix('.ipynb')}/index.html" for n in NOTEBOOKS),
+    ]:
+        html = (site / page).read_text(encoding="utf-8")
+        assert html.count('<span class="katex">') >= 5, page
+        assert "katex-error" not in html, page  # KaTeX shows TeX it cannot parse in red: none may be left
+        assert not re.search(r'class="arithmatex">\s*\\[(\[]', html), page  # no raw TeX left
+        labels = re.findall(r'<span class="md-ellipsis">(.*?)</span>', html, re.S)  # navigation, contents
+        assert not [x for x in labels if "\\(" in x or re.search(r"\$[^$]+\$", x)], page
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)

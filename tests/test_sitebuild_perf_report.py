@@ -48,6 +48,23 @@ ATTENTION = {
     ]
 }
 PYODIDE = {"rows": [{"n": 16, "numpy_host_s": 5e-5, "pyodide_s": 2e-4}]}
+WEIGHT = {
+    "requests": 20,
+    "bytes": 900 * 1024,
+    "gzip_bytes": 300 * 1024,
+    "figure_bytes": 0,
+    "pyodide_bytes": 0,
+}
+PAGES = {
+    "pages": [
+        {
+            "page": "softmax/",
+            "at_load": WEIGHT,
+            "read_to_end": {**WEIGHT, "bytes": 1000 * 1024, "figure_bytes": 100 * 1024},
+            "baseline_at_load": {**WEIGHT, "bytes": 600 * 1024, "gzip_bytes": 200 * 1024},
+        }
+    ]
+}
 MINILM_ROW = {"load_ms": 120.0, "forward_ms_median": 20.0, "peak_after_load_mb": 200.0, "peak_mb": 205.0}
 MINILM = {
     "rows": {
@@ -66,6 +83,7 @@ def results_dir(tmp_path: Path) -> Path:
         ("attention_core", ATTENTION),
         ("attention_pyodide", PYODIDE),
         ("minilm", MINILM),
+        ("pages", PAGES),
         ("report", {"ignored": True}),
     ):
         (tmp_path / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
@@ -79,6 +97,7 @@ def test_load_results_skips_the_report_itself(results_dir: Path) -> None:
         "attention_core",
         "attention_pyodide",
         "minilm",
+        "pages",
     }
     assert perf_report.load_results(results_dir / "absent") == {}
 
@@ -144,9 +163,23 @@ def test_page_tables_say_when_results_are_missing(monkeypatch: pytest.MonkeyPatc
     assert isinstance(table, Table) and "make bench" in table.rows[0][0]
     assert set(perf_report.TABLES) == {
         "perf_build",
+        "perf_pages",
         "perf_widgets",
         "perf_attention",
         "perf_pyodide",
         "perf_minilm",
         "perf_site",
     }
+
+
+def test_pages_table_compares_each_page_with_plain_material(results_dir: Path) -> None:
+    table = perf_report.pages_table(perf_report.load_results(results_dir))
+    assert table.rows == (
+        ("softmax/", "900 KiB (300 KiB)", "600 KiB (200 KiB)", "1.5×", "1,000 KiB (100 KiB)", "0 B"),
+    )
+
+
+def test_small_site_parts_are_shown_in_kib(results_dir: Path) -> None:
+    results = perf_report.load_results(results_dir)
+    results["widgets"]["site_bytes_added"]["widget_assets"] = 30 * 1024
+    assert ("added for the widgets: widget_assets", "30 KiB") in perf_report.site_table(results).rows

@@ -32,6 +32,7 @@ class Table:
             | --- | --- |
             | 1 | x\\|y |
         """
+
         def line(cells: tuple[str, ...]) -> str:
             return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 

@@ -177,6 +177,32 @@ def minilm_table(results: Results) -> Table:
     return Table(headers, tuple(out))
 
 
+def pages_table(results: Results) -> Table:
+    """Bytes each page fetches before interaction, beside the same page in plain Material."""
+    rows = []
+    for row in results["pages"]["pages"]:
+        ours, read, plain = row["at_load"], row["read_to_end"], row["baseline_at_load"]
+        rows.append(
+            (
+                row["page"],
+                f"{_kib(ours['bytes'])} ({_kib(ours['gzip_bytes'])})",
+                f"{_kib(plain['bytes'])} ({_kib(plain['gzip_bytes'])})",
+                _ratio(ours["bytes"], plain["bytes"]),
+                f"{_kib(read['bytes'])} ({_kib(read['figure_bytes'])})",
+                f"{read['pyodide_bytes']:,} B",
+            )
+        )
+    headers = (
+        "page",
+        "at load (gzip)",
+        "plain Material at load (gzip)",
+        "ratio",
+        "read to the end (of which figures)",
+        "Pyodide",
+    )
+    return Table(headers, tuple(rows))
+
+
 def site_table(results: Results) -> Table:
     """What the site weighs, and what the live widgets add."""
     rows = []
@@ -189,12 +215,14 @@ def site_table(results: Results) -> Table:
         if key in stats:
             rows.append((label, f"{stats[key]} MiB"))
     for key, size in results.get("widgets", {}).get("site_bytes_added", {}).items():
-        rows.append((f"added for the widgets: {key}", f"{size / 2**20:.1f} MiB"))
+        shown = f"{size / 2**20:.1f} MiB" if size >= 2**20 else _kib(size)
+        rows.append((f"added for the widgets: {key}", shown))
     return Table(("part", "size"), tuple(rows))
 
 
 REPORT: tuple[tuple[str, str, Callable[[Results], Table]], ...] = (
     ("perf_build", "Site build", build_table),
+    ("perf_pages", "Bytes per page before interaction", pages_table),
     ("perf_widgets", "Widgets in the browser", widgets_table),
     ("perf_attention", "Attention core against n (NumPy)", attention_table),
     ("perf_pyodide", "Attention core in Pyodide", pyodide_table),
