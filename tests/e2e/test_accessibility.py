@@ -113,7 +113,7 @@ def test_figures_are_audited_on_the_background_readers_see(
 
 
 # Elements whose colour shows a value: heatmap cells (--s, a shade) and bar fills (width).
-SHADED = re.compile(r'<(td|button|span)\b([^>]*\bstyle="(?:--s|width):[^"]*"[^>]*)>(.*?)</\1>', re.S)
+SHADED = re.compile(r'<(td|button|span)\b([^>]*\bclass="explainer-(?:cell|bar-fill)"[^>]*)>(.*?)</\1>', re.S)
 NUMBER_OR_MARK = re.compile(r"-?[0-9][0-9.e+-]*%?|×|−∞")
 
 
