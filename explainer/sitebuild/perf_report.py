@@ -182,23 +182,27 @@ def pages_table(results: Results) -> Table:
     rows = []
     for row in results["pages"]["pages"]:
         ours, read, plain = row["at_load"], row["read_to_end"], row["baseline_at_load"]
+        kib = {name: f"{size / 1024:,.0f}" for name, size in (
+            ("ours", ours["bytes"]), ("ours_gz", ours["gzip_bytes"]), ("plain", plain["bytes"]),
+            ("plain_gz", plain["gzip_bytes"]), ("read", read["bytes"]), ("figures", read["figure_bytes"]),
+        )}  # fmt: skip
         rows.append(
             (
                 row["page"],
-                f"{_kib(ours['bytes'])} ({_kib(ours['gzip_bytes'])})",
-                f"{_kib(plain['bytes'])} ({_kib(plain['gzip_bytes'])})",
+                f"{kib['ours']} ({kib['ours_gz']})",
+                f"{kib['plain']} ({kib['plain_gz']})",
                 _ratio(ours["bytes"], plain["bytes"]),
-                f"{_kib(read['bytes'])} ({_kib(read['figure_bytes'])})",
-                f"{read['pyodide_bytes']:,} B",
+                f"{kib['read']} ({kib['figures']})",
+                f"{read['pyodide_bytes']:,}",
             )
         )
     headers = (
         "page",
-        "at load (gzip)",
-        "plain Material at load (gzip)",
+        "at load, KiB (gzip)",
+        "plain Material, KiB (gzip)",
         "ratio",
-        "read to the end (of which figures)",
-        "Pyodide",
+        "read to the end, KiB (figures)",
+        "Pyodide, bytes",
     )
     return Table(headers, tuple(rows))
 

@@ -150,6 +150,15 @@
     if ([...widgets.values()].some((x) => x.pending)) start();
   }
 
+  /** Replace the widget's output with a short note (the previous output no longer matches its inputs). */
+  function showNote(root, text) {
+    const note = document.createElement("p");
+    note.className = "explainer-message explainer-message--note";
+    note.textContent = text;
+    const output = outputOf(root);
+    if (output) output.replaceChildren(note);
+  }
+
   function hasSubmit(root) {
     return root.querySelector("form [type=submit]") !== null;
   }
@@ -252,7 +261,8 @@
       }
       w.changed = true;
       // Code from a link is shown, never run on its own: the reader reads it and presses Run.
-      if (!hasSubmit(w.root)) request(w);
+      if (hasSubmit(w.root)) showNote(w.root, "This code came with the link you followed. Read it, then press Run.");
+      else request(w);
     }
   }
 
