@@ -182,17 +182,17 @@ def pages_table(results: Results) -> Table:
     rows = []
     for row in results["pages"]["pages"]:
         ours, read, plain = row["at_load"], row["read_to_end"], row["baseline_at_load"]
-        kib = {name: f"{size / 1024:,.0f}" for name, size in (
-            ("ours", ours["bytes"]), ("ours_gz", ours["gzip_bytes"]), ("plain", plain["bytes"]),
-            ("plain_gz", plain["gzip_bytes"]), ("read", read["bytes"]), ("figures", read["figure_bytes"]),
-        )}  # fmt: skip
+
+        def pair(a: int, b: int) -> str:
+            return f"{a / 1024:,.0f} ({b / 1024:,.0f})"
+
         rows.append(
             (
                 row["page"],
-                f"{kib['ours']} ({kib['ours_gz']})",
-                f"{kib['plain']} ({kib['plain_gz']})",
+                pair(ours["bytes"], ours["gzip_bytes"]),
+                pair(plain["bytes"], plain["gzip_bytes"]),
                 _ratio(ours["bytes"], plain["bytes"]),
-                f"{kib['read']} ({kib['figures']})",
+                pair(read["bytes"], read["figure_bytes"]),
                 f"{read['pyodide_bytes']:,}",
             )
         )
