@@ -177,22 +177,24 @@ def minilm_table(results: Results) -> Table:
     return Table(headers, tuple(out))
 
 
+def _kib_pair(a: int, b: int) -> str:
+    """Two byte counts as ``"a (b)"`` in KiB."""
+    return f"{a / 1024:,.0f} ({b / 1024:,.0f})"
+
+
 def pages_table(results: Results) -> Table:
     """Bytes each page fetches before interaction, beside the same page in plain Material."""
     rows = []
     for row in results["pages"]["pages"]:
         ours, read, plain = row["at_load"], row["read_to_end"], row["baseline_at_load"]
 
-        def pair(a: int, b: int) -> str:
-            return f"{a / 1024:,.0f} ({b / 1024:,.0f})"
-
         rows.append(
             (
                 row["page"],
-                pair(ours["bytes"], ours["gzip_bytes"]),
-                pair(plain["bytes"], plain["gzip_bytes"]),
+                _kib_pair(ours["bytes"], ours["gzip_bytes"]),
+                _kib_pair(plain["bytes"], plain["gzip_bytes"]),
                 _ratio(ours["bytes"], plain["bytes"]),
-                pair(read["bytes"], read["figure_bytes"]),
+                _kib_pair(read["bytes"], read["figure_bytes"]),
                 f"{read['pyodide_bytes']:,}",
             )
         )
