@@ -153,14 +153,17 @@ def test_without_javascript_pages_and_figures_are_readable(
 ) -> None:
     context, _ = no_js
     page = context.new_page()
-    figures = 0
+    figures = formulas = 0
     for url in ["index.html", *widget_pages(site_dir)]:
         page.goto(server.url + url)
         assert page.locator("article h1").first.is_visible()
-        assert len(page.locator("article").inner_text()) > 500
+        text = page.locator("article").inner_text()
+        assert len(text) > 500
+        assert "\\(" not in text and "\\[" not in text, f"{url}: raw TeX shown"  # math is built in
+        formulas += page.locator("article .katex-html").count()
         for img in page.locator("article img[src*='figures/']").all():
             if img.is_visible():  # the light rendering (the dark one is hidden by CSS)
                 figures += 1
                 img.scroll_into_view_if_needed()  # figures load lazily
                 page.wait_for_function("e => e.complete && e.naturalWidth > 0", arg=img.element_handle())
-    assert figures > 0
+    assert figures > 0 and formulas > 50, (figures, formulas)
