@@ -8,6 +8,7 @@ byte-identity check. Marked ``site``; ``make test-fast`` skips it.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import subprocess
@@ -143,6 +144,13 @@ def test_no_resource_is_loaded_from_another_host(site: Path) -> None:
         if found:
             offenders[str(sheet.relative_to(site))] = found
     assert not offenders
+
+
+def test_search_finds_a_formula_by_its_tex_once(site: Path) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    titles = [doc["title"] for doc in index["docs"]]
+    assert "A worked example: d_k = 100" in titles  # not "dk=100d_k = 100dk=100"
+    assert not [t for t in titles if "\\(" in t or "\u200b" in t]
 
 
 def test_math_is_rendered_at_build_time_with_self_hosted_css_and_fonts(site: Path) -> None:

@@ -32,6 +32,9 @@ class Recorder(MathRenderer):
         self.asked.append((tex, display))
         return f"[{tex}]"
 
+    def render(self, tex: str, display: bool) -> str:
+        return super().render(tex, display).removeprefix("<x-math data-search-exclude>").split("</x-math>")[0]
+
 
 def test_arithmatex_inline_and_display_are_replaced_with_unescaped_tex() -> None:
     r = Recorder()
@@ -53,10 +56,13 @@ def test_notebook_dollars_are_rendered_but_code_and_other_html_are_not() -> None
     assert "<code>echo $HOME $PATH</code>" in out and out.endswith(outside)
 
 
-def test_each_formula_is_asked_once() -> None:
+def test_each_formula_is_asked_once_and_searchable_by_its_tex() -> None:
     r = Recorder()
     render_page_math('<span class="arithmatex">\\(x\\)</span>' * 5, r)
     assert r.asked == [("x", False)]
+    assert MathRenderer.render(r, "a < b", False) == (
+        "<x-math data-search-exclude>[a < b]</x-math><x-tex hidden>a &lt; b</x-tex>"
+    )
 
 
 def test_without_katex_the_build_says_what_to_run(tmp_path: Path) -> None:
@@ -79,11 +85,14 @@ def test_katex_renders_html_with_mathml_and_marks_mistakes_in_red() -> None:
         broken = r.render("\\frac{1}{", False)
     finally:
         r.close()
-    assert inline.startswith('<span class="katex">') and "<math" in inline and "katex-html" in inline
+    assert inline.startswith('<x-math data-search-exclude><span class="katex">') and "<math" in inline
+    assert "katex-html" in inline
+    # Search indexes the TeX only, from a hidden element after the formula.
+    assert inline.endswith("</x-math><x-tex hidden>\\frac{QK^\\top}{\\sqrt{d_k}}</x-tex>")
     assert 'class="katex-display"' in display
     assert "katex-error" in broken  # the page shows the TeX; the site test asserts none is left
     r.close()  # closing twice is harmless; rendering again restarts Node
-    assert r.render("x", False).startswith('<span class="katex">')
+    assert '<span class="katex">' in r.render("x", False)
     r.close()
 
 

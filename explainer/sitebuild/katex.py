@@ -47,10 +47,18 @@ class MathRenderer:
         self._memo: dict[tuple[str, bool], str] = {}
 
     def render(self, tex: str, display: bool) -> str:
-        """KaTeX's HTML for ``tex`` (a TeX error shows as red source, as KaTeX does)."""
+        """KaTeX's HTML for ``tex`` (a TeX error shows as red source, as KaTeX does).
+
+        The site's search indexes a formula by its TeX source alone: KaTeX's
+        output sits in ``<x-math data-search-exclude>`` (Material's search skips
+        it; a tag of its own, because the search parser ends an exclusion at
+        the first nested closing tag of the same name), followed by the TeX in
+        a ``hidden`` element, which is neither drawn nor read aloud. A heading
+        like "Saturation as \\(d_k\\) grows" is found as "Saturation as d_k grows".
+        """
         key = (tex, display)
         if key not in self._memo:
-            self._memo[key] = self._ask(tex, display)
+            self._memo[key] = _searchable(tex, self._ask(tex, display))
         return self._memo[key]
 
     def _ask(self, tex: str, display: bool) -> str:
@@ -89,6 +97,11 @@ class MathRenderer:
             self._process = None
 
 
+def _searchable(tex: str, katex_html: str) -> str:
+    """KaTeX's HTML kept out of the search index, with the TeX (hidden) for the index instead."""
+    return f"<x-math data-search-exclude>{katex_html}</x-math><x-tex hidden>{html.escape(tex)}</x-tex>"
+
+
 def _render_dollars(cell: str, renderer: MathRenderer) -> str:
     """``$...$`` and ``$$...$$`` in a notebook Markdown cell, leaving code alone."""
     parts = CODE.split(cell)
@@ -115,7 +128,7 @@ def render_page_math(page_html: str, renderer: MathRenderer) -> str:
 
     Example:
         >>> class Fake(MathRenderer):
-        ...     def _ask(self, tex: str, display: bool) -> str:
+        ...     def render(self, tex: str, display: bool) -> str:
         ...         return f"[{'D' if display else 'I'}:{tex}]"
         >>> render_page_math('<p>so <span class="arithmatex">\\\\(a &lt; b\\\\)</span></p>', Fake(Path(".")))
         '<p>so <span class="arithmatex">[I:a < b]</span></p>'
@@ -138,7 +151,7 @@ def render_nav_math(page_html: str, renderer: MathRenderer) -> str:
 
     Example:
         >>> class Fake(MathRenderer):
-        ...     def _ask(self, tex: str, display: bool) -> str:
+        ...     def render(self, tex: str, display: bool) -> str:
         ...         return f"[{tex}]"
         >>> render_nav_math('<span class="md-ellipsis">Take \\\\(d_k = 100\\\\)</span>', Fake(Path(".")))
         '<span class="md-ellipsis">Take [d_k = 100]</span>'
