@@ -26,8 +26,10 @@ ARITHMATEX = re.compile(r'<(span|div) class="arithmatex">\s*\\([(\[])(.*?)\\[)\]
 NOTEBOOK_MARKDOWN = re.compile(
     r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S
 )
-CODE = re.compile(r"(<(code|pre)\b.*?</\2>)", re.S)
-DOLLARS = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.S)
+# Code (kept as it is) or display $$...$$ or inline $...$, whichever comes first.
+CODE_OR_DOLLARS = re.compile(
+    r"(?P<code><(code|pre)\b.*?</\2>)|\$\$(?P<display>.+?)\$\$|\$(?P<inline>[^$\n]+?)\$", re.S
+)
 NAV_LABEL = re.compile(r'(<span class="md-ellipsis">)(.*?)(</span>)', re.S)
 INLINE_TEX = re.compile(r"\\\((.+?)\\\)|\$([^$\n]+?)\$")
 
@@ -104,23 +106,14 @@ def _searchable(tex: str, katex_html: str) -> str:
 
 def _render_dollars(cell: str, renderer: MathRenderer) -> str:
     """``$...$`` and ``$$...$$`` in a notebook Markdown cell, leaving code alone."""
-    parts = CODE.split(cell)
-    out = []
-    for i, part in enumerate(parts):
-        if i % 3 == 2:
-            continue  # the tag name captured by CODE
-        if i % 3 == 1:
-            out.append(part)  # code: kept verbatim
-            continue
-        out.append(
-            DOLLARS.sub(
-                lambda m: renderer.render(
-                    html.unescape(m.group(1) or m.group(2)).strip(), m.group(1) is not None
-                ),
-                part,
-            )
-        )
-    return "".join(out)
+
+    def replace(m: re.Match[str]) -> str:
+        if m["code"]:
+            return m["code"]
+        display = m["display"] is not None
+        return renderer.render(html.unescape(m["display"] if display else m["inline"]).strip(), display)
+
+    return CODE_OR_DOLLARS.sub(replace, cell)
 
 
 def render_page_math(page_html: str, renderer: MathRenderer) -> str:

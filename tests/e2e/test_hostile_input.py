@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -51,11 +52,21 @@ NO_MARKUP_JS = """root => root.querySelectorAll(`[data-output] script, [data-out
     [data-output] [onload], [data-output] img[src="x"]`).length"""
 
 
-def widget_page(site: Path, name: str) -> str:
+def pages_with_widgets(site: Path) -> dict[str, list[str]]:
+    """Every page of the site that holds a widget (relative URL) -> the widget names on it."""
+    pages = {}
     for path in sorted(site.rglob("*.html")):
-        top = path.parts[len(site.parts)]
-        if top not in ("assets", "pyodide") and name in WIDGET_RE.findall(path.read_text(errors="replace")):
-            return path.relative_to(site).as_posix()
+        if path.parts[len(site.parts)] not in ("assets", "pyodide"):
+            names = WIDGET_RE.findall(path.read_text(errors="replace"))
+            if names:
+                pages[path.relative_to(site).as_posix()] = names
+    return pages
+
+
+def widget_page(site: Path, name: str) -> str:
+    for url, names in pages_with_widgets(site).items():
+        if name in names:
+            return url
     pytest.skip(f"no page of the site has a {name} widget")
 
 
@@ -68,13 +79,18 @@ def armed_page(browsing: Browsing, url: str) -> tuple[Any, list[str]]:
     return page, dialogs
 
 
-def apply(page: Any, root: str, field: str, value: str) -> None:
-    """Type ``value`` into the field (as one input event) and wait for the widget's answer."""
+def answered(page: Any, root: str, action: Callable[[], object]) -> None:
+    """Run ``action`` and wait for the widget at ``root`` to show its next result."""
     page.evaluate(f"""() => {{ window.__got = false; window.__pwned = undefined;
         document.querySelector({root!r}).addEventListener('explainer:result', () => window.__got = true,
                                                             {{once: true}}); }}""")
-    page.fill(f"{root} {field}", value)
+    action()
     page.wait_for_function("window.__got === true", timeout=READY_TIMEOUT_MS)
+
+
+def apply(page: Any, root: str, field: str, value: str) -> None:
+    """Type ``value`` into the field (as one input event) and wait for the widget's answer."""
+    answered(page, root, lambda: page.fill(f"{root} {field}", value))
 
 
 def assert_safe_and_clear(page: Any, root: str, field: str, value: str, dialogs: list[str]) -> None:
@@ -187,11 +203,7 @@ def test_the_code_runner_prints_hostile_output_as_text(
     }
     for code, expected in cases.items():
         page.fill(f"{root} {field}", code)
-        page.evaluate(f"""() => {{ window.__got = false; window.__pwned = undefined;
-            document.querySelector({root!r}).addEventListener('explainer:result', () => window.__got = true,
-                                                                {{once: true}}); }}""")
-        page.click(f"{root} [type=submit]")
-        page.wait_for_function("window.__got === true", timeout=READY_TIMEOUT_MS)
+        answered(page, root, lambda: page.click(f"{root} [type=submit]"))
         assert_safe_and_clear(page, root, field, code, dialogs)
         text = page.inner_text(f"{root} [data-output]")
         assert expected in text, (code[:40], text[:300])
@@ -219,13 +231,8 @@ def test_a_crafted_link_cannot_break_any_widget(
 ) -> None:
     """The URL fragment is input too: every field of every live widget, set by a link to markup,
     extreme numbers, JSON of the wrong type, or JSON that does not parse."""
-    pages: dict[str, list[str]] = {}
-    for path in sorted(site_dir.rglob("*.html")):
-        if path.parts[len(site_dir.parts)] not in ("assets", "pyodide"):
-            for name in WIDGET_RE.findall(path.read_text(errors="replace")):
-                pages.setdefault(path.relative_to(site_dir).as_posix(), []).append(name)
     tried = set()
-    for url, names in pages.items():
+    for url, names in pages_with_widgets(site_dir).items():
         live = [n for n in names if n != "head_grid" and n not in tried]
         if not live:
             continue
@@ -351,11 +358,7 @@ def test_rapid_input_ends_on_the_last_state(
         f"document.querySelector({root!r}).dataset.state === 'ready'", timeout=READY_TIMEOUT_MS
     )
     if name == "code_runner":  # code from a link waits for Run
-        fresh.evaluate(f"""() => {{ window.__got = false;
-            document.querySelector({root!r}).addEventListener('explainer:result', () => window.__got = true,
-                                                                {{once: true}}); }}""")
-        fresh.click(f"{root} [type=submit]")
-        fresh.wait_for_function("window.__got === true", timeout=READY_TIMEOUT_MS)
+        answered(fresh, root, lambda: fresh.click(f"{root} [type=submit]"))
     else:
         fresh.wait_for_timeout(1000)
     assert rounded(fresh.inner_html(f"{root} [data-output]")) == settled
