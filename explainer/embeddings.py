@@ -31,12 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
+
+from explainer.types import Float32Array
 
 __all__ = [
     "BROWSER_VOCAB_SIZE",
     "Embeddings",
     "UnknownWordsError",
+    "cosine_similarity",
     "default_embeddings",
     "load_compact",
     "load_glove_package",
@@ -59,7 +62,6 @@ Pyodide runtime's own ~16 MB download, while 50k would add 6 MB for 4 more
 points. Every word the site's GloVe examples use is inside the 20k (tested).
 """
 
-FloatArray = NDArray[np.float32]
 
 # Clitics split off the way the Stanford tokenizer (and so GloVe's vocabulary) does.
 _CLITIC = re.compile(r"^(?P<stem>.+?)(?P<clitic>n't|'s|'re|'ve|'m|'ll|'d)$")
@@ -117,7 +119,7 @@ class UnknownWordsError(ValueError):
         super().__init__(f"{len(self.words)} {noun} not in the {vocab_size:,}-word vocabulary: {listed}")
 
 
-def _frozen_float32(vectors: ArrayLike) -> FloatArray:
+def _frozen_float32(vectors: ArrayLike) -> Float32Array:
     """A read-only float32 array nobody else can write to: the input itself if it already
     is one that owns its memory (no 80 MB copy for GloVe), otherwise a fresh copy."""
     if (
@@ -144,9 +146,9 @@ class Embeddings:
     """
 
     words: tuple[str, ...]
-    vectors: FloatArray
+    vectors: Float32Array
     index: dict[str, int] = field(init=False, repr=False)
-    _norms: FloatArray = field(init=False, repr=False)
+    _norms: Float32Array = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         vectors = _frozen_float32(self.vectors)  # (V, d)
@@ -188,7 +190,7 @@ class Embeddings:
         n = min(n_words, len(self.words))
         return Embeddings(self.words[:n], self.vectors[:n])
 
-    def lookup(self, tokens: Iterable[str]) -> FloatArray:
+    def lookup(self, tokens: Iterable[str]) -> Float32Array:
         """The vectors of ``tokens``, stacked.
 
         Args:
@@ -209,7 +211,7 @@ class Embeddings:
             raise UnknownWordsError(unknown, len(self.words))
         return self.vectors[[self.index[t] for t in tokens]]  # (n, d)
 
-    def cosine(self, vector: ArrayLike) -> FloatArray:
+    def cosine(self, vector: ArrayLike) -> Float32Array:
         """Cosine similarity of ``vector`` (shape ``(d,)``) to every word, shape ``(V,)``."""
         v = np.asarray(vector, dtype=np.float32)  # (d,)
         if v.shape != (self.dim,):
@@ -219,7 +221,7 @@ class Embeddings:
             raise ValueError("cosine similarity needs a finite, non-zero vector")
         dots = self.vectors @ v  # (V,)
         denominator = self._norms * np.float32(v_norm)  # (V,)
-        cosines: FloatArray = np.divide(dots, denominator, out=np.zeros_like(dots), where=denominator > 0)
+        cosines: Float32Array = np.divide(dots, denominator, out=np.zeros_like(dots), where=denominator > 0)
         return cosines  # (V,)
 
     def nearest(self, vector: ArrayLike, k: int = 5, exclude: Iterable[str] = ()) -> list[tuple[str, float]]:
@@ -247,7 +249,7 @@ class Embeddings:
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
-def _parse_glove_line(line: str, line_no: int, dim: int | None) -> tuple[str, NDArray[np.float32]]:
+def _parse_glove_line(line: str, line_no: int, dim: int | None) -> tuple[str, Float32Array]:
     """One ``word v1 ... vd`` line; ``dim=None`` accepts any dimension (the first line)."""
     parts = line.rstrip("\n").rstrip("\r").split(" ")
     word, numbers = parts[0], parts[1:]
@@ -293,7 +295,7 @@ def load_glove_text(path: str | Path) -> Embeddings:
             repeated word, an empty file or a file that is not UTF-8 text.
     """
     words: list[str] = []
-    rows: list[NDArray[np.float32]] = []
+    rows: list[Float32Array] = []
     try:
         with open(path, encoding="utf-8") as handle:
             for line_no, line in enumerate(handle, start=1):
@@ -400,3 +402,15 @@ def load_compact(path: str | Path) -> Embeddings:
         )
     words = tuple(blob.tobytes().decode("utf-8").split("\n"))
     return Embeddings(words, vectors)
+
+
+def cosine_similarity(a: ArrayLike, b: ArrayLike) -> float:
+    """Cosine similarity of two vectors; 0.0 when either has zero length.
+
+    Example:
+        >>> cosine_similarity([1.0, 0.0], [2.0, 0.0]), cosine_similarity([1.0, 0.0], [0.0, 0.0])
+        (1.0, 0.0)
+    """
+    u, v = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)  # (d,), (d,)
+    norm = float(np.linalg.norm(u) * np.linalg.norm(v))
+    return float(u @ v) / norm if norm > 0 else 0.0
