@@ -1,17 +1,37 @@
-"""Tests for every registered figure (all modules) and for explainer.figures.basics."""
+"""Tests for explainer.figures: the registry, and every registered figure (all chapter modules)."""
 
 from __future__ import annotations
 
 import re
 import subprocess
 import sys
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 from matplotlib.figure import Figure
 
-from explainer.figures import DARK, LIGHT, registry
-from explainer.figures import basics as basic_figures
+from explainer.figures import (
+    DARK,
+    LIGHT,
+    blending,
+    cost,
+    dot_product,
+    glove,
+    intuition,
+    masks,
+    multi_head,
+    registry,
+    scaling,
+    self_attention,
+    softmax,
+    trained_heads,
+)
 from explainer.figures.draw import to_svg
+from explainer.figures.spec import FigureSpec
+
+ROOT = Path(__file__).parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
 
 CONTRACT_NAMES = {
     "attention_overview",
@@ -32,12 +52,64 @@ CONTRACT_NAMES = {
 }
 """The figure names ARCHITECTURE.md promises."""
 
-ALL_NAMES = sorted(registry())
+ALL_NAMES = sorted(registry(RESULTS))
+
+CHAPTER_MODULES: dict[str, tuple[ModuleType, str]] = {
+    "intuition": (intuition, "intuition.md"),
+    "dot_product": (dot_product, "dot-product.md"),
+    "softmax": (softmax, "softmax.md"),
+    "scaling": (scaling, "scaling.md"),
+    "blending": (blending, "blending.md"),
+    "self_attention": (self_attention, "self-attention.md"),
+    "masks": (masks, "masks.md"),
+    "multi_head": (multi_head, "multi-head.md"),
+    "glove": (glove, "embeddings.md"),
+    "trained_heads": (trained_heads, "trained-heads.md"),
+}
+"""Every module with a ``FIGURES`` tuple, and the page of the chapter it draws for."""
+
+
+def _module_specs(module: ModuleType) -> tuple[FigureSpec, ...]:
+    specs: tuple[FigureSpec, ...] = module.FIGURES
+    return specs
 
 
 def test_registry_holds_every_contract_figure() -> None:
     assert set(ALL_NAMES) >= CONTRACT_NAMES
-    assert {spec.name for spec in basic_figures.FIGURES} <= CONTRACT_NAMES
+    chapters_1_to_8 = [m for m, _ in CHAPTER_MODULES.values() if m not in (glove, trained_heads)]
+    basics = {spec.name for m in chapters_1_to_8 for spec in _module_specs(m)}
+    assert basics | {spec.name for spec in cost.figures(RESULTS)} <= CONTRACT_NAMES
+
+
+def test_registry_is_every_module_figure_once_in_chapter_order() -> None:
+    modules = [_module_specs(m) for m, _ in CHAPTER_MODULES.values()]
+    expected = [spec.name for specs in modules for spec in specs] + ["cost_time_memory"]
+    assert list(registry(RESULTS)) == expected
+    assert list(registry(results_dir=RESULTS)) == expected
+
+
+def test_registry_needs_the_results_folder() -> None:
+    with pytest.raises(TypeError):
+        registry()  # type: ignore[call-arg]
+
+
+def test_registry_rejects_two_figures_with_one_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(softmax, "FIGURES", softmax.FIGURES + dot_product.FIGURES)
+    with pytest.raises(ValueError, match="dot_product_vectors"):
+        registry(RESULTS)
+
+
+def test_only_the_cost_figure_reads_a_data_file() -> None:
+    inputs = {name: spec.inputs for name, spec in registry(RESULTS).items() if spec.inputs}
+    assert inputs == {"cost_time_memory": (RESULTS / "attention_core.json",)}
+
+
+@pytest.mark.parametrize("module", sorted(CHAPTER_MODULES))
+def test_each_module_draws_figures_of_its_own_page(module: str) -> None:
+    figures, page = CHAPTER_MODULES[module]
+    used = set(re.findall(r"figure: (\w+)", (ROOT / "docs" / page).read_text(encoding="utf-8")))
+    names = {spec.name for spec in _module_specs(figures)}
+    assert names and names <= used, f"{module}.py draws {names - used}, not on docs/{page}"
 
 
 def _pyplot_figure_count() -> int:
@@ -48,7 +120,7 @@ def _pyplot_figure_count() -> int:
 
 @pytest.mark.parametrize("name", ALL_NAMES)
 def test_figure_draws_in_both_themes_without_pyplot(name: str) -> None:
-    spec = registry()[name]
+    spec = registry(RESULTS)[name]
     before = _pyplot_figure_count()
     for theme in (LIGHT, DARK):
         fig = spec.draw(theme)
@@ -60,7 +132,7 @@ def test_figure_draws_in_both_themes_without_pyplot(name: str) -> None:
 
 @pytest.mark.parametrize("name", ALL_NAMES)
 def test_alt_text_is_a_sentence_with_numbers(name: str) -> None:
-    alt = registry()[name].alt()
+    alt = registry(RESULTS)[name].alt()
     assert len(alt) > 40
     assert re.search(r"\d", alt), "alt text should state the figure's numbers"
     assert "nan" not in alt.lower().split()
@@ -68,7 +140,7 @@ def test_alt_text_is_a_sentence_with_numbers(name: str) -> None:
 
 @pytest.mark.parametrize("name", ALL_NAMES)
 def test_svg_is_byte_identical_across_renders_and_follows_the_theme(name: str) -> None:
-    spec = registry()[name]
+    spec = registry(RESULTS)[name]
     light = to_svg(spec, LIGHT)
     assert to_svg(spec, LIGHT) == light
     dark = to_svg(spec, DARK)
@@ -77,10 +149,10 @@ def test_svg_is_byte_identical_across_renders_and_follows_the_theme(name: str) -
 
 
 RENDER = (
-    "import hashlib, sys; from explainer.figures import registry, LIGHT, DARK; "
-    "from explainer.figures.draw import to_svg; r = registry(); "
+    "import hashlib, sys; from pathlib import Path; from explainer.figures import registry, LIGHT, DARK; "
+    "from explainer.figures.draw import to_svg; r = registry(Path(sys.argv[1])); "
     "print(' '.join(hashlib.sha256(to_svg(r[n], t)).hexdigest() "
-    "for n in sys.argv[1:] for t in (LIGHT, DARK)))"
+    "for n in sys.argv[2:] for t in (LIGHT, DARK)))"
 )
 
 
@@ -88,19 +160,8 @@ def test_two_fresh_interpreters_write_identical_svgs() -> None:
     names = ["attention_overview", "cost_time_memory"]
     runs = [
         subprocess.run(
-            [sys.executable, "-c", RENDER, *names], capture_output=True, text=True, check=True
+            [sys.executable, "-c", RENDER, str(RESULTS), *names], capture_output=True, text=True, check=True
         ).stdout
         for _ in range(2)
     ]
     assert runs[0] == runs[1] and len(runs[0].split()) == 4
-
-
-def test_cost_figure_uses_the_committed_benchmark_and_names_the_run() -> None:
-    bench = basic_figures.load_benchmark()
-    assert bench["results"] and bench["date"] in basic_figures.cost_time_memory_alt()
-    assert bench["machine"]["summary"] in basic_figures.cost_time_memory_alt()
-
-
-def test_missing_benchmark_file_says_how_to_create_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(FileNotFoundError, match=r"bench_attention\.py"):
-        basic_figures.load_benchmark(tmp_path / "missing.json")

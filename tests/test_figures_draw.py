@@ -1,4 +1,5 @@
-"""Tests for explainer.figures.draw: heatmap, weight_bars, text contrast and to_svg."""
+"""Tests for explainer.figures.draw (heatmap, weight_bars, the small shared helpers, text contrast,
+to_svg) and explainer.figures.spec."""
 
 from __future__ import annotations
 
@@ -10,10 +11,19 @@ from hypothesis import strategies as st
 from explainer.figures import DARK, LIGHT, Theme
 from explainer.figures.draw import (
     _relative_luminance,
+    arrow,
+    colourbar,
     contrast_text_colour,
+    grid,
     heatmap,
+    log2_axes,
+    number_list,
+    sci,
+    title,
     to_svg,
+    vector,
     weight_bars,
+    weight_label,
 )
 from explainer.figures.spec import FigureSpec
 from explainer.figures.theme import new_figure
@@ -138,3 +148,62 @@ def test_to_svg_is_reproducible_dateless_and_themed() -> None:
     assert b"<dc:date>" not in first
     dark = to_svg(spec, DARK)
     assert dark != first and DARK.fg.encode() in dark and LIGHT.fg.encode() in first
+
+
+def test_a_spec_reads_no_data_file_unless_it_says_so() -> None:
+    assert _demo_spec().inputs == ()
+
+
+@pytest.mark.parametrize(
+    ("value", "plain", "bar"),
+    [
+        (0.25, "0.25", "0.250"),
+        (2.06e-9, "2.1e-09", "2.1e-09"),
+        (0.0, "0.00", "0.000"),
+        (3e5, "3e+05", "300000.000"),
+    ],
+)
+def test_numbers_read_the_same_in_alt_text_and_bar_labels(value: float, plain: str, bar: str) -> None:
+    assert sci(value) == plain
+    assert weight_label(value) == bar
+    assert number_list([value, 1.0]) == f"[{value:.2f}, 1.00]"
+
+
+def test_title_alignment_and_a_themed_grid() -> None:
+    fig = new_figure(DARK, ncols=2)
+    left, right = fig.axes
+    title(left, "left-aligned", DARK)
+    title(right, "centred", DARK, loc="center")
+    assert left.get_title(loc="left") == "left-aligned" and not left.get_title()
+    assert right.get_title() == "centred"
+    grid(left, DARK, "both")
+    assert left.get_axisbelow() is True
+    assert all(line.get_color() == DARK.grid for line in left.get_xgridlines() + left.get_ygridlines())
+
+
+def test_log2_axes_label_plain_numbers() -> None:
+    fig = new_figure(LIGHT)
+    ax = fig.axes[0]
+    ax.plot([1, 16], [2, 64])
+    log2_axes(ax, "xy")
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    assert ax.xaxis.get_major_formatter()(16, 0) == "16"
+    assert ax.yaxis.get_major_formatter()(64, 0) == "64"
+
+
+def test_vector_is_an_arrow_from_the_origin_with_a_legend_handle() -> None:
+    fig = new_figure(LIGHT)
+    ax = fig.axes[0]
+    handle = vector(ax, np.array([2.0, 3.0]), LIGHT.accents[0], 2.6, "q")
+    arrow(ax, (1.0, 1.0), (2.0, 0.0), LIGHT.muted, 0.9)
+    thick, thin = ax.texts
+    assert thick.xy == (2.0, 3.0) and thick.xyann == (0, 0)  # type: ignore[attr-defined]
+    assert thick.get_zorder() == 3 + 2.6 and thin.get_zorder() == 3  # thicker arrows on top
+    assert handle.get_label() == "q" and handle.get_linewidth() == 2.6
+
+
+def test_colourbar_is_labelled_weight() -> None:
+    fig = new_figure(LIGHT)
+    image = heatmap(fig.axes[0], _weights(), TOKENS, TOKENS, LIGHT)
+    colourbar(fig, image, fig.axes[0], LIGHT)
+    assert len(fig.axes) == 2 and fig.axes[1].get_ylabel() == "weight"

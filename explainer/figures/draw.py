@@ -3,6 +3,10 @@
 - :func:`heatmap` draws an attention-weight matrix with readable labels and
   annotated cells whose text colour contrasts with the cell.
 - :func:`weight_bars` draws one query's weights as horizontal bars.
+- :func:`title`, :func:`grid`, :func:`log2_axes`, :func:`arrow`, :func:`vector`
+  and :func:`colourbar` give every chapter's figures the same small touches;
+  :func:`sci`, :func:`weight_label` and :func:`number_list` write numbers the
+  same way in figures and alt text.
 - :func:`to_svg` renders a :class:`~explainer.figures.spec.FigureSpec` to
   reproducible SVG bytes (same input, same bytes), which the site build and
   the tests use.
@@ -14,20 +18,40 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from explainer.figures.theme import Theme
+from explainer.types import BoolArray, FloatArray
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.figure import Figure
     from matplotlib.image import AxesImage
+    from matplotlib.lines import Line2D
 
     from explainer.figures.spec import FigureSpec
 
-__all__ = ["HOUSE_RC", "SVG_HASHSALT", "contrast_text_colour", "heatmap", "to_svg", "weight_bars"]
+__all__ = [
+    "HOUSE_RC",
+    "SVG_HASHSALT",
+    "arrow",
+    "colourbar",
+    "contrast_text_colour",
+    "grid",
+    "heatmap",
+    "log2_axes",
+    "number_list",
+    "sci",
+    "title",
+    "to_svg",
+    "vector",
+    "weight_bars",
+    "weight_label",
+]
 
 SVG_HASHSALT = "attention-explained"
 """Fixed salt for matplotlib's SVG ids, so two renders give the same bytes."""
@@ -77,7 +101,7 @@ def contrast_text_colour(rgb: Sequence[float]) -> str:
     return "#000000" if against_black >= against_white else "#ffffff"
 
 
-def _checked_matrix(weights: ArrayLike, n_rows: int, n_cols: int) -> np.ndarray:
+def _checked_matrix(weights: ArrayLike, n_rows: int, n_cols: int) -> FloatArray:
     """Weights as a finite 2-D float array matching the label counts."""
     w = np.asarray(weights, dtype=np.float64)  # (n_rows, n_cols)
     if w.ndim != 2:
@@ -168,7 +192,7 @@ def _label_heatmap_axes(
     ax.grid(which="major", visible=False)
 
 
-def _annotate_cells(ax: Axes, w: np.ndarray, cmap: object, norm: object, fmt: str, hide: np.ndarray) -> None:
+def _annotate_cells(ax: Axes, w: FloatArray, cmap: object, norm: object, fmt: str, hide: BoolArray) -> None:
     """Write each cell's value (or "×" where hidden) in a contrasting colour."""
     n_rows, n_cols = w.shape
     size = 9 if max(n_rows, n_cols) <= 6 else 7
@@ -250,6 +274,91 @@ def _highlight_indices(labels: Sequence[str], highlight: int | str | Sequence[in
         else:
             raise ValueError(f"highlight index {item} is out of range for {len(labels)} labels")
     return chosen
+
+
+def sci(x: float) -> str:
+    """A number for alt text: plain when moderate, "2.1e-09" style when tiny or huge.
+
+    Example:
+        >>> sci(0.25), sci(2.06e-9), sci(0.0)
+        ('0.25', '2.1e-09', '0.00')
+    """
+    return f"{x:.2g}" if (x != 0 and (abs(x) < 1e-3 or abs(x) >= 1e5)) else f"{x:.2f}"
+
+
+def weight_label(w: float) -> str:
+    """A weight for a bar label: three decimals, or scientific notation when it would show as 0.000.
+
+    Example:
+        >>> weight_label(0.8808), weight_label(1e-23)
+        ('0.881', '1.0e-23')
+    """
+    return f"{w:.3f}" if w == 0 or w >= 5e-4 else f"{w:.1e}"
+
+
+def number_list(values: Sequence[float] | FloatArray, fmt: str = ".2f") -> str:
+    """``[0.88, 0.12]`` style list for alt text.
+
+    Example:
+        >>> number_list([0.881, 0.119]), number_list([1.0, 2.5], ".1f")
+        ('[0.88, 0.12]', '[1.0, 2.5]')
+    """
+    return "[" + ", ".join(format(float(v), fmt) for v in values) + "]"
+
+
+def title(ax: Axes, text: str, theme: Theme, loc: Literal["left", "center", "right"] = "left") -> None:
+    """Axes title in the theme's text colour, left-aligned unless ``loc`` says otherwise."""
+    ax.set_title(text, color=theme.fg, loc=loc)
+
+
+def grid(ax: Axes, theme: Theme, axis: Literal["both", "x", "y"] = "y") -> None:
+    """Light reference grid behind the data."""
+    ax.grid(True, axis=axis, color=theme.grid, linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def log2_axes(ax: Axes, axes: str = "x") -> None:
+    """Base-2 log scale on the named axes ("x", "y" or "xy"), labelled 1, 4, 16, ... not as powers."""
+    from matplotlib.ticker import FuncFormatter
+
+    plain = FuncFormatter(lambda value, _pos: f"{value:g}")
+    for name in axes:
+        axis = ax.xaxis if name == "x" else ax.yaxis
+        (ax.set_xscale if name == "x" else ax.set_yscale)("log", base=2)
+        axis.set_major_formatter(plain)
+
+
+def arrow(
+    ax: Axes,
+    start: tuple[float, float],
+    end: tuple[float, float],
+    colour: str,
+    width: float,
+    zorder: float | None = None,
+) -> None:
+    """A straight arrow from ``start`` to ``end`` of the given line width (``zorder`` None: the default)."""
+    props = {"arrowstyle": "-|>", "color": colour, "linewidth": width, "shrinkA": 0, "shrinkB": 0}
+    ax.annotate("", xy=end, xytext=start, arrowprops=props, zorder=zorder)
+
+
+def vector(ax: Axes, vec: FloatArray, colour: str, width: float, label: str) -> Line2D:
+    """An arrow from the origin to ``vec`` (shape ``(2,)``); returns a legend handle for it.
+
+    Thicker arrows are drawn above thinner ones, so a short thick vector stays
+    visible on a longer thin one along the same line.
+    """
+    from matplotlib.lines import Line2D
+
+    arrow(ax, (0, 0), (float(vec[0]), float(vec[1])), colour, width, zorder=3 + width)
+    return Line2D([], [], color=colour, linewidth=width, label=label)
+
+
+def colourbar(fig: Figure, image: ScalarMappable, axes: Axes | Sequence[Axes], theme: Theme) -> None:
+    """A slim, themed colour bar for weights in [0, 1], beside ``axes``."""
+    bar = fig.colorbar(image, ax=axes, shrink=0.8, fraction=0.05, pad=0.02)
+    bar.outline.set_edgecolor(theme.muted)
+    bar.ax.tick_params(colors=theme.fg, labelcolor=theme.fg, labelsize=8)
+    bar.set_label("weight", color=theme.fg)
 
 
 def to_svg(spec: FigureSpec, theme: Theme) -> bytes:

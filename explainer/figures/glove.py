@@ -1,7 +1,7 @@
 """Figures for chapter 9: attention over raw GloVe vectors.
 
 Each drawing function takes the theme and, optionally, the example to draw
-(by default the one :mod:`explainer.examples.glove` computes from the real
+(by default the one :mod:`explainer.examples` computes from the real
 vectors); each alt-text function describes the same data in words and numbers.
 """
 
@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from explainer.examples.glove import (
+from explainer.examples import (
     CatItExample,
     ContextComparison,
     ContextShift,
@@ -22,7 +22,7 @@ from explainer.examples.glove import (
     contextualisation_example,
     king_queen_example,
 )
-from explainer.figures.draw import heatmap, weight_bars
+from explainer.figures.draw import heatmap, title, weight_bars
 from explainer.figures.spec import FigureSpec
 from explainer.figures.theme import Theme, new_figure
 
@@ -51,18 +51,14 @@ def _top(result: GloveAttention, query: str, n: int) -> str:
     return ", ".join(f"{word} {weight:.2f}" for word, weight in result.ranked(query)[:n])
 
 
-def _title(ax: Axes, text: str, theme: Theme) -> None:
-    ax.set_title(text, color=theme.fg)
-
-
 def draw_king_queen_heatmap(theme: Theme, example: KingQueenExample | None = None) -> Figure:
     """Two annotated heatmaps: weights with self-attention, and with it disabled."""
     ex = king_queen_example() if example is None else example
     fig = new_figure(theme, width=9.6, height=4.6, ncols=2)
     panels = ((ex.with_self, "with self-attention"), (ex.no_self, "self-attention disabled"))
-    for ax, (result, title) in zip(fig.axes, panels, strict=True):
+    for ax, (result, name) in zip(fig.axes, panels, strict=True):
         heatmap(ax, result.weights, result.tokens, result.tokens, theme, hidden=~result.mask)
-        _title(ax, title, theme)
+        title(ax, name, theme, loc="center")
     return fig
 
 
@@ -96,7 +92,7 @@ def draw_king_queen_bars(theme: Theme, example: KingQueenExample | None = None) 
         result: GloveAttention = getattr(ex, which)
         top_two = [word for word, _ in result.ranked(query)[:2]]
         _bar_view(ax, result, query, theme, top_two)
-        _title(ax, f"{query} → ({which.replace('_', ' ')})", theme)
+        title(ax, f"{query} → ({which.replace('_', ' ')})", theme, loc="center")
         ax.set_xlabel("attention weight")
     return fig
 
@@ -117,7 +113,7 @@ def draw_cat_it_bars(theme: Theme, example: CatItExample | None = None) -> Figur
     fig = new_figure(theme, width=6.4, height=3.6)
     ax = fig.axes[0]
     _bar_view(ax, ex.no_self, "it", theme, ("cat", ex.top_word))
-    _title(ax, '"it" → (self-attention disabled)', theme)
+    title(ax, '"it" → (self-attention disabled)', theme, loc="center")
     ax.set_xlabel("attention weight")
     return fig
 
@@ -138,7 +134,7 @@ def _neighbour_panel(ax: Axes, shift: ContextShift, other: ContextShift, theme: 
     others = {word for word, _ in other.neighbours}
     new = [i for i, word in enumerate(labels) if word not in others]
     weight_bars(ax, labels, [cos for _, cos in shift.neighbours], theme, highlight=new or None)
-    _title(ax, f'"{shift.word}" in "{shift.sentence}"', theme)
+    title(ax, f'"{shift.word}" in "{shift.sentence}"', theme, loc="center")
     ax.set_xlabel("cosine similarity to the output vector")
 
 
@@ -187,8 +183,12 @@ def contextualisation_alt(example: ContextualisationExample | None = None) -> st
 
 
 FIGURES: tuple[FigureSpec, ...] = (
-    FigureSpec("king_queen_heatmap", draw_king_queen_heatmap, king_queen_heatmap_alt),
-    FigureSpec("king_queen_bars", draw_king_queen_bars, king_queen_bars_alt),
-    FigureSpec("cat_it_bars", draw_cat_it_bars, cat_it_alt),
-    FigureSpec("contextualisation_neighbours", draw_contextualisation_neighbours, contextualisation_alt),
+    FigureSpec(name="king_queen_heatmap", draw=draw_king_queen_heatmap, alt=king_queen_heatmap_alt),
+    FigureSpec(name="king_queen_bars", draw=draw_king_queen_bars, alt=king_queen_bars_alt),
+    FigureSpec(name="cat_it_bars", draw=draw_cat_it_bars, alt=cat_it_alt),
+    FigureSpec(
+        name="contextualisation_neighbours",
+        draw=draw_contextualisation_neighbours,
+        alt=contextualisation_alt,
+    ),
 )

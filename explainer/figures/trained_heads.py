@@ -1,6 +1,7 @@
 """Figures for chapter 10: the heads of all-MiniLM-L6-v2, measured.
 
-Every figure draws numbers from :mod:`explainer.examples.trained`, and every
+Every figure draws numbers from chapter 10's examples (:func:`explainer.examples.trained_it_examples`,
+:func:`~explainer.examples.referent_control`, :func:`~explainer.examples.head_jobs`), and every
 alt text states the same numbers in words. Layers and heads are labelled from
 1 (``L4 H2``).
 """
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from explainer.examples.trained import (
+from explainer.examples import (
     CAT_SENTENCE,
     MODIFIER_PAIRS,
     HeadRank,
@@ -24,6 +25,7 @@ from explainer.examples.trained import (
 from explainer.figures.draw import heatmap
 from explainer.figures.spec import FigureSpec
 from explainer.figures.theme import Theme, new_figure
+from explainer.types import FloatArray
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -31,16 +33,21 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FIGURES",
+    "control_alt",
     "draw_control",
     "draw_head_examples",
     "draw_head_jobs",
     "draw_it_grid",
     "draw_it_layer_means",
+    "head_examples_alt",
+    "head_jobs_alt",
+    "it_grid_alt",
+    "it_layer_means_alt",
 ]
 
 
-def _grid(
-    ax: Axes, values: np.ndarray, theme: Theme, title: str, vmin: float = 0.0, vmax: float = 1.0
+def _layer_head_heatmap(
+    ax: Axes, values: FloatArray, theme: Theme, title: str, vmin: float = 0.0, vmax: float = 1.0
 ) -> None:
     """A layer × head heatmap (rows L1..L6, columns H1..H12), annotated."""
     layers, heads = values.shape
@@ -55,7 +62,8 @@ def draw_it_grid(theme: Theme) -> Figure:
     fig = new_figure(theme, width=12.0, height=6.8, nrows=2, ncols=2)
     for row, ex in enumerate(examples):
         for col, noun in enumerate(ex.nouns):
-            _grid(fig.axes[2 * row + col], ex.weights[:, :, col], theme, f"it → {noun}\n{ex.sentence}")
+            ax = fig.axes[2 * row + col]
+            _layer_head_heatmap(ax, ex.weights[:, :, col], theme, f"it → {noun}\n{ex.sentence}")
     return fig
 
 
@@ -101,23 +109,32 @@ def it_layer_means_alt() -> str:
 
 
 def _control_panel(ax: Axes, pair: ReferentPair, marked: tuple[HeadRank, ...], theme: Theme) -> None:
+    """Each head's subject preference in the original (x) and the control sentence (y); ``marked`` named."""
     x, y = pair.preference_original.ravel(), pair.preference_control.ravel()  # (72,), (72,)
     ax.scatter(x, y, s=14, color=theme.muted, alpha=0.7)
     for k, head in enumerate(marked):
         i, j = head.layer - 1, head.head - 1
         px, py = pair.preference_original[i, j], pair.preference_control[i, j]
         ax.scatter([px], [py], s=40, color=theme.accents[k + 1])
-        ax.annotate(head.label, (px, py), textcoords="offset points", xytext=(-6, 4), ha="right",
-                    color=theme.fg, fontsize=8)  # fmt: skip
+        ax.annotate(
+            head.label,
+            (px, py),
+            textcoords="offset points",
+            xytext=(-6, 4),
+            ha="right",
+            color=theme.fg,
+            fontsize=8,
+        )
     ax.axhline(0, color=theme.grid, linewidth=0.8)
     ax.axvline(0, color=theme.grid, linewidth=0.8)
     subject, other = pair.original.nouns
     ax.set_xlabel(f'"…{pair.original.sentence.split()[-1]}": it→{subject} − it→{other}')
     ax.set_ylabel(f'"…{pair.control.sentence.split()[-1]}": it→{subject} − it→{other}')
-    ax.text(0.98, 0.02, "flips with\nthe referent", transform=ax.transAxes, ha="right", va="bottom",
-            color=theme.muted, fontsize=8)  # fmt: skip
-    ax.text(0.98, 0.98, "stays on\nthe subject", transform=ax.transAxes, ha="right", va="top",
-            color=theme.muted, fontsize=8)  # fmt: skip
+    for note_y, va, note in (
+        (0.02, "bottom", "flips with\nthe referent"),
+        (0.98, "top", "stays on\nthe subject"),
+    ):
+        ax.text(0.98, note_y, note, transform=ax.transAxes, ha="right", va=va, color=theme.muted, fontsize=8)
 
 
 def draw_control(theme: Theme) -> Figure:
@@ -146,9 +163,10 @@ def draw_head_jobs(theme: Theme) -> Figure:
     """Previous-word score and modifier gain for all 72 heads."""
     jobs = head_jobs()
     fig = new_figure(theme, width=12.0, height=3.4, ncols=2)
-    _grid(fig.axes[0], jobs.previous, theme, "weight on the previous word")
+    _layer_head_heatmap(fig.axes[0], jobs.previous, theme, "weight on the previous word")
     gain = jobs.noun_to_modifier - jobs.noun_to_determiner  # (layers, heads)
-    _grid(fig.axes[1], gain, theme, "noun → modifier, minus noun → determiner", vmin=-0.4, vmax=0.4)
+    gain_title = "noun → modifier, minus noun → determiner"
+    _layer_head_heatmap(fig.axes[1], gain, theme, gain_title, vmin=-0.4, vmax=0.4)
     return fig
 
 
@@ -200,9 +218,9 @@ def head_examples_alt() -> str:
 
 
 FIGURES: tuple[FigureSpec, ...] = (
-    FigureSpec("trained_it_grid", draw_it_grid, it_grid_alt),
-    FigureSpec("trained_it_layer_means", draw_it_layer_means, it_layer_means_alt),
-    FigureSpec("trained_control", draw_control, control_alt),
-    FigureSpec("trained_head_jobs", draw_head_jobs, head_jobs_alt),
-    FigureSpec("trained_head_examples", draw_head_examples, head_examples_alt),
+    FigureSpec(name="trained_it_grid", draw=draw_it_grid, alt=it_grid_alt),
+    FigureSpec(name="trained_it_layer_means", draw=draw_it_layer_means, alt=it_layer_means_alt),
+    FigureSpec(name="trained_control", draw=draw_control, alt=control_alt),
+    FigureSpec(name="trained_head_jobs", draw=draw_head_jobs, alt=head_jobs_alt),
+    FigureSpec(name="trained_head_examples", draw=draw_head_examples, alt=head_examples_alt),
 )
