@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
 from explainer.embeddings import Embeddings, load_glove_text, tokenize
-from explainer.examples.glove import GloveAttention, glove_attention
+from explainer.examples import GloveAttention, glove_attention
 
 __all__ = ["BAR_WIDTH", "format_bar", "format_bars", "main"]
 

@@ -9,14 +9,7 @@ from hypothesis import strategies as st
 
 from explainer.attention import scaled_dot_product_attention
 from explainer.embeddings import Embeddings, UnknownWordsError
-from explainer.examples import Table, tables
 from explainer.examples.glove import (
-    TABLES,
-    AttentionProbe,
-    CapabilityRow,
-    NegationProbe,
-    capability_rows,
-    capability_table,
     cat_it_example,
     contextualisation_example,
     glove_attention,
@@ -127,45 +120,6 @@ def test_examples_run_on_any_embeddings(emb: Embeddings) -> None:
     assert (cat.top_word, cat.top_weight) == cat.no_self.ranked("it")[0]
 
 
-def test_capability_rows_structure(emb: Embeddings) -> None:
-    rows = capability_rows(emb)
-    assert len(rows) == 5
-    assert all(row.verdict in {"works", "partly", "fails"} for row in rows)
-    assert isinstance(rows[-1].probes[0], NegationProbe)
-    table = capability_table(emb)
-    assert table.headers == ("Capability", "Test", "Measured", "Verdict")
-    assert [r[3] for r in table.rows] == [row.verdict for row in rows]
-    assert all(
-        r[2].startswith(f"{row.hits} of {len(row.probes)}: ") for r, row in zip(table.rows, rows, strict=True)
-    )
-
-
-def _probe(rank: int) -> AttentionProbe:
-    return AttentionProbe("s", "q", "t", 0.5, rank, 3, "t" if rank == 1 else "x", 0.5)
-
-
-@pytest.mark.parametrize(("ranks", "verdict"), [((1, 1), "works"), ((1, 2), "partly"), ((3, 2), "fails")])
-def test_verdict_follows_the_hits(ranks: tuple[int, ...], verdict: str) -> None:
-    row = CapabilityRow("c", "t", tuple(_probe(r) for r in ranks))
-    assert row.verdict == verdict and row.hits == ranks.count(1)
-
-
-def test_negation_probe_hit_rule() -> None:
-    probe = NegationProbe("a", "not a", "a", "b", 0.1, 0.6, 0.5, 0.9)
-    assert probe.hit
-    assert not NegationProbe("a", "not a", "a", "b", 0.1, 0.4, 0.5, 0.9).hit
-
-
-def test_table_formatting_of_misses_and_ordinals() -> None:
-    from explainer.examples.glove import _describe, _ordinal
-
-    assert [_ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)] == [
-        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st",
-    ]  # fmt: skip
-    assert _describe(_probe(2)) == "q→t 0.50 (2nd of 3; top: x 0.50)"
-    assert _describe(_probe(1)) == "q→t 0.50 (1st of 3)"
-
-
 def test_contextualisation_structure(emb: Embeddings) -> None:
     ex = contextualisation_example(emb, k=4)
     for comparison in (ex.dog, ex.bank):
@@ -181,11 +135,6 @@ def test_contextualisation_structure(emb: Embeddings) -> None:
 
 def tokens_of(sentence: str) -> list[str]:
     return sentence.split()
-
-
-def test_tables_registry() -> None:
-    assert {"capability_table": capability_table} == TABLES
-    assert tables()["capability_table"] is capability_table
 
 
 # ------------------------------------------------------------------ the claims, on the real vectors
@@ -213,14 +162,6 @@ def test_it_gives_cat_a_few_percent_and_because_the_most() -> None:
     ex = cat_it_example()
     assert 0.01 < ex.it_to_cat < 0.05
     assert ex.top_word == "because" and ex.top_weight == pytest.approx(0.228, abs=1e-3)
-
-
-@pytest.mark.glove
-def test_capability_verdicts_on_real_vectors() -> None:
-    verdicts = [row.verdict for row in capability_rows()]
-    assert verdicts == ["works", "partly", "fails", "partly", "fails"]
-    table = capability_table()
-    assert isinstance(table, Table) and "king→queen 0.30 (1st of 6)" in table.rows[0][2]
 
 
 @pytest.mark.glove

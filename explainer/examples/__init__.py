@@ -1,27 +1,89 @@
 """Every worked example of the site, as functions returning frozen dataclasses.
 
 Pages (through the MkDocs plugin), widgets, notebooks and tests all call these
-functions, so a number on a page is the number the code computes. The
-submodules group them by chapter:
+functions, so a number on a page is the number the code computes. There is
+one module per chapter (chapters 9 and 10 have several, each under 400 lines):
 
-- :mod:`explainer.examples.basics`: chapters 2-8 (dot products to multi-head).
-- :mod:`explainer.examples.glove`: chapter 9 (real GloVe vectors).
-- :mod:`explainer.examples.trained`: chapter 10 (all-MiniLM-L6-v2's heads).
+- :mod:`~explainer.examples.dot_product`: chapter 2, the dot product.
+- :mod:`~explainer.examples.softmax`: chapter 3, softmax.
+- :mod:`~explainer.examples.scaling`: chapter 4, why divide by √d_k.
+- :mod:`~explainer.examples.blending`: chapter 5, blending the values.
+- :mod:`~explainer.examples.self_attention`: chapter 6, self-attention in matrix form.
+- :mod:`~explainer.examples.masks`: chapter 7, masks.
+- :mod:`~explainer.examples.multi_head`: chapter 8, multi-head attention.
+- :mod:`~explainer.examples.glove` and :mod:`~explainer.examples.glove_capabilities`:
+  chapter 9, attention over real GloVe vectors.
+- :mod:`~explainer.examples.trained_heads`, :mod:`~explainer.examples.trained_control`,
+  :mod:`~explainer.examples.trained_head_jobs` and :mod:`~explainer.examples.trained_budget`:
+  chapter 10, the heads of all-MiniLM-L6-v2.
+- :mod:`~explainer.examples.training`: chapter 11, where the weights come from.
+- :mod:`~explainer.examples.cost`: chapter 12, cost.
 
-Everything listed in a submodule's ``__all__`` is re-exported here.
+Helpers they share live in :mod:`~explainer.examples.common`, the table type
+in :mod:`~explainer.examples.table`. Everything listed in a chapter module's
+``__all__`` is re-exported here, and :func:`tables` merges their ``TABLES``.
 """
 
 from __future__ import annotations
 
-from explainer.examples import basics, glove, trained
-from explainer.examples.basics import *  # noqa: F403
-from explainer.examples.glove import *  # noqa: F403
-from explainer.examples.table import Table, TableFactory
-from explainer.examples.trained import *  # noqa: F403
+# The chapter modules in chapter order (isort would sort them by name); the star imports
+# after them re-export each module's __all__ by name, so type checkers see every example.
+# isort: off
+from explainer.examples import dot_product  # chapter 2
+from explainer.examples import softmax  # chapter 3
+from explainer.examples import scaling  # chapter 4
+from explainer.examples import blending  # chapter 5
+from explainer.examples import self_attention  # chapter 6
+from explainer.examples import masks  # chapter 7
+from explainer.examples import multi_head  # chapter 8
+from explainer.examples import glove  # chapter 9
+from explainer.examples import glove_capabilities  # chapter 9
+from explainer.examples import trained_heads  # chapter 10
+from explainer.examples import trained_control  # chapter 10
+from explainer.examples import trained_head_jobs  # chapter 10
+from explainer.examples import trained_budget  # chapter 10
+from explainer.examples import training  # chapter 11
+from explainer.examples import cost  # chapter 12
+# isort: on
 
-__all__ = [*basics.__all__, *glove.__all__, *trained.__all__, "Table", "tables"]
+from explainer.examples.blending import *  # noqa: F403
+from explainer.examples.cost import *  # noqa: F403
+from explainer.examples.dot_product import *  # noqa: F403
+from explainer.examples.glove import *  # noqa: F403
+from explainer.examples.glove_capabilities import *  # noqa: F403
+from explainer.examples.masks import *  # noqa: F403
+from explainer.examples.multi_head import *  # noqa: F403
+from explainer.examples.scaling import *  # noqa: F403
+from explainer.examples.self_attention import *  # noqa: F403
+from explainer.examples.softmax import *  # noqa: F403
+from explainer.examples.table import Table, TableFactory
+from explainer.examples.trained_budget import *  # noqa: F403
+from explainer.examples.trained_control import *  # noqa: F403
+from explainer.examples.trained_head_jobs import *  # noqa: F403
+from explainer.examples.trained_heads import *  # noqa: F403
+from explainer.examples.training import *  # noqa: F403
+
+_CHAPTERS = (
+    dot_product,
+    softmax,
+    scaling,
+    blending,
+    self_attention,
+    masks,
+    multi_head,
+    glove,
+    glove_capabilities,
+    trained_heads,
+    trained_control,
+    trained_head_jobs,
+    trained_budget,
+    training,
+    cost,
+)
+
+__all__ = [*(name for module in _CHAPTERS for name in module.__all__), "Table", "tables"]
 
 
 def tables() -> dict[str, TableFactory]:
     """All named tables that pages can show with ``table: NAME``."""
-    return {**basics.TABLES, **glove.TABLES, **trained.TABLES}
+    return {name: factory for module in _CHAPTERS for name, factory in module.TABLES.items()}

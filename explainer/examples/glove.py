@@ -1,8 +1,12 @@
 """Chapter 9: attention over raw GloVe vectors (Q = K = V = the embeddings).
 
 Without learned projections, the score between two tokens is the dot product
-of their GloVe vectors, scaled by 1/√50. These examples measure what that
-can and cannot do; every claim the page makes comes from these numbers.
+of their GloVe vectors, scaled by 1/√50. This module computes that attention
+(:func:`glove_attention`) and the worked examples of ``docs/embeddings.md``
+built on it: the royal sentence, where "it" looks, and how context moves a
+word's output vector. It also owns every sentence the chapter measures,
+including the capability probes of :mod:`explainer.examples.glove_capabilities`,
+so :func:`glove_example_words` can list every word the chapter looks up.
 
 Every function takes ``embeddings=None``, meaning the real GloVe 6B 50-d
 vectors (:func:`explainer.embeddings.default_embeddings`). Nearest-neighbour
@@ -16,28 +20,28 @@ References:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
 from explainer.attention import causal_mask, fully_masked_rows, no_self_mask, scaled_dot_product_attention
-from explainer.embeddings import BROWSER_VOCAB_SIZE, Embeddings, default_embeddings, tokenize
-from explainer.examples.table import Table, TableFactory
+from explainer.embeddings import (
+    BROWSER_VOCAB_SIZE,
+    Embeddings,
+    cosine_similarity,
+    default_embeddings,
+    tokenize,
+)
+from explainer.examples.table import TableFactory
+from explainer.types import BoolArray, FloatArray
 
 __all__ = [
-    "AttentionProbe",
-    "CapabilityRow",
     "CatItExample",
     "ContextComparison",
     "ContextShift",
     "ContextualisationExample",
     "GloveAttention",
     "KingQueenExample",
-    "NegationProbe",
-    "capability_rows",
-    "capability_table",
     "cat_it_example",
     "contextualisation_example",
     "glove_attention",
@@ -45,11 +49,49 @@ __all__ = [
     "king_queen_example",
 ]
 
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
-
 KING_QUEEN_SENTENCE = "The king and queen ruled the kingdom"
 CAT_IT_SENTENCE = "The cat sat on the mat because it was tired"
+
+# The capability probes (measured in glove_capabilities): (sentence, query, target) ...
+SIMILARITY_PROBES = (
+    (KING_QUEEN_SENTENCE, "king", "queen"),
+    (KING_QUEEN_SENTENCE, "queen", "king"),
+    ("The cat chased the dog", "cat", "dog"),
+)
+VERB_OBJECT_PROBES = (
+    ("The chef cooked the pasta", "cooked", "pasta"),
+    ("She ate an apple", "ate", "apple"),
+    ("He drove the car", "drove", "car"),
+    ("They read the book", "read", "book"),
+    ("The dog chased the ball", "chased", "ball"),
+    ("She played the piano", "played", "piano"),
+    ("He wrote a letter", "wrote", "letter"),
+)
+COREFERENCE_PROBES = (
+    (CAT_IT_SENTENCE, "it", "cat"),
+    ("The trophy did not fit in the suitcase because it was too big", "it", "trophy"),
+    ("The animal did not cross the street because it was too tired", "it", "animal"),
+)
+LOOKALIKE_PROBES = (
+    ("The woman said that she was tired", "she", "woman"),
+    ("The man said that he was tired", "he", "man"),
+)
+# ... and (plain sentence, negated sentence, word, antonym).
+NEGATION_PROBES = (
+    ("I am happy", "I am not happy", "happy", "sad"),
+    ("This is good", "This is not good", "good", "bad"),
+    ("The answer is true", "The answer is not true", "true", "false"),
+    ("The room is warm", "The room is not warm", "warm", "cold"),
+)
+
+WORD_GROUPS: dict[str, tuple[str, ...]] = {
+    "food": ("food", "eat", "sandwich", "meal"),
+    "river": ("river", "water", "shore", "stream"),
+    "money": ("money", "loan", "deposit", "cash"),
+}
+"""Probe words whose mean cosine to an output vector measures where it moved."""
+
+_CONTEXT_PAIRS = (("dog", "the dog was", "the hot dog was"), ("bank", "river bank", "savings bank"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,9 +183,20 @@ def glove_attention(
     raw = x @ x.T  # (n, n)
     output, weights = scaled_dot_product_attention(x, x, x, mask=mask, scale=scale)  # (n, d), (n, n)
     return GloveAttention(
-        sentence, tokens, x, raw, float(scale), raw * scale, mask, weights, output,
-        fully_masked_rows(mask), no_self, causal, scaled,
-    )  # fmt: skip
+        sentence=sentence,
+        tokens=tokens,
+        vectors=x,
+        raw_scores=raw,
+        scale=float(scale),
+        scaled_scores=raw * scale,
+        mask=mask,
+        weights=weights,
+        output=output,
+        fully_masked=fully_masked_rows(mask),
+        no_self=no_self,
+        causal=causal,
+        scaled=scaled,
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,9 +211,9 @@ class KingQueenExample:
 def king_queen_example(embeddings: Embeddings | None = None) -> KingQueenExample:
     """The royal sentence of chapter 9, attended with and without the diagonal."""
     return KingQueenExample(
-        KING_QUEEN_SENTENCE,
-        glove_attention(KING_QUEEN_SENTENCE, embeddings=embeddings),
-        glove_attention(KING_QUEEN_SENTENCE, no_self=True, embeddings=embeddings),
+        sentence=KING_QUEEN_SENTENCE,
+        with_self=glove_attention(KING_QUEEN_SENTENCE, embeddings=embeddings),
+        no_self=glove_attention(KING_QUEEN_SENTENCE, no_self=True, embeddings=embeddings),
     )
 
 
@@ -190,211 +243,17 @@ def cat_it_example(embeddings: Embeddings | None = None) -> CatItExample:
     with_self = glove_attention(CAT_IT_SENTENCE, embeddings=embeddings)
     top_word, top_weight = no_self.ranked("it")[0]
     it_to_cat = no_self.weight("it", "cat")
-    return CatItExample(CAT_IT_SENTENCE, no_self, with_self, it_to_cat, top_word, top_weight)
-
-
-# ---------------------------------------------------------------- capability table
-
-
-@dataclass(frozen=True)
-class AttentionProbe:
-    """Does ``query`` attend most to ``target`` (self-attention off)?
-
-    Attributes:
-        sentence, query, target: the test.
-        weight: the weight from query to target.
-        rank: 1 if target gets the largest weight among the allowed keys.
-        n_keys: how many keys the query may attend to.
-        top_word, top_weight: the key with the largest weight.
-    """
-
-    sentence: str
-    query: str
-    target: str
-    weight: float
-    rank: int
-    n_keys: int
-    top_word: str
-    top_weight: float
-
-    @property
-    def hit(self) -> bool:
-        """True when the target is the query's most-attended key."""
-        return self.rank == 1
-
-
-@dataclass(frozen=True)
-class NegationProbe:
-    """Does "not" turn ``word`` towards ``antonym``? (Output vectors, self allowed.)
-
-    Attributes:
-        plain, negated: the two sentences, e.g. "i am happy" / "i am not happy".
-        word, antonym: e.g. "happy" / "sad".
-        plain_to_antonym: cosine(output of word in plain, antonym vector).
-        negated_to_antonym: cosine(output of word in negated, antonym vector).
-        negated_to_word: cosine(output of word in negated, word vector).
-        plain_to_negated: cosine between the two outputs.
-    """
-
-    plain: str
-    negated: str
-    word: str
-    antonym: str
-    plain_to_antonym: float
-    negated_to_antonym: float
-    negated_to_word: float
-    plain_to_negated: float
-
-    @property
-    def hit(self) -> bool:
-        """True when the negated output is closer to the antonym than to the word."""
-        return self.negated_to_antonym > self.negated_to_word
-
-
-@dataclass(frozen=True)
-class CapabilityRow:
-    """One row of the capability table: a capability, its probes, a verdict.
-
-    The verdict follows from the probes: ``works`` if every probe is a hit,
-    ``partly`` if some are, ``fails`` if none is.
-    """
-
-    capability: str
-    test: str
-    probes: tuple[AttentionProbe, ...] | tuple[NegationProbe, ...]
-
-    @property
-    def hits(self) -> int:
-        """How many probes succeeded."""
-        return sum(p.hit for p in self.probes)
-
-    @property
-    def verdict(self) -> str:
-        """``works``, ``partly`` or ``fails``, from :attr:`hits`."""
-        if self.hits == len(self.probes):
-            return "works"
-        return "partly" if self.hits else "fails"
-
-
-_SIMILARITY_PROBES = (
-    (KING_QUEEN_SENTENCE, "king", "queen"),
-    (KING_QUEEN_SENTENCE, "queen", "king"),
-    ("The cat chased the dog", "cat", "dog"),
-)
-_VERB_OBJECT_PROBES = (
-    ("The chef cooked the pasta", "cooked", "pasta"),
-    ("She ate an apple", "ate", "apple"),
-    ("He drove the car", "drove", "car"),
-    ("They read the book", "read", "book"),
-    ("The dog chased the ball", "chased", "ball"),
-    ("She played the piano", "played", "piano"),
-    ("He wrote a letter", "wrote", "letter"),
-)
-_COREFERENCE_PROBES = (
-    (CAT_IT_SENTENCE, "it", "cat"),
-    ("The trophy did not fit in the suitcase because it was too big", "it", "trophy"),
-    ("The animal did not cross the street because it was too tired", "it", "animal"),
-)
-_LOOKALIKE_PROBES = (
-    ("The woman said that she was tired", "she", "woman"),
-    ("The man said that he was tired", "he", "man"),
-)
-_NEGATION_PROBES = (
-    ("I am happy", "I am not happy", "happy", "sad"),
-    ("This is good", "This is not good", "good", "bad"),
-    ("The answer is true", "The answer is not true", "true", "false"),
-    ("The room is warm", "The room is not warm", "warm", "cold"),
-)
-
-
-def _attention_probe(sentence: str, query: str, target: str, embeddings: Embeddings | None) -> AttentionProbe:
-    result = glove_attention(sentence, no_self=True, embeddings=embeddings)
-    ranked = result.ranked(query)
-    weight = result.weight(query, target)
-    rank = 1 + len({w for _, w in ranked if w > weight})
-    return AttentionProbe(sentence, query, target, weight, rank, len(ranked), *ranked[0])
-
-
-def _cosine(a: FloatArray, b: FloatArray) -> float:
-    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
-
-
-def _negation_probe(
-    plain: str, negated: str, word: str, antonym: str, embeddings: Embeddings | None
-) -> NegationProbe:
-    emb = default_embeddings() if embeddings is None else embeddings
-    plain_att = glove_attention(plain, embeddings=emb)
-    negated_att = glove_attention(negated, embeddings=emb)
-    out_plain = plain_att.output[plain_att.position(word)]  # (d,)
-    out_negated = negated_att.output[negated_att.position(word)]  # (d,)
-    word_vec, antonym_vec = emb.lookup([word, antonym]).astype(np.float64)  # (d,), (d,)
-    return NegationProbe(
-        plain, negated, word, antonym, _cosine(out_plain, antonym_vec), _cosine(out_negated, antonym_vec),
-        _cosine(out_negated, word_vec), _cosine(out_plain, out_negated),
-    )  # fmt: skip
-
-
-def capability_rows(embeddings: Embeddings | None = None) -> tuple[CapabilityRow, ...]:
-    """Measure each capability of CONTENT.md's table with real probes.
-
-    Attention probes run with self-attention off and count a hit when the
-    target is the query's most-attended key. Negation probes count a hit when
-    the output of the word in "… not WORD" is closer to the antonym than to
-    the word itself.
-    """
-
-    def probes(specs: Sequence[tuple[str, str, str]]) -> tuple[AttentionProbe, ...]:
-        return tuple(_attention_probe(*spec, embeddings) for spec in specs)
-
-    negations = tuple(_negation_probe(*spec, embeddings) for spec in _NEGATION_PROBES)
-    return (
-        CapabilityRow("Semantic similarity (king ↔ queen)", "word attends most to its related word",
-                      probes(_SIMILARITY_PROBES)),
-        CapabilityRow("Verb–object", "verb attends most to its object", probes(_VERB_OBJECT_PROBES)),
-        CapabilityRow("Coreference (it → cat)", "“it” attends most to the noun it refers to",
-                      probes(_COREFERENCE_PROBES)),
-        CapabilityRow("Pronoun ↔ look-alike noun (she → woman)", "pronoun attends most to a similar noun",
-                      probes(_LOOKALIKE_PROBES)),
-        CapabilityRow("Negation (not happy)", "“not WORD” ends closer to the antonym than to WORD",
-                      negations),
-    )  # fmt: skip
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def _describe(probe: AttentionProbe | NegationProbe) -> str:
-    if isinstance(probe, AttentionProbe):
-        text = f"{probe.query}→{probe.target} {probe.weight:.2f} ({_ordinal(probe.rank)} of {probe.n_keys}"
-        return text + ")" if probe.hit else text + f"; top: {probe.top_word} {probe.top_weight:.2f})"
-    return (f"not {probe.word}: cos to {probe.word} {probe.negated_to_word:.2f}, "
-            f"to {probe.antonym} {probe.negated_to_antonym:.2f}")  # fmt: skip
-
-
-def _summary(row: CapabilityRow) -> str:
-    return f"{row.hits} of {len(row.probes)}: " + "; ".join(map(_describe, row.probes))
-
-
-def capability_table(embeddings: Embeddings | None = None) -> Table:
-    """The capability table of chapter 9, each row measured (see :func:`capability_rows`)."""
-    rows = tuple(
-        (row.capability, row.test, _summary(row), row.verdict) for row in capability_rows(embeddings)
+    return CatItExample(
+        sentence=CAT_IT_SENTENCE,
+        no_self=no_self,
+        with_self=with_self,
+        it_to_cat=it_to_cat,
+        top_word=top_word,
+        top_weight=top_weight,
     )
-    return Table(("Capability", "Test", "Measured", "Verdict"), rows)
 
 
 # ---------------------------------------------------------------- contextualisation
-
-WORD_GROUPS: dict[str, tuple[str, ...]] = {
-    "food": ("food", "eat", "sandwich", "meal"),
-    "river": ("river", "water", "shore", "stream"),
-    "money": ("money", "loan", "deposit", "cash"),
-}
-"""Probe words whose mean cosine to an output vector measures where it moved."""
-
-_CONTEXT_PAIRS = (("dog", "the dog was", "the hot dog was"), ("bank", "river bank", "savings bank"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -446,13 +305,21 @@ def _context_shift(sentence: str, word: str, emb: Embeddings, vocab: Embeddings,
     row = result.position(word)
     output = result.output[row]  # (d,)
     groups = {
-        name: float(np.mean([_cosine(output, v) for v in emb.lookup(words).astype(np.float64)]))
+        name: float(np.mean([cosine_similarity(output, v) for v in emb.lookup(words).astype(np.float64)]))
         for name, words in WORD_GROUPS.items()
     }
     weights = tuple(zip(result.tokens, result.weights[row].tolist(), strict=True))
     neighbours = tuple(vocab.nearest(output, k=k, exclude=result.tokens))
-    cos_to_word = _cosine(output, result.vectors[row])
-    return ContextShift(sentence, word, weights, output, cos_to_word, groups, neighbours)
+    cos_to_word = cosine_similarity(output, result.vectors[row])
+    return ContextShift(
+        sentence=sentence,
+        word=word,
+        weights=weights,
+        output=output,
+        cos_to_word=cos_to_word,
+        group_cosines=groups,
+        neighbours=neighbours,
+    )
 
 
 def contextualisation_example(embeddings: Embeddings | None = None, k: int = 8) -> ContextualisationExample:
@@ -468,20 +335,20 @@ def contextualisation_example(embeddings: Embeddings | None = None, k: int = 8) 
     comparisons = []
     for word, first, second in _CONTEXT_PAIRS:
         a, b = (_context_shift(s, word, emb, vocab, k) for s in (first, second))
-        comparisons.append(ContextComparison(word, a, b, _cosine(a.output, b.output)))
-    return ContextualisationExample(*comparisons)
+        output_cosine = cosine_similarity(a.output, b.output)
+        comparisons.append(ContextComparison(word=word, first=a, second=b, output_cosine=output_cosine))
+    dog, bank = comparisons
+    return ContextualisationExample(dog=dog, bank=bank)
 
 
 def glove_example_words() -> frozenset[str]:
     """Every word the site's GloVe examples look up (all must be in the browser subset)."""
     sentences = [KING_QUEEN_SENTENCE, CAT_IT_SENTENCE, *(s for pair in _CONTEXT_PAIRS for s in pair[1:])]
-    for specs in (_SIMILARITY_PROBES, _VERB_OBJECT_PROBES, _COREFERENCE_PROBES, _LOOKALIKE_PROBES):
+    for specs in (SIMILARITY_PROBES, VERB_OBJECT_PROBES, COREFERENCE_PROBES, LOOKALIKE_PROBES):
         sentences += [spec[0] for spec in specs]
-    sentences += [" ".join(spec) for spec in _NEGATION_PROBES]
+    sentences += [" ".join(spec) for spec in NEGATION_PROBES]
     words = {t for s in sentences for t in tokenize(s)}
     return frozenset(words | {w for group in WORD_GROUPS.values() for w in group})
 
 
-TABLES: dict[str, TableFactory] = {"capability_table": capability_table}
-
-_: Callable[[], Table] = capability_table  # the registry calls it with no arguments
+TABLES: dict[str, TableFactory] = {}

@@ -27,7 +27,7 @@ class Table:
         """Render as a Markdown pipe table; ``|`` in cells is escaped.
 
         Example:
-            >>> print(Table(("a", "b"), (("1", "x|y"),)).to_markdown())
+            >>> print(Table(headers=("a", "b"), rows=(("1", "x|y"),)).to_markdown())
             | a | b |
             | --- | --- |
             | 1 | x\\|y |
