@@ -128,10 +128,11 @@ from explainer.sitebuild.directives import transform
 from explainer.sitebuild.values import ValueEvaluator, public_namespace
 from explainer.widgets import prerender
 counts = {"figure": 0, "table": 0, "widget": 0, "value": 0, "svg_bytes": 0, "widget_bytes": 0}
+RESULTS = Path(P["page"]).resolve().parents[1] / "benchmarks" / "results"
 def block(d):  # what the MkDocs plugin renders for each explainer block (no cache)
     counts[d.kind] += 1
     if d.kind == "figure":
-        counts["svg_bytes"] += sum(len(to_svg(registry()[d.name], theme)) for theme in THEMES)
+        counts["svg_bytes"] += sum(len(to_svg(registry(RESULTS)[d.name], theme)) for theme in THEMES)
     elif d.kind == "table":
         return str(ex.tables()[d.name]().to_markdown())
     elif d.kind == "widget":

@@ -21,8 +21,11 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping
-from html import escape
 from typing import TYPE_CHECKING, Any
+
+from explainer.html import render
+from explainer.widgets import compute
+from explainer.widgets.base import message
 
 if TYPE_CHECKING:
     from explainer.embeddings import Embeddings
@@ -48,10 +51,8 @@ def handle(request_json: str) -> str:
     except RequestError as error:
         return _failure(str(error), {})
     try:
-        from explainer.widgets import compute
-
         result = compute(name, state, embeddings=_embeddings_source(embeddings_path))
-        return json.dumps(_as_dict(result), ensure_ascii=False, allow_nan=False)
+        return json.dumps(result.to_json_dict(), ensure_ascii=False, allow_nan=False)
     except Exception as error:  # the worker must always get an answer it can show
         return _failure(f"Sorry, the widget could not compute this ({type(error).__name__}: {error}).", state)
 
@@ -92,19 +93,9 @@ def _load_compact(path: str) -> Embeddings:
     return load_compact(path)
 
 
-def _as_dict(result: object) -> dict[str, Any]:
-    """A widget result (``WidgetResult`` or a mapping) as ``{"html", "state", "error"}``."""
-    if isinstance(result, Mapping):
-        return {"html": result["html"], "state": result["state"], "error": result.get("error")}
-    to_json = getattr(result, "to_json_dict", None)
-    if callable(to_json):
-        return dict(to_json())
-    raise TypeError(f"widgets.compute returned {type(result).__name__}, expected a result")
-
-
 def _failure(text: str, state: Mapping[str, Any]) -> str:
     """A response carrying only a message (escaped, shown in the output region)."""
-    html = f'<p class="explainer-message explainer-message--error">{escape(text)}</p>'
+    html = render(message(text))
     try:
         return json.dumps(
             {"html": html, "state": dict(state), "error": text}, ensure_ascii=False, allow_nan=False

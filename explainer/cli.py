@@ -59,9 +59,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "--embeddings", metavar="PATH", help="a GloVe text file to use instead of GloVe 6B 50-d"
     )
     parser.add_argument(
-        "--json", action="store_true",
+        "--json",
+        action="store_true",
         help='print {"tokens": [...], "weights": [[...]]} (the full matrix) and nothing else',
-    )  # fmt: skip
+    )
     return parser
 
 
@@ -138,9 +139,12 @@ def _run(args: argparse.Namespace, out: TextIO) -> None:
     embeddings = _load_embeddings(args.embeddings)
     try:
         result = glove_attention(
-            " ".join(args.sentence), no_self=args.no_self, causal=args.causal,
-            scaled=not args.no_scale, embeddings=embeddings,
-        )  # fmt: skip
+            " ".join(args.sentence),
+            no_self=args.no_self,
+            causal=args.causal,
+            scaled=not args.no_scale,
+            embeddings=embeddings,
+        )
     except (ValueError, ModuleNotFoundError) as error:
         raise UsageError(str(error)) from None
     rows = None if args.query is None else _query_rows(result, args.query)

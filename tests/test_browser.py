@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explainer import browser
+from explainer.widgets import WidgetResult, names
 
 KEYS = {"html", "state", "error"}
 
@@ -48,18 +49,18 @@ def test_failure_message_is_escaped_html(monkeypatch: pytest.MonkeyPatch) -> Non
     def explode(name: str, state: dict[str, Any], *, embeddings: object = None) -> object:
         raise RuntimeError("<script>alert(1)</script>")
 
-    monkeypatch.setattr("explainer.widgets.compute", explode)
+    monkeypatch.setattr("explainer.browser.compute", explode)
     response = call({"widget": "x", "state": {"a": "1"}})
     assert "<script>" not in response["html"]
     assert "&lt;script&gt;" in response["html"]
     assert response["state"] == {"a": "1"}
 
 
-def test_a_mapping_result_is_passed_through(monkeypatch: pytest.MonkeyPatch) -> None:
-    def fake(name: str, state: dict[str, Any], *, embeddings: object = None) -> dict[str, Any]:
-        return {"html": f"<p>{name}</p>", "state": {"n": state["n"]}, "error": None}
+def test_the_widget_result_is_passed_through(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fake(name: str, state: dict[str, Any], *, embeddings: object = None) -> WidgetResult:
+        return WidgetResult(f"<p>{name}</p>", {"n": state["n"]}, None)
 
-    monkeypatch.setattr("explainer.widgets.compute", fake)
+    monkeypatch.setattr("explainer.browser.compute", fake)
     assert call({"widget": "w", "state": {"n": "3"}}) == {
         "html": "<p>w</p>",
         "state": {"n": "3"},
@@ -77,15 +78,14 @@ def test_nan_in_the_state_still_gives_valid_json(monkeypatch: pytest.MonkeyPatch
     def explode(name: str, state: dict[str, Any], *, embeddings: object = None) -> object:
         raise ValueError("bad")
 
-    monkeypatch.setattr("explainer.widgets.compute", explode)
+    monkeypatch.setattr("explainer.browser.compute", explode)
     response = call('{"widget": "w", "state": {"x": NaN}}')
     assert response["state"] == {}
     assert "bad" in response["error"]
 
 
 def test_every_widget_answers_its_default_state() -> None:
-    widgets = pytest.importorskip("explainer.widgets")
-    for name in widgets.names():
+    for name in names():
         if name in ("heatmap_explorer", "contextualisation_probe"):
             continue  # need the GloVe vectors: covered by the site and browser tests
         response = call({"widget": name, "state": {}})

@@ -13,7 +13,6 @@ def make_package(root: Path) -> Path:
     (package / "sitebuild").mkdir()
     (package / "__pycache__").mkdir()
     (package / "figures" / "basics.py").write_text("def draw(): ...\n")
-    (package / "mkdocs_plugin.py").write_text("# glue\n")
     (package / "sitebuild" / "values.py").write_text("# glue\n")
     (package / "__pycache__" / "x.pyc").write_bytes(b"\0")
     return package
@@ -22,7 +21,6 @@ def make_package(root: Path) -> Path:
 def test_source_hash_changes_with_drawing_code_only(tmp_path: Path) -> None:
     package = make_package(tmp_path)
     before = source_hash(package)
-    (package / "mkdocs_plugin.py").write_text("# glue, edited\n")
     (package / "sitebuild" / "values.py").write_text("# edited\n")
     (package / "__pycache__" / "x.pyc").write_bytes(b"\1")
     assert source_hash(package) == before
@@ -70,3 +68,14 @@ def test_disabled_cache_always_draws_and_writes_nothing(tmp_path: Path) -> None:
     outputs = [cache.get_or_draw("k", lambda: b"x") for _ in range(3)]
     assert outputs == [b"x"] * 3 and cache.misses == 3
     assert not (tmp_path / "figures").exists()
+
+
+def test_figure_key_follows_the_bytes_of_declared_inputs(tmp_path: Path) -> None:
+    data = tmp_path / "attention_core.json"
+    data.write_text("{}")
+    before = figure_key("cost_time_memory", "light", "abc", "3.9.0", [data])
+    assert figure_key("cost_time_memory", "light", "abc", "3.9.0", [data]) == before
+    data.write_text('{"n": 1}')
+    assert figure_key("cost_time_memory", "light", "abc", "3.9.0", [data]) != before
+    data.unlink()
+    assert figure_key("cost_time_memory", "light", "abc", "3.9.0", [data]) != before

@@ -156,12 +156,11 @@ def test_report_tables_leave_out_what_was_not_run(tmp_path: Path) -> None:
     assert titles == ["Attention core against n (NumPy)", "Site size"]
 
 
-def test_page_tables_say_when_results_are_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(perf_report, "RESULTS_DIR", tmp_path)
-    monkeypatch.setattr(perf_report, "load_results", lambda directory=tmp_path: {})
-    table = perf_report.TABLES["perf_build"]()
+def test_page_tables_say_when_results_are_missing(tmp_path: Path) -> None:
+    tables = perf_report.tables(tmp_path / "no-results-here")
+    table = tables["perf_build"]()
     assert isinstance(table, Table) and "make bench" in table.rows[0][0]
-    assert set(perf_report.TABLES) == {
+    assert set(tables) == {
         "perf_build",
         "perf_pages",
         "perf_widgets",
@@ -181,3 +180,9 @@ def test_small_site_parts_are_shown_in_kib(results_dir: Path) -> None:
     results = perf_report.load_results(results_dir)
     results["widgets"]["site_bytes_added"]["widget_assets"] = 30 * 1024
     assert ("added for the widgets: widget_assets", "30 KiB") in perf_report.site_table(results).rows
+
+
+def test_page_tables_read_the_folder_they_are_given(tmp_path: Path) -> None:
+    (tmp_path / "attention_core.json").write_text(json.dumps(ATTENTION), encoding="utf-8")
+    assert "make bench" not in str(perf_report.tables(tmp_path)["perf_attention"]().rows)
+    assert "make bench" in str(perf_report.tables(tmp_path)["perf_build"]().rows)

@@ -106,8 +106,16 @@ def test_prerendered_output_is_exactly_the_live_result_for_the_initial_state(nam
     html = prerender(name, {}, embeddings=TINY)
     result = compute(name, initial_state(name), embeddings=TINY)
     assert result.error is None, result.error
-    assert html.endswith(OUTPUT_OPEN + result.html + "</div></div>")
+    assert OUTPUT_OPEN + result.html + "</div>" in html and html.endswith("</div>")
     assert result.html.strip()
+
+
+@pytest.mark.parametrize("name", names())
+def test_messages_the_page_may_show_are_prerendered_where_they_can_occur(name: str) -> None:
+    html = prerender(name, {}, embeddings=TINY)
+    has_run = 'type="submit"' in html
+    for message in ("stopped", "from-link"):
+        assert (f'<template data-message="{message}"><p class="explainer-message' in html) == has_run
 
 
 def test_prerender_with_params_matches_compute_with_the_same_state() -> None:
@@ -245,7 +253,7 @@ def test_without_embeddings_the_glove_widgets_use_the_browser_subset(monkeypatch
 
 
 def test_static_widgets_are_delegated_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
-    import explainer.minilm.view
+    import explainer.widgets.head_grid
 
     calls: list[dict[str, str]] = []
 
@@ -253,7 +261,7 @@ def test_static_widgets_are_delegated_and_checked(monkeypatch: pytest.MonkeyPatc
         calls.append(kwargs)
         return '<div data-widget="head_grid" data-state="static"></div>'
 
-    monkeypatch.setattr(explainer.minilm.view, "curated_head_grid", fake)
+    monkeypatch.setattr(explainer.widgets.head_grid, "curated_head_grid", fake)
     assert prerender("head_grid", {"widget": "head_grid", "uid": "g2"}).startswith(
         '<div data-widget="head_grid"'
     )

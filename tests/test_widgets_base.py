@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from explainer.html import h, render
 from explainer.widgets.base import (
     Field,
     Output,
@@ -16,7 +17,6 @@ from explainer.widgets.base import (
     render_form,
     run_widget,
 )
-from explainer.widgets.html import h, render
 
 
 def _echo(state: State, embeddings: object) -> Output:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from explainer.html import render
 from explainer.widgets.base import WidgetError
 from explainer.widgets.common import (
     bars,
@@ -20,7 +21,6 @@ from explainer.widgets.common import (
     parse_vector,
     quote,
 )
-from explainer.widgets.html import render
 
 
 @pytest.mark.parametrize(

@@ -31,12 +31,20 @@ from explainer.examples.common import check_int, frozen, naive_softmax
 from explainer.examples.table import Table, TableFactory
 from explainer.types import BoolArray, FloatArray
 
-__all__ = ["MASK_KINDS", "MaskExample", "mask_example"]
+__all__ = ["MASK_KINDS", "MASK_LABELS", "MaskExample", "mask_example"]
 
 MaskKind = Literal["causal", "padding", "no_self", "none"]
 
 MASK_KINDS: tuple[MaskKind, ...] = ("none", "causal", "padding", "no_self")
 """The mask kinds of chapter 7, in the order the pages show them."""
+
+MASK_LABELS: dict[MaskKind, str] = {
+    "none": "no mask",
+    "causal": "causal",
+    "padding": "padding (“jobs” is filler)",
+    "no_self": "no self",
+}
+"""What the figure and the widget call each kind."""
 
 
 @dataclass(frozen=True)

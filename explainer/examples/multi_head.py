@@ -24,7 +24,10 @@ from explainer.examples.common import check_int, frozen
 from explainer.examples.table import TableFactory
 from explainer.types import FloatArray
 
-__all__ = ["MultiHeadExample", "multi_head_example"]
+__all__ = ["D_MODEL", "MultiHeadExample", "multi_head_example"]
+
+D_MODEL = 8
+"""The model width of the chapter-8 example; the number of heads must divide it."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ def multi_head_example(n_heads: int = 2, seed: int = 0) -> MultiHeadExample:
         >>> ex.head_weights.shape, ex.one_head_difference < 1e-12
         ((2, 4, 4), True)
     """
-    d_model = 8
+    d_model = D_MODEL
     n_heads = check_int("n_heads", n_heads, 1, d_model)
     if d_model % n_heads:
         raise ValueError(f"n_heads must divide d_model={d_model} (1, 2, 4 or 8), got {n_heads}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from explainer.examples import MASK_KINDS, mask_example
+from explainer.examples import MASK_KINDS, MASK_LABELS, mask_example
 from explainer.figures.draw import colourbar, heatmap, number_list, title
 from explainer.figures.spec import FigureSpec
 from explainer.figures.theme import Theme, new_figure
@@ -17,13 +17,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = ["FIGURES", "draw_mask_weights", "mask_weights_alt"]
-
-_MASK_TITLES = {
-    "none": "no mask",
-    "causal": "causal",
-    "padding": "padding (“jobs” is filler)",
-    "no_self": "no self",
-}
 
 
 def draw_mask_weights(theme: Theme) -> Figure:
@@ -38,7 +31,7 @@ def draw_mask_weights(theme: Theme) -> Figure:
         )
         if i:
             ax.set_yticklabels([])
-        title(ax, _MASK_TITLES[kind], theme)
+        title(ax, MASK_LABELS[kind], theme)
     colourbar(fig, images[-1], fig.axes, theme)
     return fig
 
@@ -49,7 +42,7 @@ def mask_weights_alt() -> str:
     for kind in MASK_KINDS:
         ex = mask_example(kind)
         masked = int((~ex.mask).sum())
-        parts.append(f"{_MASK_TITLES[kind]}: {masked} cells masked, first row {number_list(ex.weights[0])}")
+        parts.append(f"{MASK_LABELS[kind]}: {masked} cells masked, first row {number_list(ex.weights[0])}")
     ex = mask_example("causal")
     return (
         f'Four heatmaps of attention weights over "{" ".join(ex.tokens)}", one per mask; masked cells are '

@@ -220,9 +220,21 @@ def _layer(t: dict[str, Any], i: int) -> LayerWeights:
     w_1, b_1 = _linear(t, f"{p}.intermediate.dense")
     w_2, b_2 = _linear(t, f"{p}.output.dense")
     return LayerWeights(
-        w_q, b_q, w_k, b_k, w_v, b_v, w_o, b_o,
-        _norm(t, f"{p}.attention.output.LayerNorm"), w_1, b_1, w_2, b_2, _norm(t, f"{p}.output.LayerNorm"),
-    )  # fmt: skip
+        w_q,
+        b_q,
+        w_k,
+        b_k,
+        w_v,
+        b_v,
+        w_o,
+        b_o,
+        _norm(t, f"{p}.attention.output.LayerNorm"),
+        w_1,
+        b_1,
+        w_2,
+        b_2,
+        _norm(t, f"{p}.output.LayerNorm"),
+    )
 
 
 def load_from_dir(model_dir: str | Path) -> MiniLM:

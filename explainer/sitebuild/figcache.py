@@ -2,7 +2,9 @@
 
 A figure's key hashes its name, the theme, the source of the ``explainer``
 package (every file except this build glue, so an edit to any drawing code
-or example redraws) and the matplotlib version. Entries live in memory (they
+or example redraws), the bytes of every data file the figure declares it
+reads (``FigureSpec.inputs``: after ``make bench`` the cost figure redraws)
+and the matplotlib version. Entries live in memory (they
 survive ``mkdocs serve`` rebuilds, because the plugin instance does) and on
 disk under ``.cache/figures/`` (they survive restarts). A disabled cache
 draws every time; the reproducibility test uses that.
@@ -14,9 +16,9 @@ import hashlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-__all__ = ["GLUE_PARTS", "FigureCache", "figure_key", "source_hash"]
+__all__ = ["GLUE_PARTS", "FigureCache", "figure_key", "folder_digest", "source_hash"]
 
-GLUE_PARTS = ("mkdocs_plugin.py", "sitebuild")
+GLUE_PARTS = ("sitebuild",)
 """Parts of the package that only glue the build together; editing them keeps the cache."""
 
 
@@ -49,8 +51,13 @@ def source_hash(package_dir: Path, skip: Iterable[str] = GLUE_PARTS) -> str:
     return digest.hexdigest()
 
 
-def figure_key(name: str, theme: str, code_hash: str, matplotlib_version: str) -> str:
+def figure_key(
+    name: str, theme: str, code_hash: str, matplotlib_version: str, inputs: Iterable[Path] = ()
+) -> str:
     """The cache key of one figure rendering (hex SHA-256).
+
+    Args:
+        inputs: the data files the figure reads; a missing file hashes as absent.
 
     Example:
         >>> key = figure_key("softmax_scores", "dark", "abc", "3.9.0")
@@ -59,8 +66,11 @@ def figure_key(name: str, theme: str, code_hash: str, matplotlib_version: str) -
         >>> key == figure_key("softmax_scores", "light", "abc", "3.9.0")
         False
     """
-    text = "\0".join((name, theme, code_hash, matplotlib_version))
-    return hashlib.sha256(text.encode()).hexdigest()
+    digest = hashlib.sha256("\0".join((name, theme, code_hash, matplotlib_version)).encode())
+    for path in inputs:
+        data = path.read_bytes() if path.is_file() else b"(absent)"
+        digest.update(b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
 
 
 class FigureCache:
@@ -99,3 +109,11 @@ class FigureCache:
         temporary.replace(path)  # atomic: a half-written file is never read back
         self._memory[key] = data
         return data
+
+
+def folder_digest(folder: Path) -> str:
+    """A digest of the JSON files in ``folder``: tables that read them are recomputed when it changes."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()

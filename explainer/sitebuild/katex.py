@@ -4,7 +4,7 @@ pymdownx.arithmatex (generic mode) leaves Markdown math as ``\\(...\\)`` and
 ``\\[...\\]`` inside ``.arithmatex`` elements; mkdocs-jupyter leaves notebook
 math as ``$...$`` and ``$$...$$`` in the rendered Markdown cells. Both are
 replaced here by KaTeX's HTML (with its MathML for screen readers), made by the
-site's own KaTeX in one Node process per build (``assets/katex_render.js``).
+site's own KaTeX in one Node process per build (``katex_render.js``, beside this module).
 The reader's browser only needs ``katex.min.css`` and the fonts: a page reads
 the same with JavaScript off, and loads 270 KiB less script.
 """
@@ -18,6 +18,7 @@ import subprocess
 from importlib import resources
 from pathlib import Path
 
+from explainer.html import h, render, trusted
 from explainer.sitebuild import SiteBuildError
 
 __all__ = ["MathRenderer", "render_nav_math", "render_page_math"]
@@ -77,7 +78,7 @@ class MathRenderer:
         if self._process is None or self._process.poll() is not None:
             if not self._katex.is_file():
                 raise SiteBuildError(f"KaTeX not found at {self._katex}; run `npm ci` (or `make setup`)")
-            script = resources.files("explainer") / "assets" / "katex_render.js"
+            script = resources.files("explainer.sitebuild") / "katex_render.js"
             try:
                 self._process = subprocess.Popen(
                     [self._node, str(script), str(self._katex)],
@@ -101,7 +102,9 @@ class MathRenderer:
 
 def _searchable(tex: str, katex_html: str) -> str:
     """KaTeX's HTML kept out of the search index, with the TeX (hidden) for the index instead."""
-    return f"<x-math data-search-exclude>{katex_html}</x-math><x-tex hidden>{html.escape(tex)}</x-tex>"
+    return render(
+        h("x-math", {"data-search-exclude": True}, trusted(katex_html)), h("x-tex", {"hidden": True}, tex)
+    )
 
 
 def _render_dollars(cell: str, renderer: MathRenderer) -> str:
@@ -129,9 +132,8 @@ def render_page_math(page_html: str, renderer: MathRenderer) -> str:
 
     def arithmatex(m: re.Match[str]) -> str:
         tag, opening, tex = m.group(1), m.group(2), m.group(3)
-        return (
-            f'<{tag} class="arithmatex">{renderer.render(html.unescape(tex).strip(), opening == "[")}</{tag}>'
-        )
+        rendered = renderer.render(html.unescape(tex).strip(), opening == "[")
+        return h(tag, {"class": "arithmatex"}, trusted(rendered)).html
 
     page_html = ARITHMATEX.sub(arithmatex, page_html)
     return NOTEBOOK_MARKDOWN.sub(

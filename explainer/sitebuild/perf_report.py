@@ -4,7 +4,8 @@
 into ``benchmarks/results/``; this module turns those files into
 :class:`explainer.examples.table.Table` objects. The site's *Performance* page
 shows them with ``table: perf_build`` etc. (the MkDocs plugin looks names up in
-:data:`TABLES` as well as in :func:`explainer.examples.tables`), and
+:func:`tables` of its ``benchmark_results`` folder as well as in
+:func:`explainer.examples.tables`), and
 ``run_all.py`` renders the same tables into ``report.md``. Every measurement
 sits beside its baseline from the same run, with the ratio.
 """
@@ -18,11 +19,10 @@ from typing import Any
 
 from explainer.examples.table import Table
 
-RESULTS_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "results"
 Results = dict[str, Any]
 
 
-def load_results(directory: Path = RESULTS_DIR) -> Results:
+def load_results(directory: Path) -> Results:
     """Every ``*.json`` in ``directory`` except the report itself, by file stem."""
     files = sorted(directory.glob("*.json")) if directory.is_dir() else []
     return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in files if p.stem != "report"}
@@ -248,16 +248,17 @@ def report_tables(results: Results) -> list[tuple[str, Table]]:
     return out
 
 
-def _factory(make: Callable[[Results], Table]) -> Callable[[], Table]:
-    def table() -> Table:
-        try:
-            return make(load_results())
-        except KeyError as missing:  # the page says so instead of failing the build
-            return Table(
-                ("not measured yet",), ((f"no {missing} results in benchmarks/results: run `make bench`",),)
-            )
+def tables(results_dir: Path) -> dict[str, Callable[[], Table]]:
+    """The report's tables by name, each reading ``results_dir`` when it is drawn."""
 
-    return table
+    def factory(make: Callable[[Results], Table]) -> Callable[[], Table]:
+        def table() -> Table:
+            try:
+                return make(load_results(results_dir))
+            except KeyError as missing:  # the page says so instead of failing the build
+                note = f"no {missing} results in {results_dir}: run `make bench`"
+                return Table(("not measured yet",), ((note,),))
 
+        return table
 
-TABLES: dict[str, Callable[[], Table]] = {name: _factory(make) for name, _, make in REPORT}
+    return {name: factory(make) for name, _, make in REPORT}

@@ -1,7 +1,4 @@
-"""What each block becomes on the page: figure HTML and console blocks.
-
-Raw HTML is built with :func:`html.escape` on every interpolated value.
-"""
+"""What a block becomes on the page: figure HTML, console blocks, a notebook page's download link."""
 
 from __future__ import annotations
 
@@ -10,11 +7,12 @@ import io
 import re
 import shlex
 from collections.abc import Callable
-from html import escape
 
+from explainer.html import h
 from explainer.sitebuild import SiteBuildError
+from explainer.sitebuild.offline import strip_notebook_cdn
 
-__all__ = ["console_block", "figure_html", "run_cli", "svg_size"]
+__all__ = ["console_block", "figure_html", "notebook_content", "run_cli", "svg_size"]
 
 _SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="(?P<w>[\d.]+)pt"[^>]*?\sheight="(?P<h>[\d.]+)pt"', re.S)
 
@@ -55,16 +53,24 @@ def figure_html(
     Returns:
         One block of HTML without blank lines (safe inside Markdown).
     """
-    dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
+    width, height = size or (None, None)
     images = [
-        f'<img src="{escape(url)}#only-{theme}" alt="{escape(alt)}"{dims} loading="lazy" decoding="async">'
+        h(
+            "img",
+            {
+                "src": f"{url}#only-{theme}",
+                "alt": alt,
+                "width": width,
+                "height": height,
+                "loading": "lazy",
+                "decoding": "async",
+            },
+        )
         for theme, url in (("light", light_url), ("dark", dark_url))
     ]
-    parts = [f'<figure class="explainer-figure" id="figure-{escape(name)}">', *images]
-    if caption:
-        parts.append(f"<figcaption>{escape(caption)}</figcaption>")
-    parts.append("</figure>")
-    return "\n".join(parts) + "\n"
+    lines = [*images, h("figcaption", None, caption) if caption else None]
+    children = [("\n", line) for line in lines if line is not None]
+    return h("figure", {"class": "explainer-figure", "id": f"figure-{name}"}, children, "\n").html + "\n"
 
 
 def console_block(args: str, output: str) -> str:
@@ -99,3 +105,26 @@ def run_cli(main: Callable[[list[str]], int | None], args: str) -> str:
     if not stdout.getvalue().strip():
         raise SiteBuildError(f"cli: `python -m explainer {args}` printed nothing")
     return stdout.getvalue()
+
+
+def notebook_content(html: str, name: str) -> str:
+    """A notebook page: offline, with a download link below its title."""
+    link = (
+        h(
+            "p",
+            {"class": "explainer-download"},
+            h("a", {"href": name, "download": name}, f"Download this notebook ({name})"),
+            " to run it yourself; it needs the ",
+            h("code", None, "explainer"),
+            " package (",
+            h("code", None, "pip install -e ."),
+            " in the repository).",
+        ).html
+        + "\n"
+    )
+    html = strip_notebook_cdn(html)
+    title_end = html.find("</h1>")  # below the notebook's title if it has one
+    if title_end < 0:
+        return link + html
+    title_end += len("</h1>")
+    return html[:title_end] + "\n" + link + html[title_end:]

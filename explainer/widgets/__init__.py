@@ -1,54 +1,35 @@
 """Interactive widgets: state in, HTML out — the same code at build time and in the browser.
 
-The MkDocs plugin calls :func:`prerender` for every ``widget: NAME`` block;
-the Web Worker (through :mod:`explainer.browser`) calls :func:`compute` each
-time the reader changes an input. Both use the same rendering code, and the
-output region of a pre-rendered widget is exactly ``compute(name,
-initial_state).html``.
+The site build calls :func:`prerender` for every ``widget: NAME`` block; the
+Web Worker (through :mod:`explainer.browser`) calls :func:`compute` each time
+the reader changes an input. Both use the same rendering code, and the output
+region of a pre-rendered widget is exactly ``compute(name, initial_state).html``.
 
-**The HTML contract** (what the JavaScript relies on)::
-
-    <div class="explainer-widget" data-widget="NAME" data-state="static" role="group" aria-label="TITLE">
-      <form class="explainer-form">
-        ...labelled inputs, each with a name; hidden inputs (e.g. cell, step) last...
-        [<button type="submit" class="explainer-submit">Run</button>]
-      </form>
-      <p class="explainer-status" data-status role="status"></p>
-      <div class="explainer-output" data-output aria-live="polite">...compute().html...</div>
-    </div>
-
-- **State** is the form: one key per named input. Checkboxes are booleans
-  (``true``/``false``; strings ``"on"``/``"true"``/``"1"`` are accepted too);
-  every other input is its ``value`` string, kept exactly as typed. Unknown
-  keys are ignored, missing keys take the default. The URL fragment can be
-  the form's URL-encoded pairs.
-- **Buttons that set state** (heatmap cells, Next/Previous, step tabs) carry
-  ``data-set`` with URL-encoded ``name=value`` pairs, e.g.
-  ``data-set="cell=2,3"`` or ``data-set="step=4"``. On click, the JavaScript
-  sets each named input of the widget's form to its value (parse the
-  attribute with ``URLSearchParams``), then recomputes. They may live in the
-  output region; they are always ``type="button"``.
-- **After a computation** the JavaScript replaces the output region's
-  content with ``html`` and copies ``state`` back into the *hidden* inputs
-  only (visible inputs keep what the reader typed). ``error`` is also shown
-  inside ``html``; it is returned separately for logging and tests.
-- Heatmap cells carry ``data-row``, ``data-col`` and ``data-weight`` (the
-  full-precision ``repr`` of the weight); selectable ones are buttons with an
-  ``aria-label`` naming both tokens and the weight.
-- ``code_runner`` executes the reader's code: before calling :func:`compute`
-  for it, the worker should load the packages the code imports
-  (``pyodide.loadPackagesFromImports``), e.g. matplotlib.
-
-CSS classes are styled by ``explainer/assets/widgets/widgets.css``.
+The HTML, state and URL contract the JavaScript relies on is written once, in
+ARCHITECTURE.md, section "The widget contract". Every widget, live or
+build-time only (the chapter-10 head grid), is in :func:`registry`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
+from explainer.html import Element, h, render
+from explainer.widgets import (
+    code_runner,
+    contextualisation,
+    dot_product,
+    head_grid,
+    heatmap_explorer,
+    mask_explorer,
+    multi_head,
+    saturation,
+    step_through,
+)
 from explainer.widgets.base import (
     EmbeddingsSource,
+    StaticWidgetSpec,
     WidgetResult,
     WidgetSpec,
     evaluate,
@@ -57,60 +38,56 @@ from explainer.widgets.base import (
     render_form,
     run_widget,
 )
-from explainer.widgets.html import h, render
 
 if TYPE_CHECKING:
     from explainer.embeddings import Embeddings
 
-__all__ = ["NEEDS_EMBEDDINGS", "WidgetResult", "compute", "initial_state", "names", "prerender", "registry"]
+__all__ = [
+    "NEEDS_EMBEDDINGS",
+    "SPECS",
+    "StaticWidgetSpec",
+    "WidgetResult",
+    "WidgetSpec",
+    "compute",
+    "initial_state",
+    "names",
+    "prerender",
+    "registry",
+]
 
-NEEDS_EMBEDDINGS = ("contextualisation_probe", "heatmap_explorer")
+SPECS: tuple[WidgetSpec | StaticWidgetSpec, ...] = (
+    dot_product.SPEC,
+    saturation.SPEC,
+    step_through.SPEC,
+    heatmap_explorer.SPEC,
+    mask_explorer.SPEC,
+    multi_head.SPEC,
+    contextualisation.SPEC,
+    code_runner.SPEC,
+    head_grid.SPEC,
+)
+"""Every widget, in reading order."""
+
+NEEDS_EMBEDDINGS = tuple(sorted(s.name for s in SPECS if isinstance(s, WidgetSpec) and s.needs_embeddings))
 """The widgets that compute with GloVe vectors (the others never load them)."""
 
-STATIC_WIDGETS = {"head_grid": ("explainer.minilm.view", "curated_head_grid", ("uid",))}
-"""Widgets that are pre-rendered only, by another module: name -> (module, function, parameters).
 
-``head_grid`` (all-MiniLM-L6-v2's 72 heads) is computed at build time and
-works without scripts; it has no live form, so :func:`compute` does not know it.
-"""
-
-
-def registry() -> dict[str, WidgetSpec]:
+def registry() -> dict[str, WidgetSpec | StaticWidgetSpec]:
     """Every widget, by name."""
-    from explainer.widgets import (
-        code_runner,
-        contextualisation,
-        dot_product,
-        heatmap_explorer,
-        mask_explorer,
-        multi_head,
-        saturation,
-        step_through,
-    )
-
-    specs = (
-        dot_product.SPEC,
-        saturation.SPEC,
-        step_through.SPEC,
-        heatmap_explorer.SPEC,
-        mask_explorer.SPEC,
-        multi_head.SPEC,
-        contextualisation.SPEC,
-        code_runner.SPEC,
-    )
-    return {spec.name: spec for spec in specs}
+    return {spec.name: spec for spec in SPECS}
 
 
 def names() -> list[str]:
-    """The widget names, in reading order."""
-    return list(registry())
+    """The names of the live widgets (those :func:`compute` serves), in reading order."""
+    return [spec.name for spec in SPECS if isinstance(spec, WidgetSpec)]
 
 
 def _spec(name: str) -> WidgetSpec:
-    specs = registry()
-    if name not in specs:
-        raise ValueError(f"unknown widget {name!r}; known widgets: {', '.join(specs)}")
-    return specs[name]
+    """The live widget ``name``; a build-time-only or unknown name is a ``ValueError``."""
+    spec = registry().get(name)
+    if not isinstance(spec, WidgetSpec):
+        raise ValueError(f"unknown widget {name!r}; known widgets: {', '.join(names())}")
+    return spec
 
 
 def _embeddings_source(embeddings: Embeddings | None) -> EmbeddingsSource:
@@ -184,8 +161,9 @@ def prerender(
     Raises:
         ValueError: for an unknown widget or parameter name.
     """
-    if name in STATIC_WIDGETS:
-        return _prerender_static(name, params or {})
+    static = registry().get(name)
+    if isinstance(static, StaticWidgetSpec):
+        return _prerender_static(static, params or {})
     spec = _spec(name)
     state = initial_state(name, params)
     parts, state, _ = evaluate(spec, state, _embeddings_source(embeddings))
@@ -201,20 +179,36 @@ def prerender(
         render_form(spec, state),
         h("p", {"class": "explainer-status", "data-status": True, "role": "status"}),
         h("div", {"class": "explainer-output", "data-output": True, "aria-live": "polite"}, parts),
+        _run_messages() if spec.submit_label else None,
     )
     return render(root)
 
 
-def _prerender_static(name: str, params: Mapping[str, object]) -> str:
-    """Delegate a build-time-only widget to the function that renders it."""
-    import importlib
+RUN_MESSAGES: dict[str, tuple[str, Literal["error", "note"]]] = {
+    "stopped": (
+        "Stopped: the computation did not finish in time (an endless loop?). Edit and run again; "
+        "Python restarts.",
+        "error",
+    ),
+    "from-link": ("This code came with the link you followed. Read it, then press Run.", "note"),
+}
+"""Messages the page shows in a widget with a Run button, pre-rendered as ``<template data-message>``."""
 
-    module, function, allowed = STATIC_WIDGETS[name]
+
+def _run_messages() -> list[Element]:
+    return [
+        h("template", {"data-message": name}, message(text, kind))
+        for name, (text, kind) in RUN_MESSAGES.items()
+    ]
+
+
+def _prerender_static(spec: StaticWidgetSpec, params: Mapping[str, object]) -> str:
+    """A build-time-only widget, rendered by its own function."""
     given = {k: str(v) for k, v in params.items() if k != "widget"}
-    unknown = sorted(set(given) - set(allowed))
+    unknown = sorted(set(given) - set(spec.parameters))
     if unknown:
         raise ValueError(
-            f"widget {name!r} has no parameter {', '.join(unknown)}; its parameters are: {', '.join(allowed)}"
+            f"widget {spec.name!r} has no parameter {', '.join(unknown)}; "
+            f"its parameters are: {', '.join(spec.parameters)}"
         )
-    render_static = getattr(importlib.import_module(module), function)
-    return str(render_static(**given))
+    return spec.render(given)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from explainer.widgets.html import Child, Element, h, render
+from explainer.html import Child, Element, h, render
 
 if TYPE_CHECKING:
     from explainer.embeddings import Embeddings
@@ -26,6 +26,7 @@ __all__ = [
     "Output",
     "State",
     "StateValue",
+    "StaticWidgetSpec",
     "WidgetError",
     "WidgetResult",
     "WidgetSpec",
@@ -93,13 +94,36 @@ class Output:
 
 @dataclass(frozen=True)
 class WidgetSpec:
-    """A widget: its name, title, inputs and computation."""
+    """A live widget: its name, title, inputs and computation.
+
+    Attributes:
+        needs_embeddings: ``run`` reads GloVe vectors (the worker then loads them first).
+        submit_label: a Run button's text; without one, every change recomputes.
+    """
 
     name: str
     title: str
     fields: tuple[Field, ...]
     run: Callable[[State, EmbeddingsSource], Output]
     submit_label: str | None = None
+    needs_embeddings: bool = False
+
+
+@dataclass(frozen=True)
+class StaticWidgetSpec:
+    """A widget computed at build time only: no form, nothing for the browser to compute.
+
+    Attributes:
+        render: the page block's parameters -> the complete root element's HTML.
+        parameters: the parameter names a page block may give.
+        stylesheet: CSS computed from data, written by the build to ``assets/widgets/<name>.css``.
+    """
+
+    name: str
+    title: str
+    render: Callable[[dict[str, str]], str]
+    parameters: tuple[str, ...] = ()
+    stylesheet: Callable[[], str] | None = None
 
 
 @dataclass(frozen=True)

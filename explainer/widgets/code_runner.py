@@ -22,8 +22,8 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from explainer.html import Element, h
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetSpec
-from explainer.widgets.html import Element, h
 
 __all__ = ["DEFAULT_CODE", "SPEC", "Execution", "execute"]
 

@@ -1,6 +1,6 @@
 """Helpers the widgets share: number parsing and formatting, matrices, heatmaps, bars.
 
-Everything here returns :class:`~explainer.widgets.html.Element` trees; nothing
+Everything here returns :class:`~explainer.html.Element` trees; nothing
 builds HTML from strings.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
+from explainer.html import AttrValue, Element, h
 from explainer.widgets.base import WidgetError
-from explainer.widgets.html import AttrValue, Element, h
 
 __all__ = [
     "MAX_ABS",
@@ -161,13 +161,23 @@ def _heatmap_cell(
     side = math.sqrt(max(weight, 0.0))  # the square's side ∝ √w, so its area ∝ w
     style = f"--s:{side:.4f}"
     attrs: dict[str, AttrValue] = {
-        "class": "explainer-cell", "data-row": i, "data-col": j, "data-weight": weight, "style": style
-    }  # fmt: skip
+        "class": "explainer-cell",
+        "data-row": i,
+        "data-col": j,
+        "data-weight": weight,
+        "style": style,
+    }
     if not button:
         return h("td", attrs, text)  # the row and column headers name a plain cell
     label = _cell_label(*names, weight, allowed)
-    attrs.update({"type": "button", "data-set": f"cell={i},{j}", "aria-label": label,
-                  "aria-pressed": "true" if pressed else "false"})  # fmt: skip
+    attrs.update(
+        {
+            "type": "button",
+            "data-set": f"cell={i},{j}",
+            "aria-label": label,
+            "aria-pressed": "true" if pressed else "false",
+        }
+    )
     return h("td", None, h("button", attrs, text))
 
 
@@ -202,10 +212,15 @@ def heatmap(
     )
     w_rows, ok_rows = w.tolist(), ok.tolist()  # Python floats are much faster to format one by one
     body = (
-        row(q, (_heatmap_cell(i, j, w_rows[i][j], ok_rows[i][j], (q, k), selectable, selected == (i, j))
-                for j, k in enumerate(keys)))
+        row(
+            q,
+            (
+                _heatmap_cell(i, j, w_rows[i][j], ok_rows[i][j], (q, k), selectable, selected == (i, j))
+                for j, k in enumerate(keys)
+            ),
+        )
         for i, q in enumerate(queries)
-    )  # fmt: skip
+    )
     return table(caption, "explainer-heatmap", ["", *keys], body)
 
 

@@ -11,18 +11,15 @@ leaving out the sentence's own words.
 
 from __future__ import annotations
 
-import numpy as np
-from numpy.typing import NDArray
-
-from explainer.embeddings import BROWSER_VOCAB_SIZE, tokenize
+from explainer.embeddings import BROWSER_VOCAB_SIZE, cosine_similarity, tokenize
+from explainer.html import Element, h
+from explainer.types import FloatArray
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec
 from explainer.widgets.common import bars, fmt, quote
 from explainer.widgets.glove_common import attend
-from explainer.widgets.html import Element, h
 
 __all__ = ["N_NEIGHBOURS", "SPEC"]
 
-FloatArray = NDArray[np.float64]
 N_NEIGHBOURS = 8
 
 
@@ -32,11 +29,6 @@ def _neighbour_list(caption: str, pairs: list[tuple[str, float]]) -> Element:
         for word, cos in pairs
     )
     return h("div", {"class": "explainer-neighbours"}, h("p", None, caption), h("ol", None, items))
-
-
-def _cosine(a: FloatArray, b: FloatArray) -> float:
-    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
-    return float(a @ b) / norm if norm > 0 else 0.0
 
 
 def _word_position(word_text: str, tokens: tuple[str, ...]) -> int:
@@ -69,7 +61,7 @@ def run(state: State, embeddings: EmbeddingsSource) -> Output:
     def nearest(vector: FloatArray) -> list[tuple[str, float]]:
         return vocab.nearest(vector, k=N_NEIGHBOURS, exclude=r.tokens)
 
-    moved = _cosine(output, r.vectors[row])
+    moved = cosine_similarity(output, r.vectors[row])
     body: list[Element | str] = [
         bars(f"How “{word}” attends to the sentence", list(r.tokens), r.weights[row]),
         h(
@@ -78,10 +70,13 @@ def run(state: State, embeddings: EmbeddingsSource) -> Output:
             f"Cosine between the output for “{word}” and its own GloVe vector: {fmt(moved, 3)} "
             "(1 would mean the context changed nothing).",
         ),
-        h("div", {"class": "explainer-columns"},
-          _neighbour_list(f"Nearest words to the raw vector of “{word}”", nearest(r.vectors[row])),
-          _neighbour_list(f"Nearest words to the attention output for “{word}”", nearest(output))),
-    ]  # fmt: skip
+        h(
+            "div",
+            {"class": "explainer-columns"},
+            _neighbour_list(f"Nearest words to the raw vector of “{word}”", nearest(r.vectors[row])),
+            _neighbour_list(f"Nearest words to the attention output for “{word}”", nearest(output)),
+        ),
+    ]
     return Output(tuple(body), att.note)
 
 
@@ -93,4 +88,5 @@ SPEC = WidgetSpec(
         Field("word", "Word to probe", "text", "dog"),
     ),
     run=run,
+    needs_embeddings=True,
 )

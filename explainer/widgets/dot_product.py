@@ -13,18 +13,17 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.typing import NDArray
 
 from explainer.attention import scaled_dot_product_attention
+from explainer.html import Element, h
+from explainer.types import FloatArray
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec
 from explainer.widgets.common import MAX_TOKENS, bars, fmt, parse_vector, quote, row, table
-from explainer.widgets.html import Element, h
 
 __all__ = ["SPEC", "parse_keys"]
 
 DEFAULT_QUERY = "2, 3"
 DEFAULT_KEYS = "C: 11, 13\nA: 1, 2\nB: 4, 6"
-FloatArray = NDArray[np.float64]
 MAX_NAME = 24  # characters of a key name
 
 
@@ -74,9 +73,13 @@ def _terms(q: list[float], key: list[float]) -> str:
 
 
 def _table(
-    names: list[str], q: list[float], keys: list[list[float]], raw: FloatArray, scaled: FloatArray | None,
+    names: list[str],
+    q: list[float],
+    keys: list[list[float]],
+    raw: FloatArray,
+    scaled: FloatArray | None,
     weights: FloatArray,
-) -> Element:  # fmt: skip
+) -> Element:
     """Each key: its vector, its terms, its score (scaled too if asked) and its weight."""
     scaled_col = ["score ÷ √d"] if scaled is not None else []
     cols = ["key", "vector", "q·k, term by term", "score q·k", *scaled_col, "weight"]

@@ -12,12 +12,12 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import NDArray
 
+from explainer.html import Element, h
+from explainer.types import FloatArray
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetSpec
 from explainer.widgets.common import bars, fmt, heatmap
 from explainer.widgets.glove_common import attend
-from explainer.widgets.html import Element, h
 
 if TYPE_CHECKING:
     from explainer.examples.glove import GloveAttention
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 __all__ = ["SPEC", "cell_computation", "parse_cell"]
 
 DEFAULT_SENTENCE = "The king and queen ruled the kingdom"
-FloatArray = NDArray[np.float64]
 TOP_KEYS = 3  # keys listed per token in the bar view
 EXP_LIMIT = 700.0  # e^x overflows a float64 just above x = 709
 OPEN_BARS_UP_TO = 10  # longer sentences show the bar view collapsed, so the page stays short
@@ -198,4 +197,5 @@ SPEC = WidgetSpec(
         Field("cell", "Selected cell", "hidden", ""),
     ),
     run=run,
+    needs_embeddings=True,
 )

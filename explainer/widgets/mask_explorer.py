@@ -10,28 +10,30 @@ from __future__ import annotations
 
 import numpy as np
 
-from explainer.examples.basics import MASK_KINDS, MaskExample, mask_example
+from explainer.examples.masks import MASK_KINDS, MASK_LABELS, MaskExample, mask_example
+from explainer.html import Element, h
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec
 from explainer.widgets.common import fmt, heatmap, quote, row, table
-from explainer.widgets.html import Element, h
 
 __all__ = ["SPEC"]
-
-KIND_LABELS = {
-    "none": "No mask",
-    "causal": "Causal (only itself and the past)",
-    "padding": "Padding (“jobs” is filler)",
-    "no_self": "No self (not itself)",
-}
 
 
 def _mask_table(ex: MaskExample) -> Element:
     """The mask in words: "may attend" or "masked" in every cell."""
     body = (
-        row(query, (h("td", {"class": "explainer-allowed" if ok else "explainer-forbidden"},
-                      "✓ may attend" if ok else "✗ masked") for ok in ex.mask[i].tolist()))
+        row(
+            query,
+            (
+                h(
+                    "td",
+                    {"class": "explainer-allowed" if ok else "explainer-forbidden"},
+                    "✓ may attend" if ok else "✗ masked",
+                )
+                for ok in ex.mask[i].tolist()
+            ),
+        )
         for i, query in enumerate(ex.tokens)
-    )  # fmt: skip
+    )
     return table("The mask (row = query, column = key)", "explainer-matrix", ["", *ex.tokens], body)
 
 
@@ -78,7 +80,13 @@ SPEC = WidgetSpec(
     name="mask_explorer",
     title="Mask explorer",
     fields=(
-        Field("kind", "Mask", "radio", "causal", options=tuple((k, KIND_LABELS[k]) for k in MASK_KINDS)),
+        Field(
+            "kind",
+            "Mask",
+            "radio",
+            "causal",
+            options=tuple((k, MASK_LABELS[k].capitalize()) for k in MASK_KINDS),
+        ),
     ),
     run=run,
 )

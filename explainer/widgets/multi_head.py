@@ -7,14 +7,13 @@ the divisors of d_model.
 
 from __future__ import annotations
 
-from explainer.examples.basics import MultiHeadExample, multi_head_example
+from explainer.examples.multi_head import D_MODEL, MultiHeadExample, multi_head_example
+from explainer.html import Element, h
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec
 from explainer.widgets.common import fmt, heatmap, matrix_table, quote
-from explainer.widgets.html import Element, h
 
 __all__ = ["HEAD_CHOICES", "SPEC"]
 
-D_MODEL = 8
 HEAD_CHOICES = tuple(str(n) for n in range(1, D_MODEL + 1) if D_MODEL % n == 0)
 
 
@@ -39,10 +38,13 @@ def _head_maps(ex: MultiHeadExample) -> list[Element]:
     """One small heatmap per head."""
     d_k = ex.d_model // ex.n_heads
     return [
-        h("div", {"class": "explainer-head"},
-          heatmap(f"Head {i + 1} of {ex.n_heads} (d_k = {d_k})", ex.tokens, ex.tokens, ex.head_weights[i]))
+        h(
+            "div",
+            {"class": "explainer-head"},
+            heatmap(f"Head {i + 1} of {ex.n_heads} (d_k = {d_k})", ex.tokens, ex.tokens, ex.head_weights[i]),
+        )
         for i in range(ex.n_heads)
-    ]  # fmt: skip
+    ]
 
 
 def run(state: State, embeddings: EmbeddingsSource) -> Output:

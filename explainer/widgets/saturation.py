@@ -2,13 +2,13 @@
 
 Chapter 4. Every number comes from :func:`explainer.examples.saturation_lab`
 (random standard-normal query and keys; the verdict thresholds are the
-constants of :mod:`explainer.examples.basics`). The hidden ``seed`` field
+constants of :mod:`explainer.examples.scaling`). The hidden ``seed`` field
 changes with the "New random scores" button.
 """
 
 from __future__ import annotations
 
-from explainer.examples.basics import (
+from explainer.examples.scaling import (
     D_K_RANGE,
     ENTROPY_HEALTHY_MIN,
     GRADIENT_HEALTHY_MIN,
@@ -16,9 +16,9 @@ from explainer.examples.basics import (
     SaturationLabState,
     saturation_lab,
 )
+from explainer.html import Element, h
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetSpec
 from explainer.widgets.common import bars, fmt, parse_int, row, table
-from explainer.widgets.html import Element, h
 
 __all__ = ["MAX_SEED", "SPEC"]
 
@@ -33,11 +33,19 @@ def _metrics(lab: SaturationLabState) -> Element:
     """The three measures, each with its value, its rule and a verdict in words."""
     measures = (
         ("Largest weight", lab.max_weight, f"≤ {fmt(MAX_WEIGHT_HEALTHY_MAX)}", lab.max_weight_verdict),
-        ("Gradient size (norm of the softmax Jacobian)", lab.gradient_norm, f"≥ {fmt(GRADIENT_HEALTHY_MIN)}",
-         lab.gradient_verdict),
-        ("Spread (normalised entropy: 0 one-hot, 1 uniform)", lab.entropy, f"≥ {fmt(ENTROPY_HEALTHY_MIN)}",
-         lab.entropy_verdict),
-    )  # fmt: skip
+        (
+            "Gradient size (norm of the softmax Jacobian)",
+            lab.gradient_norm,
+            f"≥ {fmt(GRADIENT_HEALTHY_MIN)}",
+            lab.gradient_verdict,
+        ),
+        (
+            "Spread (normalised entropy: 0 one-hot, 1 uniform)",
+            lab.entropy,
+            f"≥ {fmt(ENTROPY_HEALTHY_MIN)}",
+            lab.entropy_verdict,
+        ),
+    )
     body = (
         row(
             name,

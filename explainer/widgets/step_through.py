@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from explainer.examples.basics import StepThroughExample, step_through_example
+from explainer.examples.self_attention import StepThroughExample, step_through_example
+from explainer.html import Element, h
+from explainer.types import FloatArray
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetSpec
 from explainer.widgets.common import heatmap, matrix_table, parse_int
-from explainer.widgets.html import Element, h
 
 __all__ = ["SPEC", "STEPS"]
 
@@ -31,20 +32,33 @@ def _dims(n: int) -> list[str]:
     return [f"d{j + 1}" for j in range(n)]
 
 
+def _shape(m: FloatArray) -> str:
+    """A matrix's shape as the page writes it, read from the array: ``3 × 4``."""
+    return " × ".join(str(n) for n in m.shape)
+
+
+def _columns(m: FloatArray) -> list[str]:
+    return _dims(m.shape[1])
+
+
 def _step_tokens(ex: StepThroughExample) -> list[Element]:
     return [
-        h("p", None, "Each word is a row of X (here 4 numbers per word, rounded to one decimal)."),
-        matrix_table("X, shape 3 × 4", ex.x, ex.tokens, _dims(4)),
+        h(
+            "p",
+            None,
+            f"Each word is a row of X (here {ex.x.shape[1]} numbers per word, rounded to one decimal).",
+        ),
+        matrix_table(f"X, shape {_shape(ex.x)}", ex.x, ex.tokens, _columns(ex.x)),
     ]
 
 
 def _step_projections(ex: StepThroughExample) -> list[Element]:
     tables = [
-        matrix_table(f"{name}, shape 4 × 4", m, _dims(4), _dims(4))
+        matrix_table(f"{name}, shape {_shape(m)}", m, _dims(m.shape[0]), _columns(m))
         for name, m in (("W_Q", ex.w_q), ("W_K", ex.w_k), ("W_V", ex.w_v))
     ]
     results = [
-        matrix_table(f"{name}, shape 3 × 4", m, ex.tokens, _dims(4))
+        matrix_table(f"{name}, shape {_shape(m)}", m, ex.tokens, _columns(m))
         for name, m in (("Q = X W_Q", ex.q), ("K = X W_K", ex.k), ("V = X W_V", ex.v))
     ]
     return [
@@ -57,7 +71,12 @@ def _step_projections(ex: StepThroughExample) -> list[Element]:
 def _step_scores(ex: StepThroughExample) -> list[Element]:
     return [
         h("p", None, "S = Q Kᵀ: row i, column j is the dot product of query i with key j."),
-        matrix_table("S = Q Kᵀ, shape 3 × 3 (rows: queries, columns: keys)", ex.scores, ex.tokens, ex.tokens),
+        matrix_table(
+            f"S = Q Kᵀ, shape {_shape(ex.scores)} (rows: queries, columns: keys)",
+            ex.scores,
+            ex.tokens,
+            ex.tokens,
+        ),
     ]
 
 
@@ -69,7 +88,9 @@ def _step_softmax(ex: StepThroughExample) -> list[Element]:
             f"Divide by √d_k = √{ex.d_k}, set forbidden scores to −∞ (this example masks nothing), "
             "then softmax each row so it sums to 1.",
         ),
-        matrix_table(f"S / √{ex.d_k}, shape 3 × 3", ex.scaled_scores, ex.tokens, ex.tokens),
+        matrix_table(
+            f"S / √{ex.d_k}, shape {_shape(ex.scaled_scores)}", ex.scaled_scores, ex.tokens, ex.tokens
+        ),
         heatmap(
             "A = softmax(S / √d_k), row by row; each row sums to 1", ex.tokens, ex.tokens, ex.weights, ex.mask
         ),
@@ -82,10 +103,10 @@ def _step_output(ex: StepThroughExample) -> list[Element]:
         h(
             "div",
             {"class": "explainer-columns"},
-            matrix_table("A, shape 3 × 3", ex.weights, ex.tokens, ex.tokens),
-            matrix_table("V, shape 3 × 4", ex.v, ex.tokens, _dims(4)),
+            matrix_table(f"A, shape {_shape(ex.weights)}", ex.weights, ex.tokens, ex.tokens),
+            matrix_table(f"V, shape {_shape(ex.v)}", ex.v, ex.tokens, _columns(ex.v)),
         ),
-        matrix_table("Z = A V, shape 3 × 4", ex.output, ex.tokens, _dims(4)),
+        matrix_table(f"Z = A V, shape {_shape(ex.output)}", ex.output, ex.tokens, _columns(ex.output)),
     ]
 
 
@@ -100,19 +121,29 @@ _PANELS: tuple[Callable[[StepThroughExample], list[Element]], ...] = (
 
 def _button(label: str, target: int | None, css_class: str, current: bool = False) -> Element:
     """A button that sets ``step`` to ``target``; ``None`` makes it disabled (and it sets nothing)."""
-    attrs = {"type": "button", "class": css_class, "data-set": None if target is None else f"step={target}",
-             "disabled": target is None, "aria-current": "step" if current else None}  # fmt: skip
+    attrs = {
+        "type": "button",
+        "class": css_class,
+        "data-set": None if target is None else f"step={target}",
+        "disabled": target is None,
+        "aria-current": "step" if current else None,
+    }
     return h("button", attrs, label)
 
 
 def _nav(step: int) -> Element:
     """The list of steps (the current one marked) and Previous/Next."""
-    tabs = (h("li", None, _button(f"{i + 1}. {title}", i, "explainer-step-tab", i == step))
-            for i, title in enumerate(STEPS))  # fmt: skip
+    tabs = (
+        h("li", None, _button(f"{i + 1}. {title}", i, "explainer-step-tab", i == step))
+        for i, title in enumerate(STEPS)
+    )
     last = len(STEPS) - 1
-    prev_next = h("div", {"class": "explainer-step-buttons"},
-                  _button("Previous", step - 1 if step > 0 else None, "explainer-button"),
-                  _button("Next", step + 1 if step < last else None, "explainer-button"))  # fmt: skip
+    prev_next = h(
+        "div",
+        {"class": "explainer-step-buttons"},
+        _button("Previous", step - 1 if step > 0 else None, "explainer-button"),
+        _button("Next", step + 1 if step < last else None, "explainer-button"),
+    )
     return h(
         "div",
         {"class": "explainer-steps", "role": "group", "aria-label": "Steps"},

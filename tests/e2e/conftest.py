@@ -46,7 +46,7 @@ def _site_problem(site: Path) -> str | None:
     if not (site / "index.html").is_file():
         return f"no built site in {site} (run `make build`)"
     if not (site / "assets" / "widgets" / "runtime.json").is_file():
-        return f"{site} has no widget runtime (explainer.pyodide_dist did not run)"
+        return f"{site} has no widget runtime (explainer.sitebuild.runtime did not run)"
     if not CHROMIUM.is_file():
         return f"{CHROMIUM} not found (apt-get install chromium)"
     try:

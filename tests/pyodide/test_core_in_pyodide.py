@@ -26,7 +26,7 @@ CORE_MODULES = [
     "explainer.attention",
     "explainer.embeddings",
     "explainer.browser",
-    "explainer.widgets.html",
+    "explainer.html",
     "explainer.widgets.base",
 ]
 

@@ -6,9 +6,9 @@
  * fragment holds a widget's state. Then ONE Web Worker (worker.js) loads the
  * runtime and serves every widget on the page. JavaScript only moves JSON: the
  * form's state goes to the worker, Python's escaped HTML comes back and replaces
- * the widget's output region ([data-output]). The contract is in ARCHITECTURE.md ("Widgets").
- *
- * Widget root: data-state = static | loading | ready | error.
+ * the widget's output region ([data-output]). It does what "The widget contract" in
+ * ARCHITECTURE.md says, and nothing else; messages it shows are clones of markup Python
+ * pre-rendered (<template data-message>), never built here.
  */
 (function () {
   "use strict";
@@ -18,7 +18,14 @@
   const SCRIPT_URL = document.currentScript && document.currentScript.src;
   const LOAD_TIMEOUT_MS = 120000;
   const COMPUTE_TIMEOUT_MS = 10000; // reader's code that never returns: stop the worker, start afresh
-  const widgets = new Map(); // key -> {root, name, key, sent, pending, changed}
+  /**
+   * key -> widget record:
+   *   root     the [data-widget] element        name     its data-widget name
+   *   key      its key in the URL fragment       sent     id of the request in flight, 0 if none
+   *   pending  recompute once the answer/runtime arrives   changed  state differs from the page's
+   *   timer    runaway timer of a Run computation          started  performance.now() of the request
+   */
+  const widgets = new Map();
   let worker = null;
   let workerReady = false;
   let failed = null; // message once the runtime cannot load
@@ -51,24 +58,18 @@
   }
 
   function outputOf(root) {
-    return root.querySelector("[data-output]") || root.querySelector(".explainer-output");
+    return root.querySelector("[data-output]");
   }
 
   /** The live status line under the form (progress, failure). */
-  function statusOf(root) {
-    let status = root.querySelector(":scope > .explainer-status");
-    if (!status) {
-      status = document.createElement("p");
-      status.className = "explainer-status";
-      status.setAttribute("role", "status");
-      status.setAttribute("aria-live", "polite");
-      root.appendChild(status);
-    }
-    return status;
+  function setStatus(text) {
+    for (const w of widgets.values()) w.root.querySelector("[data-status]").textContent = text;
   }
 
-  function setStatus(text) {
-    for (const w of widgets.values()) statusOf(w.root).textContent = text;
+  /** Replace the output with a message Python pre-rendered in the widget (<template data-message>). */
+  function showMessage(root, name) {
+    const template = root.querySelector(`template[data-message="${name}"]`);
+    outputOf(root).replaceChildren(template.content.cloneNode(true));
   }
 
   function setState(root, state) {
@@ -121,8 +122,9 @@
         else request(w);
       }
     } else if (message.type === "running") {
+      // Only the reader's own code can run forever; the widgets' computations are bounded.
       const w = [...widgets.values()].find((x) => x.sent === message.id);
-      if (w) w.timer = setTimeout(() => stopRunaway(w), COMPUTE_TIMEOUT_MS);
+      if (w && hasSubmit(w.root)) w.timer = setTimeout(() => stopRunaway(w), COMPUTE_TIMEOUT_MS);
     } else if (message.type === "result") {
       onResult(message);
     } else if (message.type === "failed") {
@@ -140,23 +142,9 @@
       x.sent = 0;
       if (x !== w) setState(x.root, "static");
     }
-    const note = document.createElement("p");
-    note.className = "explainer-message explainer-message--error";
-    note.textContent = `Stopped after ${COMPUTE_TIMEOUT_MS / 1000} s: the computation did not finish ` +
-      "(an endless loop?). Edit and run again; Python restarts.";
-    const output = outputOf(w.root);
-    if (output) output.replaceChildren(note);
+    showMessage(w.root, "stopped");
     setState(w.root, "ready");
     if ([...widgets.values()].some((x) => x.pending)) start();
-  }
-
-  /** Replace the widget's output with a short note (the previous output no longer matches its inputs). */
-  function showNote(root, text) {
-    const note = document.createElement("p");
-    note.className = "explainer-message explainer-message--note";
-    note.textContent = text;
-    const output = outputOf(root);
-    if (output) output.replaceChildren(note);
   }
 
   function hasSubmit(root) {
@@ -197,8 +185,7 @@
   /** Replace the output region with Python's HTML; keep keyboard focus on the same cell/button. */
   function render(w, response) {
     const output = outputOf(w.root);
-    writeState(w.root, response.state || {}, true);
-    if (!output) return;
+    writeState(w.root, response.state, true);
     const focused = output.contains(document.activeElement) ? document.activeElement : null;
     const focusKey = focused && focused.getAttribute("data-set");
     output.innerHTML = response.html;
@@ -208,18 +195,13 @@
     }
   }
 
-  /** Apply data-set="a=1&b=+1" to the widget's hidden inputs; true if anything changed. */
+  /** Apply data-set="name=value&..." to the widget's hidden inputs; true if anything changed. */
   function applySet(root, spec) {
     let changed = false;
     for (const [name, value] of new URLSearchParams(spec)) {
-      let input = root.querySelector(`form input[name="${CSS.escape(name)}"]`);
-      if (!input) {
-        input = Object.assign(document.createElement("input"), { type: "hidden", name });
-        (root.querySelector("form") || root).appendChild(input);
-      }
-      const next = /^[+-]\d+$/.test(value) ? String((parseInt(input.value, 10) || 0) + parseInt(value, 10)) : value;
-      if (input.value !== next) {
-        input.value = next;
+      const input = root.querySelector(`form input[type=hidden][name="${CSS.escape(name)}"]`);
+      if (input.value !== value) {
+        input.value = value;
         changed = true;
       }
     }
@@ -261,7 +243,7 @@
       }
       w.changed = true;
       // Code from a link is shown, never run on its own: the reader reads it and presses Run.
-      if (hasSubmit(w.root)) showNote(w.root, "This code came with the link you followed. Read it, then press Run.");
+      if (hasSubmit(w.root)) showMessage(w.root, "from-link");
       else request(w);
     }
   }
@@ -305,7 +287,6 @@
     const w = widgetOf(event.target);
     if (!w) return;
     start();
-    const typing = event.target.matches("input[type=text], textarea, select");
     const setter = event.target.closest("[data-set]");
     if ((event.key === "Enter" || event.key === " ") && setter && !setter.matches("button")) {
       event.preventDefault();
@@ -315,13 +296,6 @@
       onSubmit(event);
     } else if (event.key.startsWith("Arrow") && event.target.matches("[data-row][data-col]")) {
       moveBetweenCells(event);
-    } else if (!typing) {
-      // Keyboard shortcuts: an element with data-key="ArrowRight" is clicked by that key.
-      const shortcut = w.root.querySelector(`[data-key="${CSS.escape(event.key)}"]`);
-      if (shortcut && !shortcut.disabled) {
-        event.preventDefault();
-        shortcut.click();
-      }
     }
   }
 
@@ -359,7 +333,7 @@
       counts[name] = (counts[name] || 0) + 1;
       const key = root.id || `${name}-${counts[name] - 1}`;
       root.setAttribute("data-widget-key", key);
-      widgets.set(key, { root, name, key, sent: 0, pending: false, changed: false });
+      widgets.set(key, { root, name, key, sent: 0, pending: false, changed: false, timer: 0, started: 0 });
     }
     if (!widgets.size) return;
     document.addEventListener("input", onEdit, true);

@@ -1,18 +1,17 @@
-"""Tests for explainer.pyodide_dist: verified copies, an exact lock, a reproducible cached wheel."""
+"""Tests for explainer.sitebuild.runtime: verified copies, an exact lock, a reproducible cached wheel."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from explainer import pyodide_dist as dist
+from explainer.sitebuild import runtime as dist
 
-ROOT = dist.project_root()
+ROOT = Path(__file__).resolve().parents[1]
 NODE_MODULES = ROOT / "node_modules"
 needs_runtime = pytest.mark.skipif(
     not (NODE_MODULES / "pyodide" / "package.json").is_file(), reason="npm ci has not installed pyodide"
@@ -32,7 +31,7 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not (NODE_MODULES / "pyodide" / "package.json").is_file():
         pytest.skip("npm ci has not installed pyodide")
     dest = tmp_path_factory.mktemp("site") / "pyodide"
-    dist.assemble(dest)
+    dist.assemble(dest, root=ROOT)
     return dest
 
 
@@ -99,7 +98,7 @@ def test_a_corrupted_source_wheel_fails_the_build(tmp_path: Path, monkeypatch: p
     numpy.write_bytes(data[:100] + bytes([data[100] ^ 0xFF]) + data[101:])  # one flipped byte
     monkeypatch.setattr(dist, "wheel_source_dir", lambda: fake)
     with pytest.raises(dist.DistError, match=rf"{numpy.name}: sha256 .* does not match the official"):
-        dist.assemble(tmp_path / "site" / "pyodide", packages=["numpy"])
+        dist.assemble(tmp_path / "site" / "pyodide", root=ROOT, packages=["numpy"])
 
 
 def test_a_missing_npm_package_says_run_npm_ci(tmp_path: Path) -> None:
@@ -107,35 +106,9 @@ def test_a_missing_npm_package_says_run_npm_ci(tmp_path: Path) -> None:
         dist.core_dir(tmp_path)
 
 
-def test_source_digest_follows_the_sources(tmp_path: Path) -> None:
-    (tmp_path / "explainer").mkdir()
-    (tmp_path / "pyproject.toml").write_text("[project]\n")
-    (tmp_path / "explainer" / "a.py").write_text("x = 1\n")
-    before = dist.source_digest(tmp_path)
-    (tmp_path / "explainer" / "__pycache__").mkdir()
-    (tmp_path / "explainer" / "__pycache__" / "a.pyc").write_bytes(b"cache")
-    assert dist.source_digest(tmp_path) == before
-    (tmp_path / "explainer" / "a.py").write_text("x = 2\n")
-    assert dist.source_digest(tmp_path) != before
-
-
-def test_wheel_build_is_reproducible_and_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    source = tmp_path / "src"  # a frozen copy: the working tree may change while the test runs
-    dist._copy_sources(ROOT, source)
-    first = dist.build_explainer_wheel(source, tmp_path / "a")
-    second = dist.build_explainer_wheel(source, tmp_path / "b")
-    assert first.read_bytes() == second.read_bytes()  # same sources, same bytes
-
-    def no_build(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the cached wheel should have been reused")
-
-    monkeypatch.setattr(subprocess, "run", no_build)
-    assert dist.build_explainer_wheel(source, tmp_path / "a") == first
-
-
 @needs_runtime
 def test_install_into_site_self_hosted_writes_runtime_config(tmp_path: Path) -> None:
-    report = dist.install_into_site(tmp_path)
+    report = dist.install_into_site(tmp_path, root=ROOT)
     config = json.loads((tmp_path / "assets" / "widgets" / "runtime.json").read_text())
     assert config["mode"] == "self-hosted"
     assert config["index_url"] == "../../pyodide/"
@@ -148,7 +121,7 @@ def test_install_into_site_self_hosted_writes_runtime_config(tmp_path: Path) -> 
 
 @needs_runtime
 def test_install_into_site_cdn_copies_no_pyodide_file(tmp_path: Path) -> None:
-    report = dist.install_into_site(tmp_path, pyodide="cdn")
+    report = dist.install_into_site(tmp_path, root=ROOT, pyodide="cdn")
     config = json.loads((tmp_path / "assets" / "widgets" / "runtime.json").read_text())
     assert config["index_url"] == dist.CDN_INDEX_URL
     assert not any(
@@ -160,4 +133,4 @@ def test_install_into_site_cdn_copies_no_pyodide_file(tmp_path: Path) -> None:
 
 def test_unknown_mode_is_refused(tmp_path: Path) -> None:
     with pytest.raises(dist.DistError, match="unknown pyodide mode 'local'"):
-        dist.install_into_site(tmp_path, pyodide="local")  # type: ignore[arg-type]
+        dist.install_into_site(tmp_path, root=ROOT, pyodide="local")  # type: ignore[arg-type]

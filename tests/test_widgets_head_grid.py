@@ -1,4 +1,4 @@
-"""Tests for explainer.minilm.view: the PNG thumbnails and the script-free head grid."""
+"""Tests for explainer.widgets.head_grid: the PNG thumbnails and the script-free head grid."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from explainer.minilm.view import colour, heat_png, render_head_grid
+from explainer.widgets.head_grid import colour, heat_png, render_head_grid, stylesheet
 
 
 def _decode_png(data: bytes) -> np.ndarray:
@@ -69,7 +69,7 @@ def test_grid_has_one_view_per_head_and_shows_the_weights() -> None:
     assert html.count('class="hg-big"') == 2 * 72
     assert len(re.findall(r'id="t-0-2-5" checked', html)) == 1
     first_row = enc[0][1][0, 0, 0]  # layer 1, head 1, query [CLS]
-    cells = re.search(r"<th scope=\"row\">\[CLS\]</th>((?:<td class=w\d+>\d+</td>)+)", html)
+    cells = re.search(r"<th scope=\"row\">\[CLS\]</th>((?:<td class=\"w\d+\">\d+</td>)+)", html)
     assert cells is not None
     assert [int(x) for x in re.findall(r">(\d+)<", cells.group(1))] == np.rint(first_row * 100).astype(
         int
@@ -94,3 +94,14 @@ def test_mismatched_inputs_are_rejected() -> None:
         render_head_grid(["a", "b"], [_fake(["a"], 0)])
     with pytest.raises(ValueError, match="one encoding per sentence"):
         render_head_grid([], [])
+
+
+def test_the_data_made_rules_travel_as_a_stylesheet_not_inside_the_page() -> None:
+    html = render_head_grid(
+        ["a", "b"], [_fake(["[CLS]", "a", "[SEP]"], 3), _fake(["[CLS]", "b", "[SEP]"], 4)]
+    )
+    assert "<style" not in html and "grid-template:repeat(6,1fr)/repeat(12,1fr)" in html
+    css = stylesheet(2)
+    assert css.count(".hg-table .w") == 101 and ".hg-s1:checked~.hg-panels>.hg-p1" in css
+    r, g, b = colour(np.array(0.5)).tolist()
+    assert f".hg-table .w50{{background:rgb({r},{g},{b});color:#000}}" in css

@@ -1,4 +1,4 @@
-"""Tests for the safe HTML builder (explainer.widgets.html)."""
+"""Tests for the safe HTML builder (explainer.html)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from explainer.widgets.html import Element, h, render
+from explainer.html import Element, h, render, trusted
 
 
 class _Collect(HTMLParser):
@@ -60,10 +60,26 @@ def test_textarea_and_pre_keep_a_leading_newline_of_their_content() -> None:
     assert render(h("pre", None, "x")) == "<pre>\nx</pre>"
 
 
-@pytest.mark.parametrize("tag", ["script", "style", "iframe", "Div", "a b", "1p", ""])
+@pytest.mark.parametrize("tag", ["style", "iframe", "Div", "a b", "1p", "", "x-", "-x"])
 def test_forbidden_or_malformed_tags_are_refused(tag: str) -> None:
     with pytest.raises(ValueError, match="not allowed"):
         h(tag)
+
+
+def test_a_script_only_loads_a_file_it_never_holds_code() -> None:
+    assert (
+        render(h("script", {"src": "a.js?x=1&y", "defer": True}))
+        == '<script src="a.js?x=1&amp;y" defer></script>'
+    )
+    with pytest.raises(ValueError, match="only load a file"):
+        h("script", {"src": "a.js"}, "alert(1)")
+    with pytest.raises(ValueError, match="only load a file"):
+        h("script")
+
+
+def test_custom_elements_and_trusted_renderer_output() -> None:
+    math = h("x-math", {"data-search-exclude": True}, trusted('<span class="katex">a</span>'), "<b>")
+    assert render(math) == '<x-math data-search-exclude><span class="katex">a</span>&lt;b&gt;</x-math>'
 
 
 @pytest.mark.parametrize("attr", ["onclick", "onerror", "a b", '"x', "x=y", "Title", ""])

@@ -1,13 +1,15 @@
-"""A tiny, safe HTML builder for the widgets.
+"""The one HTML builder of the package: widgets, the site build and the browser entry point use it.
 
-Widgets build elements with :func:`h` (each element is serialised as it is
+It imports nothing from the package. Code builds elements with :func:`h` (each element is serialised as it is
 built, in one pass, which keeps a 16-token heatmap of 256 buttons fast) and
-join them with :func:`render`. There is no way to insert raw markup: every
-``str`` child is text and every attribute value is escaped, so whatever a
-reader typed is shown as text and never interpreted as HTML. Tag and
-attribute names come from our own code; they are still checked against a
-strict pattern, and ``<script>``, ``<style>`` and ``on*`` event attributes are
-refused outright.
+join them with :func:`render`. Every ``str`` child is text and every
+attribute value is escaped, so whatever a reader typed is shown as text and
+never interpreted as HTML. Tag and attribute names come from our own code;
+they are still checked against a strict pattern; ``<style>`` and ``on*``
+event attributes are refused outright, and ``<script>`` only loads a file
+(``src``), it never holds code. The single way to insert markup that this
+module did not build is :func:`trusted`, for the output of a renderer we run
+ourselves (KaTeX at build time); reader text never goes through it.
 
 Attribute values: ``True`` writes a bare attribute (``checked``), ``False``
 and ``None`` leave it out, an ``int`` is written with ``str`` and a ``float``
@@ -28,18 +30,32 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
 
-__all__ = ["AttrValue", "Child", "Element", "h", "render"]
+__all__ = ["AttrValue", "Child", "Element", "h", "render", "trusted"]
 
 AttrValue = str | int | float | bool | None
 
-_TAG = re.compile(r"[a-z][a-z0-9]*\Z")
+_TAG = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")  # custom elements (x-math) have a hyphen
 _ATTR = re.compile(r"[a-z][a-z0-9_:-]*\Z")
-_FORBIDDEN_TAGS = frozenset({"script", "style", "iframe", "object", "embed"})
+_FORBIDDEN_TAGS = frozenset({"style", "iframe", "object", "embed"})
 # Attribute names the widgets use all the time: known good, so they skip the pattern check.
 _COMMON_ATTRS = frozenset(
-    {"class", "type", "name", "value", "style", "scope", "data-row", "data-col", "data-weight", "data-set",
-     "aria-label", "aria-pressed", "aria-hidden", "title"}
-)  # fmt: skip
+    {
+        "class",
+        "type",
+        "name",
+        "value",
+        "style",
+        "scope",
+        "data-row",
+        "data-col",
+        "data-weight",
+        "data-set",
+        "aria-label",
+        "aria-pressed",
+        "aria-hidden",
+        "title",
+    }
+)
 _VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "col", "wbr", "source"})
 # The HTML parser drops one newline right after these opening tags; we write one so content keeps its own.
 _LEADING_NEWLINE = frozenset({"textarea", "pre"})
@@ -119,6 +135,8 @@ def h(tag: str, attrs: Mapping[str, AttrValue] | None = None, *children: object)
         ValueError: for a malformed or forbidden tag or attribute name, or children of a void element.
     """
     _check_tag(tag)
+    if tag == "script" and (children or not attrs or not attrs.get("src")):
+        raise ValueError("<script> may only load a file: give it a src and no children")
     out: list[str] = []
     _open_tag(tag, attrs, out)
     if tag in _VOID:
@@ -130,6 +148,15 @@ def h(tag: str, attrs: Mapping[str, AttrValue] | None = None, *children: object)
     _append_children(children, out)
     out.append("</" + tag + ">")
     return Element("".join(out))
+
+
+def trusted(markup: str) -> Element:
+    """Markup from a renderer the build runs itself (KaTeX), inserted as it is.
+
+    Never pass reader text or anything read from a request: that is what
+    :func:`h` and plain ``str`` children are for.
+    """
+    return Element(markup)
 
 
 def render(*nodes: object) -> str:

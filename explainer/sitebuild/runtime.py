@@ -1,6 +1,8 @@
 """Assemble the self-hosted Pyodide runtime and the widget assets into a built site.
 
-Build-time only (imported by :mod:`explainer.mkdocs_plugin`). What lands in the site::
+Build-time only (called by :mod:`explainer.sitebuild.plugin` after the pages are written;
+the pages link the widget assets themselves, see :mod:`explainer.sitebuild.page`). What
+lands in the site::
 
     pyodide/                 the official Pyodide 0.27.7 core (npm ``pyodide``), the package
                              wheels the widgets need (each checked against the official sha256),
@@ -22,15 +24,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import subprocess
-import sys
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+
+from explainer import embeddings
+from explainer.sitebuild import DistError
+from explainer.sitebuild.wheel import build_explainer_wheel
+from explainer.widgets import NEEDS_EMBEDDINGS
 
 if TYPE_CHECKING:
     from pyodide_lock import PyodideLockSpec
@@ -38,9 +41,12 @@ if TYPE_CHECKING:
 __all__ = [
     "CDN_INDEX_URL",
     "PYODIDE_VERSION",
+    "WIDGET_CSS",
+    "WIDGET_HEAD",
     "DistError",
     "InstallReport",
     "assemble",
+    "asset_source",
     "build_explainer_wheel",
     "install_into_site",
 ]
@@ -53,13 +59,11 @@ ROOT_PACKAGES = ("numpy", "micropip", "matplotlib")
 PYODIDE_DIR = "pyodide"
 ASSETS_DIR = "assets/widgets"
 GLOVE_DIR = "assets/glove"
-# Fixed wheel timestamps, so two builds of the same source give the same bytes (and sha256).
-_SOURCE_DATE_EPOCH = "315532800"
+WIDGET_CSS = (f"{ASSETS_DIR}/widgets.css", f"{ASSETS_DIR}/content.css")
+"""The widgets' stylesheets, from the site root (added to every build by the plugin)."""
+WIDGET_HEAD = (*WIDGET_CSS, f"{ASSETS_DIR}/loader.js")
+"""What a page with a widget links in its ``<head>``, from the site root."""
 Mode = Literal["self-hosted", "cdn"]
-
-
-class DistError(RuntimeError):
-    """The runtime cannot be assembled; the message says which file and why."""
 
 
 @dataclass(frozen=True)
@@ -77,11 +81,6 @@ class InstallReport:
     files: tuple[str, ...]
     total_bytes: int
     wheel: str
-
-
-def project_root() -> Path:
-    """The source tree this module was imported from (holds ``pyproject.toml``)."""
-    return Path(__file__).resolve().parent.parent
 
 
 def sha256_of(path: Path) -> str:
@@ -178,61 +177,6 @@ def copy_verified(src: Path, dest_dir: Path, expected_sha256: str) -> Path:
     return dest
 
 
-def source_digest(root: Path) -> str:
-    """sha256 over the files that go into the ``explainer`` wheel (the wheel cache key)."""
-    digest = hashlib.sha256()
-    files = [root / "pyproject.toml", root / "README.md", root / "LICENSE"]
-    files += sorted(
-        p for p in (root / "explainer").rglob("*") if p.is_file() and "__pycache__" not in p.parts
-    )
-    for path in files:
-        if path.is_file():
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
-
-
-def build_explainer_wheel(root: Path, cache_dir: Path) -> Path:
-    """Build (or reuse) the pure-Python ``explainer`` wheel for the current sources.
-
-    The wheel is built by ``python -m build --wheel --no-isolation`` from a copy of
-    the sources (so the tree gets no ``build/``), and cached under
-    ``cache_dir/<source digest>/`` so ``mkdocs serve`` rebuilds stay fast.
-    """
-    target = cache_dir / source_digest(root)
-    cached = sorted(target.glob("explainer-*-py3-none-any.whl"))
-    if cached:
-        return cached[0]
-    with tempfile.TemporaryDirectory(prefix="explainer-wheel-") as tmp:
-        src = Path(tmp) / "src"
-        _copy_sources(root, src)
-        env = {**os.environ, "SOURCE_DATE_EPOCH": _SOURCE_DATE_EPOCH}
-        cmd = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--skip-dependency-check"]
-        done = subprocess.run(
-            [*cmd, "--outdir", str(Path(tmp) / "dist"), str(src)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        wheels = sorted((Path(tmp) / "dist").glob("explainer-*-py3-none-any.whl"))
-        if done.returncode != 0 or not wheels:
-            raise DistError(
-                f"building the explainer wheel failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
-            )
-        target.mkdir(parents=True, exist_ok=True)
-        return Path(shutil.copy2(wheels[0], target / wheels[0].name))
-
-
-def _copy_sources(root: Path, dest: Path) -> None:
-    """Copy what the wheel is built from (not caches, not egg-info) into ``dest``."""
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
-    shutil.copytree(root / "explainer", dest / "explainer", ignore=ignore)
-    for name in ("pyproject.toml", "README.md", "LICENSE"):
-        if (root / name).is_file():
-            shutil.copy2(root / name, dest / name)
-
-
 def write_lock(official: PyodideLockSpec, shipped: list[str], wheel: Path, dest: Path) -> Path:
     """Write ``dest/pyodide-lock.json`` listing the ``shipped`` packages and our wheel.
 
@@ -253,7 +197,7 @@ def write_lock(official: PyodideLockSpec, shipped: list[str], wheel: Path, dest:
 def assemble(
     dest: Path,
     *,
-    root: Path | None = None,
+    root: Path,
     node_modules: Path | None = None,
     cache_dir: Path | None = None,
     packages: Iterable[str] = ROOT_PACKAGES,
@@ -262,7 +206,7 @@ def assemble(
 
     Args:
         dest: output directory, created if needed.
-        root: the source tree (default: the one this module lives in).
+        root: the source tree (holds ``pyproject.toml`` and ``node_modules``).
         node_modules: where ``npm ci`` installed ``pyodide`` (default ``root/node_modules``).
         cache_dir: wheel cache (default ``root/.cache/explainer-wheel``).
         packages: Pyodide packages to ship, with their dependencies.
@@ -273,7 +217,6 @@ def assemble(
     Raises:
         DistError: a file is missing or fails its sha256 check.
     """
-    root = root or project_root()
     core = core_dir(node_modules or root / "node_modules")
     official = read_official_lock(core)
     dest.mkdir(parents=True, exist_ok=True)
@@ -295,8 +238,8 @@ def assemble(
 def install_into_site(
     site_dir: Path | str,
     *,
+    root: Path,
     pyodide: Mode = "self-hosted",
-    root: Path | None = None,
     node_modules: Path | None = None,
     cache_dir: Path | None = None,
 ) -> InstallReport:
@@ -314,7 +257,6 @@ def install_into_site(
         DistError: a file is missing or fails its sha256 check, or ``pyodide`` is unknown.
     """
     site = Path(site_dir)
-    root = root or project_root()
     cache = cache_dir or root / ".cache" / "explainer-wheel"
     runtime = site / PYODIDE_DIR
     if pyodide == "self-hosted":
@@ -327,7 +269,6 @@ def install_into_site(
         raise DistError(f"unknown pyodide mode {pyodide!r}: use 'self-hosted' or 'cdn'")
     glove = write_glove_subset(site / GLOVE_DIR, root / ".cache" / "glove")
     write_widget_assets(site / ASSETS_DIR, mode=pyodide, wheel=wheel, glove=glove)
-    link_widget_assets(site)
     files = sorted(
         p for d in (runtime, site / ASSETS_DIR, site / GLOVE_DIR) if d.is_dir() for p in d.rglob("*")
     )
@@ -340,18 +281,11 @@ def install_into_site(
 
 
 def write_glove_subset(dest: Path, cache_dir: Path) -> Path | None:
-    """Write the browser GloVe subset into ``dest``; ``None`` if GloVe is not available.
+    """Write the browser GloVe subset into ``dest``; ``None`` if the GloVe package is not installed.
 
     Uses :func:`explainer.embeddings.save_compact`; the result is cached by the
     digest of ``explainer/embeddings.py`` since reading the 400k vectors is slow.
     """
-    try:
-        from explainer import embeddings
-    except ImportError:
-        return None
-    save = getattr(embeddings, "save_compact", None)
-    if save is None:
-        return None
     source = Path(embeddings.__file__).read_bytes()
     key = hashlib.sha256(source).hexdigest()[:16]
     cached = cache_dir / key / "glove-browser.npz"
@@ -359,7 +293,9 @@ def write_glove_subset(dest: Path, cache_dir: Path) -> Path | None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         try:
             source_vectors = embeddings.load_glove_package()
-            save(source_vectors, cached.with_suffix(".tmp.npz"), embeddings.BROWSER_VOCAB_SIZE)
+            embeddings.save_compact(
+                source_vectors, cached.with_suffix(".tmp.npz"), embeddings.BROWSER_VOCAB_SIZE
+            )
         except (ImportError, OSError):  # GloVe package absent: the widgets say so
             return None
         cached.with_suffix(".tmp.npz").rename(cached)
@@ -367,22 +303,19 @@ def write_glove_subset(dest: Path, cache_dir: Path) -> Path | None:
     return Path(shutil.copyfile(cached, dest / cached.name))
 
 
-def _assets_source() -> Path:
-    """``explainer/assets/widgets`` (loader.js, worker.js, widgets.css)."""
-    return Path(__file__).resolve().parent / "assets" / "widgets"
+def asset_source(site_path: str) -> Path:
+    """The package file behind ``assets/widgets/NAME`` of the site."""
+    return Path(embeddings.__file__).resolve().parent / site_path
 
 
 def write_widget_assets(dest: Path, *, mode: Mode, wheel: Path, glove: Path | None) -> Path:
-    """Copy the widget JS/CSS into ``dest`` and write ``runtime.json`` (read by the worker).
+    """Copy the widget scripts into ``dest`` and write ``runtime.json`` (read by the worker).
 
     URLs in ``runtime.json`` are relative to ``dest``, so the site works under any base path.
     """
-    shutil.copytree(
-        _assets_source(),
-        dest,
-        dirs_exist_ok=True,
-        ignore=shutil.ignore_patterns("__pycache__", "*.py", "*.pyc"),
-    )
+    dest.mkdir(parents=True, exist_ok=True)
+    for script in ("loader.js", "worker.js"):  # the CSS is part of every build (see WIDGET_CSS)
+        shutil.copyfile(asset_source(f"{ASSETS_DIR}/{script}"), dest / script)
     site = dest.parent.parent
     to_site = "../../"
     runtime = site / PYODIDE_DIR
@@ -392,48 +325,11 @@ def write_widget_assets(dest: Path, *, mode: Mode, wheel: Path, glove: Path | No
         "index_url": CDN_INDEX_URL if mode == "cdn" else f"{to_site}{PYODIDE_DIR}/",
         "wheel_url": f"{to_site}{PYODIDE_DIR}/{wheel.name}",
         "glove_url": f"{to_site}{GLOVE_DIR}/{glove.name}" if glove else None,
-        "glove_widgets": list(_glove_widgets()),
+        "glove_widgets": list(NEEDS_EMBEDDINGS),
         "sizes": _step_sizes(runtime, wheel, glove) if mode == "self-hosted" else {},
     }
     (dest / "runtime.json").write_text(json.dumps(config, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return dest / "runtime.json"
-
-
-WIDGET_CSS = ("widgets.css", "content.css")
-WIDGET_MARK = 'data-widget="'
-
-
-def link_widget_assets(site: Path) -> list[Path]:
-    """Add the widget CSS and ``loader.js`` to every page of ``site`` that holds a widget.
-
-    Pages without a widget are left alone (they load nothing of ours). A page that
-    already links ``loader.js`` is not touched again. Returns the pages changed.
-    """
-    changed = []
-    for page in sorted(site.rglob("*.html")):
-        html = page.read_text(encoding="utf-8")
-        if WIDGET_MARK not in html or f"{ASSETS_DIR}/loader.js" in html or "</head>" not in html:
-            continue
-        to_root = "../" * (len(page.relative_to(site).parts) - 1)
-        tags = [
-            f'<link rel="stylesheet" href="{to_root}{ASSETS_DIR}/{name}">'
-            for name in WIDGET_CSS
-            if (site / ASSETS_DIR / name).is_file()
-        ]
-        tags.append(f'<script src="{to_root}{ASSETS_DIR}/loader.js" defer></script>')
-        page.write_text(html.replace("</head>", "".join(tags) + "</head>", 1), encoding="utf-8")
-        changed.append(page)
-    return changed
-
-
-def _glove_widgets() -> tuple[str, ...]:
-    """Widgets whose computation needs the GloVe vectors (declared by ``explainer.widgets``)."""
-    try:
-        from explainer import widgets
-    except ImportError:
-        return ("heatmap_explorer", "contextualisation_probe")
-    declared = getattr(widgets, "NEEDS_EMBEDDINGS", ("heatmap_explorer", "contextualisation_probe"))
-    return tuple(sorted(declared))
 
 
 def _step_sizes(runtime: Path, wheel: Path, glove: Path | None) -> dict[str, int]:

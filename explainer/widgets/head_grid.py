@@ -11,7 +11,12 @@ JavaScript:
   (in percent, colour-coded).
 
 Choosing is done with radio inputs and CSS (``:checked``), so the view works
-in a page without scripts. The stylesheet travels with the HTML.
+in a page without scripts. The fixed rules are in ``assets/widgets/content.css``;
+the rules computed from data (one colour class per percent, from the same
+:func:`colour` as the thumbnails, and one selector per sentence) come from
+:func:`stylesheet`, which the site build writes to ``assets/widgets/head_grid.css``.
+
+It is pre-rendered only (no form, nothing for the Web Worker to compute).
 
 Example:
     >>> png = heat_png(np.zeros((1, 1, 2, 2)))
@@ -29,18 +34,21 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from explainer.widgets.html import AttrValue, Element, h, render
+from explainer.html import AttrValue, Element, h
+from explainer.types import FloatArray
+from explainer.widgets.base import StaticWidgetSpec
 
-__all__ = ["colour", "curated_head_grid", "heat_png", "render_head_grid"]
+__all__ = ["SPEC", "colour", "curated_head_grid", "heat_png", "render_head_grid", "stylesheet"]
 
 # Viridis at five evenly spaced stops; linear interpolation between them is within a few RGB levels.
 _VIRIDIS = np.array(
     [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]], dtype=np.float64
 )  # (5, 3)
 _GAP = 1  # pixels between thumbnails
+TITLE = "all-MiniLM-L6-v2 attention, layer by head"
 
 
-def colour(weights: NDArray[np.float64]) -> NDArray[np.uint8]:
+def colour(weights: FloatArray) -> NDArray[np.uint8]:
     """Viridis-like RGB for weights in [0, 1]: shape ``(...)`` -> ``(..., 3)``.
 
     Example:
@@ -71,7 +79,7 @@ def _png(rgb: NDArray[np.uint8]) -> bytes:
     )
 
 
-def heat_png(attentions: NDArray[np.float64]) -> bytes:
+def heat_png(attentions: FloatArray) -> bytes:
     """All heads as one PNG: a ``layers × heads`` grid of ``n × n`` thumbnails.
 
     Args:
@@ -91,14 +99,13 @@ def heat_png(attentions: NDArray[np.float64]) -> bytes:
     return _png(image)
 
 
-def _cells(row: NDArray[np.float64]) -> Element:
-    """``<td>`` cells of one row; built directly because their content is only our own integers."""
+def _cells(row: FloatArray) -> list[Element]:
+    """``<td>`` cells of one row: the weight in percent, coloured by its ``w<percent>`` class."""
     percents = np.rint(np.asarray(row) * 100).astype(int)  # (n,)
-    # Explicit </td>: HTML allows leaving it out, but MkDocs' search parser then slows down quadratically.
-    return Element("".join([f"<td class=w{p}>{p}</td>" for p in percents.tolist()]))
+    return [h("td", {"class": f"w{p}"}, str(p)) for p in percents.tolist()]
 
 
-def _big_table(tokens: Sequence[str], weights: NDArray[np.float64], layer: int, head: int) -> Element:
+def _big_table(tokens: Sequence[str], weights: FloatArray, layer: int, head: int) -> Element:
     """The enlarged view of one head: tokens on both axes, weights in percent."""
     header = h(
         "tr", None, h("th", {"scope": "col"}, "query ↓ key →"), [h("th", {"scope": "col"}, t) for t in tokens]
@@ -119,7 +126,7 @@ def _big_table(tokens: Sequence[str], weights: NDArray[np.float64], layer: int, 
 
 
 def _panel(
-    uid: str, a: int, tokens: Sequence[str], attentions: NDArray[np.float64], default: tuple[int, int]
+    uid: str, a: int, tokens: Sequence[str], attentions: FloatArray, default: tuple[int, int]
 ) -> Element:
     """One sentence: the thumbnail grid with hot spots, then one enlarged table per head."""
     layers, heads = attentions.shape[:2]
@@ -154,13 +161,25 @@ def _panel(
         "div",
         {"class": "hg-thumbs"},
         h("img", {"src": src, "alt": alt}),
-        h("div", {"class": "hg-spots"}, spots),
+        h(
+            "div",
+            {"class": "hg-spots", "style": f"grid-template:repeat({layers},1fr)/repeat({heads},1fr)"},
+            spots,
+        ),
     )
     return h("div", {"class": f"hg-panel hg-p{a}"}, grid, h("div", {"class": "hg-views"}, views))
 
 
-def _stylesheet(n_sentences: int) -> str:
-    """CSS for the view: radio inputs choose what shows; weight classes colour the cells."""
+def stylesheet(n_sentences: int | None = None) -> str:
+    """The rules computed from data: which panel each sentence shows, and the colour of each percent.
+
+    Args:
+        n_sentences: how many sentences the picker offers (default: the curated set's size).
+    """
+    if n_sentences is None:
+        from explainer.examples import GRID_SENTENCES
+
+        n_sentences = len(GRID_SENTENCES)
     shown = [f".hg-s{a}:checked~.hg-panels>.hg-p{a}{{display:block}}" for a in range(n_sentences)]
     picked = [
         f".hg-s{a}:checked~.hg-picker>.hg-l{a}{{font-weight:700;border-color:currentColor}}"
@@ -171,31 +190,12 @@ def _stylesheet(n_sentences: int) -> str:
         r, g, b = colour(np.array(pct / 100)).tolist()
         ink = "#000" if pct >= 45 else "#fff"  # from 45 on, black has >= 4.5:1 contrast (axe audit)
         cells.append(f".hg-table .w{pct}{{background:rgb({r},{g},{b});color:{ink}}}")
-    return "".join([_BASE_CSS, *shown, *picked, *cells])
-
-
-_BASE_CSS = (
-    ".head-grid input.hg-s,.head-grid input.hg-h{position:absolute;opacity:0;pointer-events:none}"
-    ".hg-picker{display:flex;flex-wrap:wrap;gap:.3rem;margin:.5rem 0}"
-    ".hg-picker label{border:1px solid transparent;border-radius:.3rem;padding:.1rem .4rem;cursor:pointer;"
-    "font-size:.75rem;background:var(--md-code-bg-color,#eee)}"
-    ".hg-panel,.hg-big{display:none}.hg-h:checked+.hg-big{display:block}.hg-views{overflow-x:auto}"
-    ".hg-thumbs{position:relative;max-width:40rem}"
-    ".hg-thumbs img{display:block;width:100%;image-rendering:pixelated}"
-    ".hg-spots{position:absolute;inset:0;display:grid;grid-template-columns:repeat(12,1fr);"
-    "grid-template-rows:repeat(6,1fr)}"
-    ".hg-spots label{cursor:pointer}.hg-spots label:hover{outline:2px solid var(--md-accent-fg-color,orange)}"
-    ".hg-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}"
-    ".hg-table{font-size:.65rem;border-collapse:collapse;margin-top:.6rem}"
-    ".hg-table td{text-align:center;min-width:1.7em;padding:.15em}"
-    ".hg-table th{font-weight:400;padding:.15em .3em}.hg-table thead th{writing-mode:vertical-rl}"
-    ".hg-table caption{caption-side:top;text-align:left;font-weight:700}"
-)
+    return "\n".join([*shown, *picked, *cells]) + "\n"
 
 
 def render_head_grid(
     sentences: Sequence[str],
-    encodings: Sequence[tuple[Sequence[str], NDArray[np.float64]]],
+    encodings: Sequence[tuple[Sequence[str], FloatArray]],
     *,
     uid: str = "hg",
     default_head: tuple[int, int] = (1, 1),
@@ -210,7 +210,7 @@ def render_head_grid(
         default_head: the (layer, head), counted from 1, shown enlarged first.
 
     Returns:
-        One ``<div data-widget="head_grid" data-state="static">`` element with its stylesheet.
+        One ``<div data-widget="head_grid" data-state="static">`` element (styled by :func:`stylesheet`).
 
     Raises:
         ValueError: if there are no sentences or the counts differ.
@@ -237,7 +237,7 @@ def render_head_grid(
     help_text = (
         "Pick a sentence, then a cell of the grid (row = layer 1-6, column = head 1-12) to enlarge it."
     )
-    body = render(
+    body = (
         h("p", {"class": "hg-help"}, help_text),
         radios,
         h("div", {"class": "hg-picker", "role": "radiogroup", "aria-label": "sentence"}, labels),
@@ -249,16 +249,23 @@ def render_head_grid(
         "data-widget": "head_grid",
         "data-state": "static",
         "role": "group",
-        "aria-label": "all-MiniLM-L6-v2 attention, layer by head",
+        "aria-label": TITLE,
     }
-    # The stylesheet is generated from our own numbers only (no reader text), so it is safe as markup.
-    style = Element("<style>" + _stylesheet(len(sentences)) + "</style>")
-    return render(h("div", root, style, Element(body)))
+    return h("div", root, body).html
 
 
 def curated_head_grid(uid: str = "hg", default_head: tuple[int, int] = (6, 12)) -> str:
-    """:func:`render_head_grid` over ``explainer.examples.trained.GRID_SENTENCES``, computed now."""
-    from explainer.examples.trained import GRID_SENTENCES, minilm_attention
+    """:func:`render_head_grid` over ``explainer.examples.GRID_SENTENCES``, computed now."""
+    from explainer.examples import GRID_SENTENCES, minilm_attention
 
     encodings = [minilm_attention(s)[:2] for s in GRID_SENTENCES]
     return render_head_grid(GRID_SENTENCES, encodings, uid=uid, default_head=default_head)
+
+
+SPEC = StaticWidgetSpec(
+    name="head_grid",
+    title=TITLE,
+    render=lambda params: curated_head_grid(uid=params.get("uid", "hg")),
+    parameters=("uid",),
+    stylesheet=stylesheet,
+)

@@ -1,7 +1,8 @@
-"""Tests for explainer.mkdocs_plugin: the glue, driven through real (small) MkDocs builds."""
+"""Tests for explainer.sitebuild.plugin: the glue, driven through real (small) MkDocs builds."""
 
 from __future__ import annotations
 
+import json
 import textwrap
 import types
 from pathlib import Path
@@ -12,18 +13,22 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 
-from explainer.mkdocs_plugin import ExplainerPlugin, unstash
+from explainer.sitebuild.plugin import ExplainerPlugin
 
-KATEX = Path(__file__).resolve().parents[1] / "node_modules" / "katex" / "dist"
+REPO = Path(__file__).resolve().parents[1]
+KATEX = REPO / "node_modules" / "katex" / "dist"
 
 
-def make_site(root: Path, pages: dict[str, str], math: bool = False) -> MkDocsConfig:
+def make_site(
+    root: Path, pages: dict[str, str], math: bool = False, results: Path | None = None
+) -> MkDocsConfig:
     """A tiny site under ``root`` using the plugin, its figure cache inside ``root``."""
     docs = root / "docs"
     docs.mkdir(parents=True, exist_ok=True)
     for name, text in pages.items():
         (docs / name).write_text(textwrap.dedent(text), encoding="utf-8")
     math_line = f"      math_assets: {KATEX}\n" if math else ""
+    math_line += f"      benchmark_results: {results}\n" if results else ""
     (root / "mkdocs.yml").write_text(
         "site_name: t\ntheme:\n  name: mkdocs\n  highlightjs: false\n"
         "plugins:\n  - explainer:\n      pyodide: none\n"
@@ -155,15 +160,45 @@ def test_notebook_pages_lose_cdn_math_and_gain_a_download_link() -> None:
     assert "mathjax" not in out and '<div class="jupyter-wrapper">$x$</div>' in out
 
 
-def test_unstash_replaces_paragraph_and_bare_tokens() -> None:
-    stash = {"EXPLAINERSTASH0000X": "<figure>a</figure>", "EXPLAINERSTASH0001X": "<div>b</div>"}
-    html = "<p>EXPLAINERSTASH0000X</p>\n<li>EXPLAINERSTASH0001X</li>"
-    assert unstash(html, stash) == "<figure>a</figure>\n<li><div>b</div></li>"
-
-
 def test_widget_is_prerendered_outside_the_search_index(tmp_path: Path) -> None:
     config = make_site(tmp_path, {"index.md": "# W\n\n```explainer\nwidget: saturation_lab\nd_k: 64\n```\n"})
     build(config)
     html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert 'data-widget="saturation_lab"' in html
     assert "EXPLAINERWIDGET" not in html and "explainer-widget-slot" not in html
+    head = html[: html.index("</head>")]
+    assert 'href="assets/widgets/widgets.css"' in head and "loader.js" not in head  # pyodide: none
+    assert (tmp_path / "site" / "assets" / "widgets" / "content.css").is_file()
+
+
+def test_a_figure_is_redrawn_when_a_data_file_it_reads_changes(tmp_path: Path) -> None:
+    """After `make bench` rewrites the results, the next build redraws the cost figure (not a stale cache)."""
+    results = tmp_path / "results"
+    results.mkdir()
+    measured = REPO / "benchmarks" / "results" / "attention_core.json"
+    (results / "attention_core.json").write_bytes(measured.read_bytes())
+    config = make_site(
+        tmp_path, {"index.md": "# Cost\n\n```explainer\nfigure: cost_time_memory\n```\n"}, results=results
+    )
+    build(config)
+    svg = tmp_path / "site" / "figures" / "cost_time_memory-light.svg"
+    before = svg.read_bytes()
+    build(config)
+    assert svg.read_bytes() == before and plugin_of(config)._cache is not None
+    hits = plugin_of(config)._cache.hits
+    data = json.loads(measured.read_text(encoding="utf-8"))
+    (results / "attention_core.json").write_text(json.dumps(_scaled(data, 2.0)), encoding="utf-8")
+    build(config)
+    assert svg.read_bytes() != before
+    assert plugin_of(config)._cache.hits == hits  # both themes missed the cache: drawn again
+
+
+def _scaled(value: object, factor: float) -> object:
+    """Every float in a JSON value times ``factor`` (a benchmark re-run with other timings)."""
+    if isinstance(value, float):
+        return value * factor
+    if isinstance(value, list):
+        return [_scaled(v, factor) for v in value]
+    if isinstance(value, dict):
+        return {k: _scaled(v, factor) for k, v in value.items()}
+    return value
