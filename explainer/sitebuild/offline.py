@@ -108,6 +108,8 @@ def external_resources(html: str) -> list[str]:
 
 _MATHJAX_CONFIG = re.compile(r'<script type="text/x-mathjax-config">.*?</script>', re.S)
 _SCRIPT_WITH_SRC = re.compile(r'<script\b[^>]*\bsrc="(?P<src>[^"]*)"[^>]*>\s*</script>', re.S)
+# nbconvert's Mermaid loader: an inline module that imports mermaid from a CDN when a diagram exists.
+_REMOTE_IMPORT = re.compile(r'<script type="module">(?:(?!</script>).)*?import\("https?://.*?</script>', re.S)
 
 
 def strip_notebook_cdn(html: str) -> str:
@@ -115,13 +117,16 @@ def strip_notebook_cdn(html: str) -> str:
 
     The site renders the notebook's ``$...$`` math with its own KaTeX, so the
     MathJax loader, its configuration and any script with an empty or
-    external ``src`` go.
+    external ``src`` go, and so does an inline module that imports code from
+    another host (nbconvert's Mermaid loader; the notebooks have no diagrams).
 
     Example:
         >>> strip_notebook_cdn('<script src="https://cdn/mathjax.js"> </script><p>$x$</p>')
         '<p>$x$</p>'
+        >>> strip_notebook_cdn('<script type="module">await import("https://cdn/m.mjs")</script><p>x</p>')
+        '<p>x</p>'
     """
-    html = _MATHJAX_CONFIG.sub("", html)
+    html = _REMOTE_IMPORT.sub("", _MATHJAX_CONFIG.sub("", html))
 
     def drop_external(match: re.Match[str]) -> str:
         src = match["src"].strip()

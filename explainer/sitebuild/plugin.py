@@ -43,6 +43,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from explainer.sitebuild import SiteBuildError, perf_report, runtime
+from explainer.sitebuild.csp import with_csp
 from explainer.sitebuild.directives import Directive, iter_directives, transform
 from explainer.sitebuild.figcache import GLUE_PARTS, FigureCache, figure_key, folder_digest, source_hash
 from explainer.sitebuild.katex import MathRenderer, render_nav_math, render_page_math
@@ -311,7 +312,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
         return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Fail the build if the page would load anything from another host; fill its widgets and head."""
+        """Fail the build if the page would load from another host; fill widgets and head; add the CSP."""
         found = external_resources(output)  # widgets were checked once, when rendered
         if found:
             raise PluginError(
@@ -322,7 +323,11 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
             output = assembly.fill_output(output)
         if self._math is not None:
             output = render_nav_math(output, self._math)
-        return output
+        return with_csp(output)  # last: the policy hashes the page's inline scripts as they are
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        """The 404 page is a template, not a page: it gets the same policy."""
+        return with_csp(output_content) if template_name.endswith(".html") else output_content
 
     def _widget_assets(self, name: str) -> list[str]:
         """What a page with widget ``name`` links: the widget CSS, its data-made stylesheet, the loader."""
