@@ -14,7 +14,7 @@ def _sha(body: str) -> str:
 
 def test_each_executable_inline_script_is_hashed_once_and_nothing_else_is_allowed() -> None:
     page = (
-        "<head><script>a()</script><script>a()</script><script type=\"module\">b()</script>"
+        '<head><script>a()</script><script>a()</script><script type="module">b()</script>'
         '<script id="__config" type="application/json">{"x": 1}</script>'
         '<script src="assets/x.js"></script></head>'
     )
@@ -27,7 +27,9 @@ def test_the_policy_is_the_first_thing_in_head_and_allows_the_worker_and_data_im
     out = with_csp("<html><head><title>t</title></head><body></body></html>")
     assert out.startswith('<html><head><meta http-equiv="Content-Security-Policy" content="default-src')
     policy = policy_for("<head></head>")
-    assert "worker-src 'self'" in policy and "img-src 'self' data:" in policy and "object-src 'none'" in policy
+    assert (
+        "worker-src 'self'" in policy and "img-src 'self' data:" in policy and "object-src 'none'" in policy
+    )
 
 
 def test_a_changed_inline_script_changes_the_policy() -> None:
