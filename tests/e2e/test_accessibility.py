@@ -134,7 +134,7 @@ def test_colour_is_never_the_only_carrier_of_meaning(site_dir: Path) -> None:
             else:
                 assert NUMBER_OR_MARK.fullmatch(text), (url, tag, attrs[:120], text)
             checked += 1
-        for cell in re.findall(r"<td class=w\d+>([^<]*)</td>", html):  # head grid
+        for cell in re.findall(r"<td class=\"w\d+\">([^<]*)</td>", html):  # head grid
             assert re.fullmatch(r"\d+", cell), (url, cell)
             checked += 1
     assert checked > 500, checked
