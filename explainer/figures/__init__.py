@@ -53,6 +53,7 @@ def registry(results_dir: Path) -> dict[str, FigureSpec]:
         self_attention,
         softmax,
         trained_heads,
+        training,
     )
 
     specs = [
@@ -66,6 +67,7 @@ def registry(results_dir: Path) -> dict[str, FigureSpec]:
         *multi_head.FIGURES,
         *glove.FIGURES,
         *trained_heads.FIGURES,
+        *training.FIGURES,
         *cost.figures(results_dir),
     ]
     by_name = {spec.name: spec for spec in specs}
