@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from explainer.examples import masks
-from explainer.examples.masks import MASK_KINDS, mask_example
+from explainer.examples.masks import MASK_KINDS, MASK_LABELS, mask_example
 
 
 @pytest.mark.parametrize("kind", MASK_KINDS)
@@ -16,7 +16,11 @@ def test_masked_rows_sum_to_one_and_masked_weights_are_exactly_zero(kind: str) -
     ex = mask_example(kind)
     assert ex.tokens == ("policy", "raises", "wages", "jobs")
     assert ex.x.shape == (4, 6) and ex.w_q.shape == (6, 4)
-    np.testing.assert_allclose(ex.row_sums, 1.0)
+    empty = list(ex.empty_rows)
+    assert ex.empty_rows == tuple(int(i) for i in np.flatnonzero(~ex.mask.any(axis=1)))
+    np.testing.assert_allclose(np.delete(ex.row_sums, empty), 1.0)
+    assert np.all(ex.row_sums[empty] == 0.0)  # a fully masked row: all 0, not NaN
+    assert not np.isnan(ex.weights).any()
     assert np.all(ex.weights[~ex.mask] == 0.0)
     assert ex.context.shape == (4, 4)
     np.testing.assert_allclose(ex.context, ex.weights @ (ex.x @ ex.w_v))
@@ -27,6 +31,24 @@ def test_mask_kinds_have_the_right_shape_of_mask() -> None:
     assert not mask_example("no_self").mask.diagonal().any()
     assert not mask_example("padding").mask[:, 3].any() and mask_example("padding").mask[:, :3].all()
     assert mask_example("none").mask.all()
+    strict_past = np.tril(np.ones((4, 4), dtype=bool), k=-1)
+    assert np.array_equal(mask_example("causal_no_self").mask, strict_past)
+
+
+def test_every_kind_has_a_label_and_only_the_trap_kind_empties_a_row() -> None:
+    assert set(MASK_LABELS) == set(MASK_KINDS)
+    assert MASK_KINDS[-1] == "causal_no_self"  # the chapter's trap, shown last
+    assert {k: mask_example(k).empty_rows for k in MASK_KINDS if mask_example(k).empty_rows} == {
+        "causal_no_self": (0,)
+    }
+
+
+def test_the_trap_kind_is_the_trap_of_every_example() -> None:
+    trap = mask_example("causal_no_self")
+    assert np.array_equal(trap.mask, trap.trap_mask)
+    assert np.array_equal(trap.weights, trap.trap_weights)
+    assert np.array_equal(trap.context, trap.trap_context)
+    assert np.array_equal(mask_example("causal").trap_mask, trap.mask)
 
 
 def test_projections_are_scaled_by_one_over_root_six() -> None:

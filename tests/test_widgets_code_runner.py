@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import logging
 import re
+import warnings
 
 import pytest
 
@@ -82,3 +84,42 @@ def test_matplotlib_figures_become_inline_svg_images() -> None:
     import matplotlib.pyplot as plt
 
     assert plt.get_fignums() == []  # the runner closed them
+
+
+def test_matplotlibs_own_notes_are_left_out_and_the_readers_warnings_stay() -> None:
+    code = (
+        "import logging, warnings\n"
+        "warnings.warn('FigureCanvasAgg is non-interactive, and thus cannot be shown', UserWarning)\n"
+        "logging.getLogger('matplotlib.font_manager').warning(\n"
+        "    'Matplotlib is building the font cache; this may take a moment.')\n"
+        "warnings.warn('my own warning', UserWarning)\n"
+        "warnings.warn('Matplotlib is building the font cache', DeprecationWarning)\n"
+        "print('done')\n"
+    )
+    run = execute(code)
+    assert run.error is None
+    assert "non-interactive" not in run.output and "font cache; this may take" not in run.output
+    assert "UserWarning: my own warning" in run.output and "done" in run.output
+    assert (
+        "DeprecationWarning: Matplotlib is building the font cache" in run.output
+    )  # only UserWarning hidden
+    assert logging.getLogger("matplotlib.font_manager").filters == []  # nothing left behind
+
+
+def test_plt_show_on_a_backend_that_cannot_show_prints_no_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    import matplotlib
+
+    matplotlib.use("agg")
+    # Linux without a display is "headless" to matplotlib and stays quiet; Pyodide is not. Set a display.
+    monkeypatch.setenv("DISPLAY", ":99")
+    code = "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()\nprint('shown')\n"
+    with warnings.catch_warnings(record=True) as direct:
+        warnings.simplefilter("always")
+        import matplotlib.pyplot as plt
+
+        plt.figure()
+        plt.show()
+        plt.close("all")
+    assert any("FigureCanvasAgg is non-interactive" in str(w.message) for w in direct)  # it warns here ...
+    run = execute(code)
+    assert run.error is None and run.output == "shown\n" and len(run.figures) == 1  # ... not in the page

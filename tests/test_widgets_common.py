@@ -13,13 +13,16 @@ from explainer.html import render
 from explainer.widgets.base import WidgetError
 from explainer.widgets.common import (
     bars,
+    fixed,
     fmt,
     heatmap,
     matrix_table,
     parse_int,
     parse_number,
     parse_vector,
+    plural,
     quote,
+    row_sums_text,
 )
 
 
@@ -90,3 +93,27 @@ def test_matrix_table_and_bars() -> None:
 @given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6))
 def test_any_number_in_range_round_trips_through_its_text(x: float) -> None:
     assert parse_number(repr(x), "x") == x
+
+
+@pytest.mark.parametrize(("n", "text"), [(0, "0 tokens"), (1, "1 token"), (2, "2 tokens"), (64, "64 tokens")])
+def test_plural_is_singular_for_one_only(n: int, text: str) -> None:
+    assert plural(n, "token") == text
+    assert plural(n, "query", "queries").endswith("query" if n == 1 else "queries")
+
+
+def test_row_sums_text_names_fully_masked_rows_counting_from_one() -> None:
+    assert row_sums_text(["a", "b"], []) == "each row sums to 1"
+    assert row_sums_text(["a", "b"], [1]).startswith("each row sums to 1, except row 2 (b), which is")
+    assert "except rows 1 (a) and 2 (b), which are fully masked" in row_sums_text(["a", "b"], [0, 1])
+
+
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False))
+def test_fixed_has_exactly_the_decimals_asked_for_and_no_negative_zero(x: float) -> None:
+    text = fixed(x, 2)
+    assert len(text.split(".")[1]) == 2 and float(text) == pytest.approx(x, abs=0.005 + 1e-9)
+    assert text not in ("-0.00",)
+
+
+def test_matrix_table_with_decimals_pads_every_number() -> None:
+    html = render(matrix_table("M", [[0.3, -0.0001], [1.0, 12.25]], ["r1", "r2"], ["c1", "c2"], decimals=2))
+    assert re.findall(r"<td>([^<]+)</td>", html) == ["0.30", "0.00", "1.00", "12.25"]

@@ -50,6 +50,7 @@ def test_unnamed_keys_get_names_and_names_are_escaped() -> None:
     [({"query": ""}, "the query is empty"), ({"query": "2, x"}, "“x” in the query is not a number"),
      ({"query": "1e308, 1"}, "out of range"), ({"query": "nan, 1"}, "not a number"),
      ({"keys": "C: 1, 2, 3"}, "Key “C” has 3 numbers but the query has 2"),
+     ({"keys": "C: 1"}, "Key “C” has 1 number but the query has 2"),
      ({"keys": "  \n "}, "keys box is empty"),
      ({"keys": "\n".join(["1, 2"] * 65)}, "at most 64"), ({"keys": "x" * 30 + ": 1, 2"}, "too long")],
 )  # fmt: skip

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+import explainer.examples
 from explainer.embeddings import Embeddings
 from explainer.examples.glove import glove_attention
+from explainer.sitebuild.directives import iter_directives, transform
+from explainer.sitebuild.values import ValueEvaluator, public_namespace
 from explainer.widgets import compute
 from explainer.widgets.common import fmt
 from explainer.widgets.heatmap_explorer import parse_cell
@@ -123,8 +127,8 @@ def test_real_glove_king_attends_to_itself_then_queen_and_kingdom() -> None:
 def test_the_bar_view_is_open_for_short_sentences_only() -> None:
     short = compute(NAME, {"sentence": SENTENCE}, embeddings=TINY).html
     long = compute(NAME, {"sentence": "the cat . it " * 3}, embeddings=TINY).html
-    assert '<details class="explainer-token-bars" open>' in short
-    assert '<details class="explainer-token-bars">' in long
+    assert '<details class="explainer-token-bars" data-keep="bars" open>' in short
+    assert '<details class="explainer-token-bars" data-keep="bars">' in long
 
 
 def test_huge_scores_use_the_max_shifted_form_instead_of_overflowing() -> None:
@@ -134,3 +138,49 @@ def test_huge_scores_use_the_max_shifted_form_instead_of_overflowing() -> None:
     assert "e^(s − 900)" in result.html and "Weight = " in result.html
     r = glove_attention("a b", scaled=False, embeddings=big)
     assert f"= {fmt(r.weights[0, 1], 6)}</li>" in result.html
+
+
+def test_the_caption_counts_tokens_and_names_a_fully_masked_row_from_one() -> None:
+    html = compute(NAME, {"sentence": SENTENCE, "no_self": True, "causal": True}, embeddings=TINY).html
+    caption = re.search(r"<caption>([^<]*)</caption>", html)
+    assert caption is not None
+    assert caption.group(1) == (
+        "Attention weights of 7 tokens: row = query, column = key; each row sums to 1, except row 1 (the), "
+        "which is fully masked: all its weights are 0."
+    )
+    one = compute(NAME, {"sentence": "king"}, embeddings=TINY).html
+    assert "Attention weights of 1 token:" in one and "each row sums to 1." in one
+
+
+def test_the_softmax_step_and_the_terms_count_from_one_and_agree_in_number() -> None:
+    html = compute(NAME, {"sentence": "king queen", "causal": True, "cell": "1,0"}, embeddings=TINY).html
+    assert "over the 2 keys queen may attend to" in html
+    rows = re.findall(r'<tr><th scope="row">(\d+)</th>', html)
+    assert rows == [str(d) for d in range(1, 7)]  # dimensions 1..6, as the reader counts
+    assert "All 6 products" in html
+    first = compute(NAME, {"sentence": "king queen", "causal": True, "cell": "0,0"}, embeddings=TINY).html
+    assert "over the 1 key king may attend to" in first
+
+
+def test_both_disclosures_keep_their_state_across_renders() -> None:
+    html = compute(NAME, {"sentence": SENTENCE, "cell": "1,3"}, embeddings=TINY).html
+    assert 'data-keep="terms"' in html and 'data-keep="bars"' in html
+
+
+def test_the_embeddings_page_states_both_weights_of_its_own_heatmap() -> None:
+    """Chapter 9: the scores of "cat" and "it" are symmetric, the weights are not, and the page says so."""
+    page = (Path(__file__).parents[1] / "docs" / "embeddings.md").read_text(encoding="utf-8")
+    block = next(d for d in iter_directives(page) if d.name == NAME)
+    result = compute(NAME, dict(block.params))  # the heatmap as the page shows it
+    tokens = re.findall(r'<th scope="row">([^<]+)</th>', result.html)
+    weights = weights_of(result.html)
+    cat_it, it_cat = (
+        weights[tokens.index("cat"), tokens.index("it")],
+        weights[tokens.index("it"), tokens.index("cat")],
+    )
+    assert cat_it > 3 * it_cat  # one score, two very different weights
+
+    section = page.split("## What learned projections change")[1]
+    assert "exactly as hard" not in section
+    prose = transform(section, lambda _: "", ValueEvaluator(public_namespace(explainer.examples)).render)
+    assert f'"cat" gives "it"\n{cat_it:.1%}' in prose and f'"it" gives "cat" only\n{it_cat:.1%}' in prose

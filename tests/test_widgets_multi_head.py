@@ -36,3 +36,14 @@ def test_each_head_shows_the_examples_weights_and_the_output(n_heads: str) -> No
 def test_a_number_of_heads_that_does_not_divide_d_model_is_explained(n_heads: str) -> None:
     result = compute(NAME, {"n_heads": n_heads})
     assert result.error is not None and "must divide d_model = 8 (1, 2, 4, 8)" in result.error
+
+
+@pytest.mark.parametrize(("n_heads", "line"), [
+    ("1", "1 head of width d_k = 8 / 1 = 8; it uses the whole projections."),
+    ("2", "2 heads of width d_k = 8 / 2 = 4; each attends on its own slice of the projections."),
+])  # fmt: skip
+def test_the_split_is_described_in_words_that_agree_with_the_count(n_heads: str, line: str) -> None:
+    html = compute(NAME, {"n_heads": n_heads}).html
+    assert f"<p>{line}</p>" in html and "(s)" not in html
+    assert ("Concat(head₁), shape 4 × 8" in html) == (n_heads == "1")
+    assert f"Head 1 of {n_heads} " in html  # heads counted from 1

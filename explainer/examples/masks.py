@@ -33,16 +33,17 @@ from explainer.types import BoolArray, FloatArray
 
 __all__ = ["MASK_KINDS", "MASK_LABELS", "MaskExample", "mask_example"]
 
-MaskKind = Literal["causal", "padding", "no_self", "none"]
+MaskKind = Literal["causal", "padding", "no_self", "none", "causal_no_self"]
 
-MASK_KINDS: tuple[MaskKind, ...] = ("none", "causal", "padding", "no_self")
-"""The mask kinds of chapter 7, in the order the pages show them."""
+MASK_KINDS: tuple[MaskKind, ...] = ("none", "causal", "padding", "no_self", "causal_no_self")
+"""The mask kinds of chapter 7, in the order the pages show them; the last is the chapter's trap."""
 
 MASK_LABELS: dict[MaskKind, str] = {
     "none": "no mask",
     "causal": "causal",
     "padding": "padding (“jobs” is filler)",
     "no_self": "no self",
+    "causal_no_self": "causal + no self",
 }
 """What the figure and the widget call each kind."""
 
@@ -52,7 +53,8 @@ class MaskExample:
     """Chapter 7: self-attention over "policy raises wages jobs" with one mask kind.
 
     Attributes:
-        kind: "causal", "padding" (the last token is filler), "no_self" or "none".
+        kind: "causal", "padding" (the last token is filler), "no_self", "none" or
+            "causal_no_self" (the strict past: the first token may attend to nothing).
         tokens: the four tokens.
         x: token vectors, shape ``(4, 6)``.
         w_q: query projection, shape ``(6, 4)`` (normal / √6).
@@ -61,9 +63,10 @@ class MaskExample:
         mask: True = may attend, shape ``(4, 4)``.
         scores: scaled scores before masking, shape ``(4, 4)``.
         weights: attention weights, shape ``(4, 4)``; masked entries exactly 0.
-        row_sums: each row's sum, shape ``(4,)``; all 1.
+        row_sums: each row's sum, shape ``(4,)``; 1, or 0 for a fully masked row.
         context: the output ``A V``, shape ``(4, 4)``.
-        trap_mask: causal AND no-self, shape ``(4, 4)``; row 0 allows nothing.
+        empty_rows: indices (from 0) of the rows this kind's mask leaves fully masked.
+        trap_mask: causal AND no-self (the "causal_no_self" kind), shape ``(4, 4)``; row 0 allows nothing.
         trap_naive_row: naive softmax of row 0 under that mask (all NaN), shape ``(4,)``.
         trap_weights: the package's weights under that mask, shape ``(4, 4)``; row 0 all 0.
         trap_context: the package's output under that mask, shape ``(4, 4)``; row 0 all 0.
@@ -81,6 +84,7 @@ class MaskExample:
     weights: FloatArray
     row_sums: FloatArray
     context: FloatArray
+    empty_rows: tuple[int, ...]
     trap_mask: BoolArray
     trap_naive_row: FloatArray
     trap_weights: FloatArray
@@ -98,14 +102,21 @@ def _mask_of_kind(kind: str, n: int) -> BoolArray:
         return np.broadcast_to(padding_mask([n - 1], n)[0], (n, n)).copy()  # (n, n)
     if kind == "none":
         return np.ones((n, n), dtype=bool)
+    if kind == "causal_no_self":
+        return causal_mask(n) & no_self_mask(n)  # (n, n): the strict past; row 0 allows nothing
     raise ValueError(f"unknown mask kind {kind!r}; choose one of {', '.join(MASK_KINDS)}")
+
+
+def _indices(rows: BoolArray) -> tuple[int, ...]:
+    """The indices of the ``True`` entries of ``rows``, shape ``(n,)``."""
+    return tuple(int(i) for i in np.flatnonzero(rows))
 
 
 def mask_example(kind: str = "causal", seed: int = 0) -> MaskExample:
     """Masked self-attention on "policy raises wages jobs" (seeded X and projections).
 
     Args:
-        kind: "causal", "padding", "no_self" or "none".
+        kind: one of :data:`MASK_KINDS`.
         seed: seed for ``np.random.default_rng``, ≥ 0.
 
     Raises:
@@ -115,6 +126,8 @@ def mask_example(kind: str = "causal", seed: int = 0) -> MaskExample:
         >>> ex = mask_example("causal")
         >>> ex.weights[0].tolist()[1:], ex.context.shape, ex.trap_rows
         ([0.0, 0.0, 0.0], (4, 4), (0,))
+        >>> mask_example("causal_no_self").empty_rows, mask_example("causal").empty_rows
+        ((0,), ())
     """
     mask = _mask_of_kind(kind, 4)  # (4, 4)
     rng = np.random.default_rng(check_int("seed", seed, 0))
@@ -123,7 +136,7 @@ def mask_example(kind: str = "causal", seed: int = 0) -> MaskExample:
     q, k, v = x @ w_q, x @ w_k, x @ w_v  # (4, 4) each
     context, weights = scaled_dot_product_attention(q, k, v, mask=mask)  # (4, 4), (4, 4)
     scores = q @ k.T / math.sqrt(4)  # (4, 4)
-    trap = causal_mask(4) & no_self_mask(4)  # (4, 4)
+    trap = _mask_of_kind("causal_no_self", 4)  # (4, 4)
     trap_context, trap_weights = scaled_dot_product_attention(q, k, v, mask=trap)  # (4, 4), (4, 4)
     naive_row = naive_softmax(np.where(trap[0], scores[0], -np.inf))  # (4,)
     return MaskExample(
@@ -138,11 +151,12 @@ def mask_example(kind: str = "causal", seed: int = 0) -> MaskExample:
         weights=frozen(weights),
         row_sums=frozen(weights.sum(axis=1)),
         context=frozen(context),
+        empty_rows=_indices(fully_masked_rows(mask)),
         trap_mask=frozen(trap, np.bool_),
         trap_naive_row=frozen(naive_row),
         trap_weights=frozen(trap_weights),
         trap_context=frozen(trap_context),
-        trap_rows=tuple(int(i) for i in np.flatnonzero(fully_masked_rows(trap))),
+        trap_rows=_indices(fully_masked_rows(trap)),
     )
 
 

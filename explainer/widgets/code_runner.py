@@ -15,10 +15,13 @@ from __future__ import annotations
 import base64
 import contextlib
 import io
+import logging
 import os
+import re
 import sys
 import traceback
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +32,11 @@ __all__ = ["DEFAULT_CODE", "SPEC", "Execution", "execute"]
 
 FILENAME = "<your code>"
 MAX_OUTPUT = 20_000  # characters of printed output kept
+MATPLOTLIB_NOTES = (
+    "FigureCanvasAgg is non-interactive",  # plt.show() in a page: the figures are shown below the output
+    "Matplotlib is building the font cache",  # matplotlib's one-off note the first time it starts
+)
+"""Beginnings of matplotlib's own messages, which are not the reader's doing: left out of the output."""
 DEFAULT_CODE = """\
 import numpy as np
 from explainer.attention import scaled_dot_product_attention
@@ -107,6 +115,26 @@ def _figures(namespace: dict[str, Any]) -> tuple[bytes, ...]:
     return tuple(images)
 
 
+@contextlib.contextmanager
+def _without_matplotlib_notes() -> Iterator[None]:
+    """Drop :data:`MATPLOTLIB_NOTES`, as warnings or as log records; the reader's own warnings stay.
+
+    Must run inside ``warnings.catch_warnings()``, which restores the filters afterwards.
+    """
+    for text in MATPLOTLIB_NOTES:
+        warnings.filterwarnings("ignore", message=re.escape(text), category=UserWarning)
+
+    def keep(record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(MATPLOTLIB_NOTES)
+
+    logger = logging.getLogger("matplotlib.font_manager")  # the font cache note is logged, not warned
+    logger.addFilter(keep)
+    try:
+        yield
+    finally:
+        logger.removeFilter(keep)
+
+
 def execute(code: str) -> Execution:
     """Run ``code`` as a script with its output captured.
 
@@ -129,10 +157,11 @@ def execute(code: str) -> Execution:
         contextlib.redirect_stderr(buffer),
     ):
         warnings.simplefilter("default")
-        try:
-            exec(compile(code, FILENAME, "exec"), namespace)
-        except BaseException as exc:  # SystemExit and KeyboardInterrupt too: the page must survive exit()
-            error = exc
+        with _without_matplotlib_notes():
+            try:
+                exec(compile(code, FILENAME, "exec"), namespace)
+            except BaseException as exc:  # SystemExit, KeyboardInterrupt too: the page must survive exit()
+                error = exc
     output = buffer.getvalue() + "".join(f"{w.category.__name__}: {w.message}\n" for w in caught)
     if len(output) > MAX_OUTPUT:
         output = output[:MAX_OUTPUT] + f"\n… (output shortened to its first {MAX_OUTPUT:,} characters)"

@@ -20,14 +20,17 @@ __all__ = [
     "MAX_ABS",
     "MAX_TOKENS",
     "bars",
+    "fixed",
     "fmt",
     "heatmap",
     "matrix_table",
     "parse_int",
     "parse_number",
     "parse_vector",
+    "plural",
     "quote",
     "row",
+    "row_sums_text",
     "table",
 ]
 
@@ -49,6 +52,45 @@ def quote(text: str, limit: int = 40) -> str:
     """
     short = text if len(text) <= limit else text[: limit - 1] + "…"
     return "“" + short + "”"
+
+
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    """A count and its noun, singular for exactly one: ``1 token``, ``2 tokens``.
+
+    Args:
+        n: the count.
+        noun: the singular noun.
+        many: the plural, when it is not ``noun + "s"``.
+
+    Example:
+        >>> plural(1, "token"), plural(2, "head"), plural(0, "key"), plural(3, "query", "queries")
+        ('1 token', '2 heads', '0 keys', '3 queries')
+    """
+    return f"{n} {noun if n == 1 else (many or noun + 's')}"
+
+
+def row_sums_text(tokens: Sequence[str], empty_rows: Iterable[int]) -> str:
+    """What is true of a weight matrix's row sums, naming fully masked rows as the reader counts (from 1).
+
+    Args:
+        tokens: the query tokens, one per row.
+        empty_rows: indices (from 0) of the rows that may attend to nothing.
+
+    Example:
+        >>> row_sums_text(["a", "b"], [])
+        'each row sums to 1'
+        >>> row_sums_text(["a", "b", "c"], [0])
+        'each row sums to 1, except row 1 (a), which is fully masked: all its weights are 0'
+        >>> row_sums_text(["a", "b", "c"], [0, 2])
+        'each row sums to 1, except rows 1 (a) and 3 (c), which are fully masked: all their weights are 0'
+    """
+    rows = [f"{i + 1} ({tokens[i]})" for i in empty_rows]
+    if not rows:
+        return "each row sums to 1"
+    if len(rows) == 1:
+        return f"each row sums to 1, except row {rows[0]}, which is fully masked: all its weights are 0"
+    listed = ", ".join(rows[:-1]) + " and " + rows[-1]
+    return f"each row sums to 1, except rows {listed}, which are fully masked: all their weights are 0"
 
 
 def fmt(x: float, digits: int = 4) -> str:
@@ -131,8 +173,25 @@ def row(label: str, cells: Iterable[Element]) -> Element:
     return h("tr", None, h("th", {"scope": "row"}, label), cells)
 
 
+def fixed(x: float, decimals: int) -> str:
+    """A number with exactly ``decimals`` decimals, no ``-0.00``.
+
+    Example:
+        >>> [fixed(0.3, 2), fixed(1.7000000000000002, 2), fixed(-0.001, 2), fixed(12.345, 1)]
+        ['0.30', '1.70', '0.00', '12.3']
+    """
+    text = format(float(x), f".{decimals}f")
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
 def matrix_table(
-    caption: str, matrix: ArrayLike, rows: Sequence[str], cols: Sequence[str], digits: int = 3
+    caption: str,
+    matrix: ArrayLike,
+    rows: Sequence[str],
+    cols: Sequence[str],
+    digits: int = 3,
+    *,
+    decimals: int | None = None,
 ) -> Element:
     """A labelled numeric matrix as an accessible table.
 
@@ -141,9 +200,15 @@ def matrix_table(
         matrix: shape ``(len(rows), len(cols))``.
         rows: row header texts. cols: column header texts.
         digits: significant digits shown.
+        decimals: show every number with exactly this many decimals instead
+            (matrices a reader multiplies by hand).
     """
     values = np.asarray(matrix, dtype=np.float64).tolist()  # (n_rows, n_cols)
-    body = (row(label, (h("td", None, fmt(v, digits)) for v in values[i])) for i, label in enumerate(rows))
+
+    def text(v: float) -> str:
+        return fmt(v, digits) if decimals is None else fixed(v, decimals)
+
+    body = (row(label, (h("td", None, text(v)) for v in values[i])) for i, label in enumerate(rows))
     return table(caption, "explainer-matrix", ["", *cols], body)
 
 

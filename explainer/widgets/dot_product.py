@@ -18,7 +18,7 @@ from explainer.attention import scaled_dot_product_attention
 from explainer.html import Element, h
 from explainer.types import FloatArray
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec
-from explainer.widgets.common import MAX_TOKENS, bars, fmt, parse_vector, quote, row, table
+from explainer.widgets.common import MAX_TOKENS, bars, fmt, parse_vector, plural, quote, row, table
 
 __all__ = ["SPEC", "parse_keys"]
 
@@ -58,7 +58,7 @@ def parse_keys(text: str, d: int) -> tuple[list[str], list[list[float]]]:
         name, key = _key_line(line, number)
         if len(key) != d:
             raise WidgetError(
-                f"Key {quote(name)} has {len(key)} numbers but the query has {d}: "
+                f"Key {quote(name)} has {plural(len(key), 'number')} but the query has {d}: "
                 "every key needs as many numbers as the query."
             )
         names.append(name)

@@ -2,8 +2,11 @@
 
 The weights come from :func:`explainer.examples.glove.glove_attention`
 (Q = K = V = the raw GloVe vectors). Selecting a cell (hidden field ``cell``,
-``"ROW,COL"``) shows how its weight is computed: the dot-product terms, the
-scaled score, the softmax numerator and denominator, and the weight.
+``"ROW,COL"``, counted from 0 like ``data-row``/``data-col``) shows how its
+weight is computed: the dot-product terms, the scaled score, the softmax
+numerator and denominator, and the weight. The reader sees rows, columns and
+dimensions counted from 1. The two ``<details>`` carry ``data-keep``, so a
+reader's open or closed choice survives the next computation.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import numpy as np
 from explainer.html import Element, h
 from explainer.types import FloatArray
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetSpec
-from explainer.widgets.common import bars, fmt, heatmap
+from explainer.widgets.common import bars, fmt, heatmap, plural, row_sums_text
 from explainer.widgets.glove_common import attend
 
 if TYPE_CHECKING:
@@ -51,7 +54,7 @@ def _terms_table(q: FloatArray, k: FloatArray, query: str, key: str) -> Element:
         h(
             "tr",
             None,
-            h("th", {"scope": "row"}, str(d)),
+            h("th", {"scope": "row"}, str(d + 1)),  # dimensions counted from 1, as the reader counts
             h("td", None, fmt(q[d])),
             h("td", None, fmt(k[d])),
             h("td", None, fmt(products[d])),
@@ -63,8 +66,8 @@ def _terms_table(q: FloatArray, k: FloatArray, query: str, key: str) -> Element:
     )
     return h(
         "details",
-        {"class": "explainer-terms"},
-        h("summary", None, f"All {q.shape[0]} products q_d × k_d"),
+        {"class": "explainer-terms", "data-keep": "terms"},
+        h("summary", None, f"All {plural(q.shape[0], 'product')} q_d × k_d"),
         h(
             "div",
             {"class": "explainer-scroll"},
@@ -80,7 +83,7 @@ def _softmax_steps(score: float, row_scores: FloatArray, query: str, weight: flo
     power = "e^s" if shift == 0.0 else f"e^(s − {fmt(shift)})"
     numerator = math.exp(score - shift)
     denominator = float(np.sum(np.exp(row_scores - shift)))
-    keys = f"over the {row_scores.size} keys {query} may attend to"
+    keys = f"over the {plural(row_scores.size, 'key')} {query} may attend to"
     return [
         h("li", None, f"Softmax numerator {power} = {fmt(numerator)}"),
         h("li", None, f"Denominator: the sum of {power} {keys} = {fmt(denominator)}"),
@@ -148,7 +151,7 @@ def _token_bars(r: GloveAttention) -> Element:
         items.append(h("li", None, bars(f"{token} ({i + 1}) attends most to", labels, r.weights[i, order])))
     return h(
         "details",
-        {"class": "explainer-token-bars", "open": len(r.tokens) <= OPEN_BARS_UP_TO},
+        {"class": "explainer-token-bars", "data-keep": "bars", "open": len(r.tokens) <= OPEN_BARS_UP_TO},
         h("summary", None, "Per-token bars: each token's largest weights"),
         h("ol", None, items),
     )
@@ -167,7 +170,8 @@ def run(state: State, embeddings: EmbeddingsSource) -> Output:
     n = len(r.tokens)
     cell = parse_cell(str(state["cell"]), n)
     labels = [f"{t} ({i + 1})" if r.tokens.count(t) > 1 else t for i, t in enumerate(r.tokens)]
-    caption = f"Attention weights of {n} tokens: row = query, column = key; each row sums to 1."
+    sums = row_sums_text(r.tokens, np.flatnonzero(r.fully_masked).tolist())
+    caption = f"Attention weights of {plural(n, 'token')}: row = query, column = key; {sums}."
     body: list[Element | str] = [heatmap(caption, labels, labels, r.weights, r.mask, cell, selectable=True)]
     if r.fully_masked.any():
         empty = ", ".join(labels[i] for i in np.flatnonzero(r.fully_masked))

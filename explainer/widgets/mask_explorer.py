@@ -1,21 +1,28 @@
-"""``mask_explorer``: causal, padding and no-self masks on the four-token example.
+"""``mask_explorer``: causal, padding and no-self masks (and both together) on the four-token example.
 
 Chapter 7. Everything comes from :func:`explainer.examples.mask_example`
 ("policy raises wages jobs"; the padding kind treats "jobs" as filler). The
 widget shows the mask, the weights (masked cells exactly 0), the row sums,
-the output shape, and the fully-masked-row trap.
+the output shape, and the fully-masked-row trap. The trap is a ``<details
+data-keep="trap">``: the loader keeps it open or closed, as the reader left
+it, when the output is replaced.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from explainer.examples.masks import MASK_KINDS, MASK_LABELS, MaskExample, mask_example
+from explainer.examples.masks import MASK_KINDS, MASK_LABELS, MaskExample, MaskKind, mask_example
 from explainer.html import Element, h
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec
-from explainer.widgets.common import fmt, heatmap, quote, row, table
+from explainer.widgets.common import fmt, heatmap, quote, row, row_sums_text, table
 
 __all__ = ["SPEC"]
+
+
+def _choice(kind: MaskKind) -> str:
+    """A kind as the radio button names it: "Causal + no self"."""
+    return MASK_LABELS[kind].capitalize()
 
 
 def _mask_table(ex: MaskExample) -> Element:
@@ -42,7 +49,7 @@ def _trap(ex: MaskExample) -> Element:
     package = ", ".join(fmt(x) for x in ex.trap_weights[0].tolist())
     return h(
         "details",
-        {"class": "explainer-trap"},
+        {"class": "explainer-trap", "data-keep": "trap"},
         h(
             "summary",
             None,
@@ -52,7 +59,8 @@ def _trap(ex: MaskExample) -> Element:
             "p",
             None,
             f"A naive softmax of that row divides 0 by 0: [{naive}]. The package gives the row "
-            f"all-zero weights instead: [{package}], and an all-zero output.",
+            f"all-zero weights instead: [{package}], and an all-zero output. Choose "
+            f"“{_choice('causal_no_self')}” above to see the whole matrix.",
         ),
     )
 
@@ -68,7 +76,11 @@ def run(state: State, embeddings: EmbeddingsSource) -> Output:
     body = (
         _mask_table(ex),
         heatmap(
-            "Attention weights: masked cells (×) are exactly 0", ex.tokens, ex.tokens, ex.weights, ex.mask
+            f"Attention weights: masked cells (×) are exactly 0; {row_sums_text(ex.tokens, ex.empty_rows)}.",
+            ex.tokens,
+            ex.tokens,
+            ex.weights,
+            ex.mask,
         ),
         h("p", None, f"Row sums: {sums}. The output A V has shape {shape}."),
         _trap(ex),
@@ -85,7 +97,7 @@ SPEC = WidgetSpec(
             "Mask",
             "radio",
             "causal",
-            options=tuple((k, MASK_LABELS[k].capitalize()) for k in MASK_KINDS),
+            options=tuple((k, _choice(k)) for k in MASK_KINDS),
         ),
     ),
     run=run,

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from explainer.examples.multi_head import D_MODEL, MultiHeadExample, multi_head_example
 from explainer.html import Element, h
+from explainer.types import FloatArray
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec
-from explainer.widgets.common import fmt, heatmap, matrix_table, quote
+from explainer.widgets.common import fmt, heatmap, matrix_table, plural, quote
 
 __all__ = ["HEAD_CHOICES", "SPEC"]
 
 HEAD_CHOICES = tuple(str(n) for n in range(1, D_MODEL + 1) if D_MODEL % n == 0)
+
+
+def _shape(m: FloatArray) -> str:
+    """A matrix's shape as the page writes it, read from the array: ``4 × 8``."""
+    return " × ".join(str(n) for n in m.shape)
 
 
 def _agreement(difference: float) -> str:
@@ -32,6 +38,22 @@ def _check(ex: MultiHeadExample) -> str:
             f" With one head it equals plain attention followed by W_O {_agreement(ex.one_head_difference)}."
         )
     return text
+
+
+def _split_line(ex: MultiHeadExample) -> str:
+    """How d_model is split: "2 heads of width d_k = 8 / 2 = 4; each …" (one head: no split)."""
+    d_k = ex.d_model // ex.n_heads
+    what = (
+        "it uses the whole projections."
+        if ex.n_heads == 1
+        else "each attends on its own slice of the projections."
+    )
+    return f"{plural(ex.n_heads, 'head')} of width d_k = {ex.d_model} / {ex.n_heads} = {d_k}; {what}"
+
+
+def _concat(n_heads: int) -> str:
+    """``Concat(head₁, …, head_4)``, or ``Concat(head₁)`` for one head."""
+    return "Concat(head₁)" if n_heads == 1 else f"Concat(head₁, …, head_{n_heads})"
 
 
 def _head_maps(ex: MultiHeadExample) -> list[Element]:
@@ -56,20 +78,17 @@ def run(state: State, embeddings: EmbeddingsSource) -> Output:
             f"{D_MODEL} ({', '.join(HEAD_CHOICES)})."
         )
     ex = multi_head_example(int(choice))
-    d_k = ex.d_model // ex.n_heads
     cols = [f"d{j + 1}" for j in range(ex.d_model)]
     body = (
-        h(
-            "p",
-            None,
-            f"{ex.n_heads} head(s) of width d_k = {ex.d_model} / {ex.n_heads} = {d_k}; each attends on "
-            "its own slice of the projections.",
-        ),
+        h("p", None, _split_line(ex)),
         h("div", {"class": "explainer-head-grid"}, _head_maps(ex)),
         matrix_table(
-            f"Concat(head₁, …, head_{ex.n_heads}), shape 4 × {ex.d_model}", ex.concatenated, ex.tokens, cols
+            f"{_concat(ex.n_heads)}, shape {_shape(ex.concatenated)}",
+            ex.concatenated,
+            ex.tokens,
+            cols,
         ),
-        matrix_table(f"Output = Concat(…) W_O, shape 4 × {ex.d_model}", ex.output, ex.tokens, cols),
+        matrix_table(f"Output = Concat(…) W_O, shape {_shape(ex.output)}", ex.output, ex.tokens, cols),
         h("p", None, _check(ex)),
     )
     return Output(body)

@@ -12,9 +12,12 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import numpy as np
 import pytest
+
+from explainer.widgets import RUN_MESSAGES
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,20 +79,28 @@ def interact(page: Any, root: str = LIVE) -> None:
     page.keyboard.press("Shift")
 
 
+# The pages' Content-Security-Policy forbids eval, and Playwright's wait_for_function evaluates its
+# predicate with eval; these helpers wait with selectors and with promises instead.
+
+
 def wait_all(page: Any, state: str) -> None:
-    page.wait_for_function(
-        f"[...document.querySelectorAll('{LIVE}')].every(e => e.dataset.state === '{state}')",
-        timeout=READY_TIMEOUT_MS,
-    )
+    """Wait until every live widget on the page is in ``state`` (no live widget in another one)."""
+    page.wait_for_selector(f"{LIVE}:not([data-state='{state}'])", state="detached", timeout=READY_TIMEOUT_MS)
+
+
+ARM_RESULT = """([root, ms]) => {
+    window.__result = new Promise((resolve, reject) => {
+        document.querySelector(root).addEventListener("explainer:result", () => resolve(true), {once: true});
+        setTimeout(() => reject(new Error(`no result from ${root} within ${ms} ms`)), ms);
+    });
+}"""
 
 
 def wait_result(page: Any, root: str, action: Any) -> None:
     """Run ``action`` and wait for the widget at ``root`` to apply a new result."""
-    page.evaluate(f"""() => {{ window.__got = false;
-        document.querySelector('{root}').addEventListener('explainer:result', () => window.__got = true,
-                                                          {{once: true}}); }}""")
+    page.evaluate(ARM_RESULT, [root, READY_TIMEOUT_MS])
     action()
-    page.wait_for_function("window.__got === true", timeout=READY_TIMEOUT_MS)
+    page.evaluate("() => window.__result")  # resolves on the widget's explainer:result event
 
 
 def cli_weights(sentence: str, *flags: str) -> dict[str, Any]:
@@ -209,7 +220,7 @@ def test_fragment_link_restores_the_state(browsing: Browsing, server: Server, si
         root,
         lambda: page.locator(f"{root} [data-output] [data-row='2'][data-col='4'][data-set]").first.click(),
     )
-    page.wait_for_function("""decodeURIComponent(location.hash).includes('"cell":"2,4"')""")  # debounced
+    page.wait_for_url(lambda url: '"cell":"2,4"' in unquote(url))  # the fragment is written debounced
     link = page.url
     weights = heatmap_weights(page, root)
     other = browsing.new_page()
@@ -294,10 +305,55 @@ def test_an_endless_loop_is_stopped_and_python_restarts(browsing: Browsing, runn
     page.locator(f"{LIVE} textarea[name=code]").fill("while True:\n    pass")
     wait_all(page, "ready")
     page.locator(f"{LIVE} [type=submit]").click()
-    page.wait_for_function(
-        "document.querySelector('[data-output]').innerText.includes('Stopped after')",
-        timeout=READY_TIMEOUT_MS,
-    )
+    stopped = RUN_MESSAGES["stopped"][0]
+    page.locator(f"{LIVE} [data-output]", has_text=stopped[:20]).wait_for(timeout=READY_TIMEOUT_MS)
     page.locator(f"{LIVE} textarea[name=code]").fill("print(6 * 7)")
     wait_result(page, LIVE, lambda: page.locator(f"{LIVE} [type=submit]").click())
     assert "42" in page.locator(f"{LIVE} [data-output]").inner_text()
+
+
+def test_the_mask_explorers_trap_stays_open_when_the_widget_goes_live_and_recomputes(
+    browsing: Browsing, server: Server, site_dir: Path
+) -> None:
+    """A <details data-keep> the reader opened survives every replacement of the output region."""
+    root = "[data-widget=mask_explorer]"
+    trap = f"{root} [data-output] details[data-keep=trap]"
+    page = browsing.new_page()
+    page.goto(server.url + widget_page(site_dir, "mask_explorer"))
+    assert page.eval_on_selector(trap, "d => d.open") is False
+    # Opening the trap is the first interaction: the runtime loads and every widget recomputes.
+    wait_result(page, root, lambda: page.locator(f"{trap} > summary").click())
+    wait_all(page, "ready")
+    assert page.eval_on_selector(trap, "d => d.open") is True
+    wait_result(page, root, lambda: page.locator(f"{root} input[name=kind][value=causal_no_self]").check())
+    assert page.eval_on_selector(trap, "d => d.open") is True
+    caption = page.locator(f"{root} .explainer-heatmap caption").inner_text()
+    assert "except row 1 (policy), which is fully masked" in caption
+    # Closed by the reader, it stays closed too.
+    page.locator(f"{trap} > summary").click()
+    wait_result(page, root, lambda: page.locator(f"{root} input[name=kind][value=none]").check())
+    assert page.eval_on_selector(trap, "d => d.open") is False
+    assert not browsing.console_errors, browsing.console_errors[:5]
+
+
+CHAPTER_LINK = re.compile(r'<li><a href="([^"]+)">(\d+b? · [^<]+)</a>')
+
+
+def test_every_chapter_has_its_number_what_youll_learn_and_next_as_the_home_page_lists(
+    site_dir: Path,
+) -> None:
+    """The home page lists the chapters in order; each page carries the promise of that list."""
+    home = (site_dir / "index.html").read_text(encoding="utf-8")
+    chapters = CHAPTER_LINK.findall(home)
+    numbers = [label.split(" · ")[0] for _, label in chapters]
+    assert numbers == [*"1234567", "7b", *map(str, range(8, 15))]
+    for (href, label), following in zip(chapters, [*chapters[1:], None], strict=True):
+        html = (site_dir / href / "index.html").read_text(encoding="utf-8")
+        title = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+        number = label.split(" · ")[0]
+        assert title is not None and re.sub(r"<[^>]+>", "", title.group(1)).startswith(f"{number} · "), href
+        assert "<strong>What you'll learn:</strong>" in html.replace("&#39;", "'"), href
+        if following is not None:
+            nxt = re.search(r"<strong>Next:</strong> <a href=\"([^\"]+)\">([^<]+)</a>", html)
+            assert nxt is not None and nxt.group(2).startswith(following[1].split(" · ")[0] + " · "), href
+            assert nxt.group(1).rstrip("/").endswith(following[0].rstrip("/")), (href, nxt.group(1))

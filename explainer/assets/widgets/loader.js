@@ -24,6 +24,8 @@
    *   key      its key in the URL fragment       sent     id of the request in flight, 0 if none
    *   pending  recompute once the answer/runtime arrives   changed  state differs from the page's
    *   timer    runaway timer of a Run computation          started  performance.now() of the request
+   *   kept     data-keep key -> open, the reader's own choice for a <details data-keep> in the output
+   *   shown    data-keep key -> open, as the last render left it (a difference is the reader's toggle)
    */
   const widgets = new Map();
   let worker = null;
@@ -188,10 +190,38 @@
     writeState(w.root, response.state, true);
     const focused = output.contains(document.activeElement) ? document.activeElement : null;
     const focusKey = focused && focused.getAttribute("data-set");
+    noteToggles(w);
     output.innerHTML = response.html;
+    applyKept(w);
     if (focusKey) {
       const again = output.querySelector(`[data-set="${CSS.escape(focusKey)}"]`);
       if (again) again.focus({ preventScroll: true });
+    }
+  }
+
+  /**
+   * <details data-keep="KEY"> in the output region: a disclosure the reader opened or closed stays
+   * that way when the output is replaced (KEY names the same disclosure in every render of the widget).
+   * Only the reader's own toggles are kept; a disclosure the reader never touched follows Python's markup.
+   */
+  function keptDetails(w) {
+    return outputOf(w.root).querySelectorAll("details[data-keep]");
+  }
+
+  /** Before a render: every disclosure whose state differs from the last render was toggled by the reader. */
+  function noteToggles(w) {
+    for (const details of keptDetails(w)) {
+      const key = details.getAttribute("data-keep");
+      if (w.shown.has(key) && w.shown.get(key) !== details.open) w.kept.set(key, details.open);
+    }
+  }
+
+  /** After a render: reopen (or close) what the reader chose, and remember what is now shown. */
+  function applyKept(w) {
+    for (const details of keptDetails(w)) {
+      const key = details.getAttribute("data-keep");
+      if (w.kept.has(key)) details.open = w.kept.get(key);
+      w.shown.set(key, details.open);
     }
   }
 
@@ -333,7 +363,10 @@
       counts[name] = (counts[name] || 0) + 1;
       const key = root.id || `${name}-${counts[name] - 1}`;
       root.setAttribute("data-widget-key", key);
-      widgets.set(key, { root, name, key, sent: 0, pending: false, changed: false, timer: 0, started: 0 });
+      const w = { root, name, key, sent: 0, pending: false, changed: false, timer: 0, started: 0,
+                  kept: new Map(), shown: new Map() };
+      widgets.set(key, w);
+      applyKept(w); // the pre-rendered output is the first render
     }
     if (!widgets.size) return;
     document.addEventListener("input", onEdit, true);
