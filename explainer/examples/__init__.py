@@ -35,6 +35,7 @@ from explainer.examples import scaling  # chapter 4
 from explainer.examples import blending  # chapter 5
 from explainer.examples import self_attention  # chapter 6
 from explainer.examples import masks  # chapter 7
+from explainer.examples import word_order  # chapter 7b
 from explainer.examples import multi_head  # chapter 8
 from explainer.examples import glove  # chapter 9
 from explainer.examples import glove_capabilities  # chapter 9
@@ -62,6 +63,7 @@ from explainer.examples.trained_control import *  # noqa: F403
 from explainer.examples.trained_head_jobs import *  # noqa: F403
 from explainer.examples.trained_heads import *  # noqa: F403
 from explainer.examples.training import *  # noqa: F403
+from explainer.examples.word_order import *  # noqa: F403
 
 _CHAPTERS = (
     dot_product,
@@ -70,6 +72,7 @@ _CHAPTERS = (
     blending,
     self_attention,
     masks,
+    word_order,
     multi_head,
     glove,
     glove_capabilities,

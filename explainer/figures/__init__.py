@@ -54,6 +54,7 @@ def registry(results_dir: Path) -> dict[str, FigureSpec]:
         softmax,
         trained_heads,
         training,
+        word_order,
     )
 
     specs = [
@@ -64,6 +65,7 @@ def registry(results_dir: Path) -> dict[str, FigureSpec]:
         *blending.FIGURES,
         *self_attention.FIGURES,
         *masks.FIGURES,
+        *word_order.FIGURES,
         *multi_head.FIGURES,
         *glove.FIGURES,
         *trained_heads.FIGURES,
