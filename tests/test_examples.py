@@ -15,8 +15,8 @@ NUMPY_ONLY_TABLE_MODULES: tuple[ModuleType, ...] = (softmax, scaling, self_atten
 """The chapters whose tables need neither the GloVe vectors nor the trained model."""
 
 CHAPTER_MODULES = (
-    "dot_product softmax scaling blending self_attention masks multi_head glove glove_capabilities "
-    "trained_heads trained_control trained_head_jobs trained_budget training cost"
+    "dot_product softmax scaling blending self_attention masks word_order multi_head glove "
+    "glove_capabilities trained_heads trained_control trained_head_jobs trained_budget training cost"
 )
 """Every chapter module of explainer.examples, in chapter order (2 to 12)."""
 

@@ -113,7 +113,7 @@ def test_on_real_glove_each_cat_prefers_itself_and_the_nearer_the() -> None:
 
 
 def test_token_labels_tell_copies_apart() -> None:
-    assert wo.token_labels(("the", "cat", "the")) == ("the\u00a00", "cat\u00a01", "the\u00a02")
+    assert wo.token_labels(("the", "cat", "the")) == ("the\u00a01", "cat\u00a02", "the\u00a03")
 
 
 # ------------------------------------------------------------------ sinusoidal positions
@@ -200,4 +200,4 @@ def test_tables_are_registered_and_render(learned: wo.LearnedPositions) -> None:
     assert [row[0] for row in similarity.rows] == [str(k) for k in wo.SIMILARITY_DISTANCES]
     weights = wo.TABLES["repeated_word_weights"]()
     assert weights.headers[-2:] == ("GloVe alone", "with positions") and len(weights.rows) == 8
-    assert weights.rows[0][:2] == ("cat\u00a01 → the\u00a00", "1")
+    assert weights.rows[0][:2] == ("cat\u00a02 → the\u00a01", "1")

@@ -26,6 +26,8 @@ from explainer.figures import (
     self_attention,
     softmax,
     trained_heads,
+    training,
+    word_order,
 )
 from explainer.figures.draw import to_svg
 from explainer.figures.spec import FigureSpec
@@ -42,12 +44,18 @@ CONTRACT_NAMES = {
     "saturation_vs_dk",
     "value_blend",
     "step_through_weights",
+    "cross_attention_weights",
     "mask_weights",
+    "sinusoidal_heatmap",
+    "sinusoidal_distance",
+    "position_similarity",
+    "repeated_word_heatmaps",
     "multi_head_heatmaps",
     "king_queen_heatmap",
     "king_queen_bars",
     "cat_it_bars",
     "contextualisation_neighbours",
+    "training_curves",
     "cost_time_memory",
 }
 """The figure names ARCHITECTURE.md promises."""
@@ -62,9 +70,11 @@ CHAPTER_MODULES: dict[str, tuple[ModuleType, str]] = {
     "blending": (blending, "blending.md"),
     "self_attention": (self_attention, "self-attention.md"),
     "masks": (masks, "masks.md"),
+    "word_order": (word_order, "word-order.md"),
     "multi_head": (multi_head, "multi-head.md"),
     "glove": (glove, "embeddings.md"),
     "trained_heads": (trained_heads, "trained-heads.md"),
+    "training": (training, "training.md"),
 }
 """Every module with a ``FIGURES`` tuple, and the page of the chapter it draws for."""
 

@@ -139,7 +139,8 @@ def _overall_verdict(flips: BoolArray, n_pairs: int, margin: float) -> str:
             '"it" to the likely antecedent.'
         )
     return (
-        f"{len(names)} of the {flips.size} heads move from the subject to the other noun in "
+        f"{len(names)} of the {flips.size} heads {'moves' if len(names) == 1 else 'move'} from the subject "
+        "to the other noun in "
         f"{_all_pairs(n_pairs)} (margin {margin:.2f}): {', '.join(names)}."
     )
 

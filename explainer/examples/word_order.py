@@ -361,11 +361,11 @@ def position_similarity_table() -> Table:
 
 
 def token_labels(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """Tokens with their positions, ``("the 0", "cat 1", ...)``, so repeated words can be told apart.
+    """Tokens numbered from 1 as readers count, ``("the 1", "cat 2", ...)``, so repeated words differ.
 
     The space is a no-break space, so a label never wraps inside a table cell.
     """
-    return tuple(f"{token}\u00a0{i}" for i, token in enumerate(tokens))
+    return tuple(f"{token}\u00a0{i}" for i, token in enumerate(tokens, start=1))
 
 
 def repeated_word_table() -> Table:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -188,8 +189,32 @@ class Browsing:
         )
         page.on("pageerror", lambda e: self.page_errors.append(f"{page.url}: {e}"))
         page.on("request", lambda r: self.requests.append(r.url))
+        page.wait_for_function = functools.partial(wait_until, page)
         self.pages.append(page)
         return page
+
+
+_FUNCTION = re.compile(r"\s*(?:async\b|function\b|\(?[\w\s,]*\)?\s*=>)")
+_POLL_JS = """async ([arg, ms, label]) => {{
+    const test = {predicate};
+    const until = performance.now() + ms;
+    while (!(await test(arg))) {{
+        if (performance.now() > until) throw new Error(`not true within ${{ms}} ms: ${{label}}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+    }}
+}}"""
+
+
+def wait_until(page: Any, predicate: str, *, arg: Any = None, timeout: float = READY_TIMEOUT_MS) -> None:
+    """Wait until the JavaScript ``predicate`` (an expression, or a function of ``arg``) holds.
+
+    Playwright's own ``wait_for_function`` evaluates its predicate with ``eval``, which the
+    pages' Content-Security-Policy forbids; here the predicate is part of the function
+    Playwright calls through the debugger, which the policy does not govern. Every page
+    that :meth:`Browsing.new_page` opens uses this as its ``wait_for_function``.
+    """
+    body = predicate if _FUNCTION.match(predicate) else f"() => ({predicate})"
+    page.evaluate(_POLL_JS.format(predicate=body), [arg, timeout, predicate[:80]])
 
 
 @dataclass
