@@ -6,15 +6,7 @@ import pytest
 
 from explainer.examples import trained_budget as ex
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _needs_weights() -> None:
-    from explainer.minilm import find_model_dir
-
-    try:
-        find_model_dir()
-    except FileNotFoundError as err:
-        pytest.skip(str(err))
+pytestmark = pytest.mark.usefixtures("minilm_weights")
 
 
 @pytest.mark.glove

@@ -8,15 +8,7 @@ import pytest
 from explainer.examples import tables
 from explainer.examples import trained_control as ex
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _needs_weights() -> None:
-    from explainer.minilm import find_model_dir
-
-    try:
-        find_model_dir()
-    except FileNotFoundError as err:
-        pytest.skip(str(err))
+pytestmark = pytest.mark.usefixtures("minilm_weights")
 
 
 def test_control_verdict_agrees_with_the_numbers() -> None:

@@ -163,13 +163,7 @@ def test_sinusoidal_example_curves_coincide_and_match_the_closed_form() -> None:
 
 
 @pytest.fixture(scope="module")
-def learned() -> wo.LearnedPositions:
-    from explainer.minilm import find_model_dir
-
-    try:
-        find_model_dir()
-    except FileNotFoundError as err:
-        pytest.skip(str(err))
+def learned(minilm_weights: None) -> wo.LearnedPositions:
     return wo.learned_positions()
 
 

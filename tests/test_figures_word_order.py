@@ -20,16 +20,6 @@ ROOT = Path(__file__).parents[1]
 NAMES = [spec.name for spec in figs.FIGURES]
 
 
-@pytest.fixture(scope="module")
-def _needs_weights() -> None:
-    from explainer.minilm import find_model_dir
-
-    try:
-        find_model_dir()
-    except FileNotFoundError as err:
-        pytest.skip(str(err))
-
-
 def test_every_figure_is_on_the_chapter_page_and_in_the_registry() -> None:
     page = (ROOT / "docs" / "word-order.md").read_text(encoding="utf-8")
     assert set(NAMES) <= set(re.findall(r"figure: (\w+)", page))
@@ -37,7 +27,7 @@ def test_every_figure_is_on_the_chapter_page_and_in_the_registry() -> None:
     assert names[names.index("mask_weights") + 1 : names.index("mask_weights") + 1 + len(NAMES)] == NAMES
 
 
-@pytest.mark.usefixtures("_needs_weights")
+@pytest.mark.usefixtures("minilm_weights")
 @pytest.mark.parametrize("name", NAMES)
 def test_figure_draws_in_both_themes(name: str) -> None:
     spec = registry(ROOT / "benchmarks" / "results")[name]
@@ -78,7 +68,7 @@ def test_repeated_word_alt_states_the_row_differences() -> None:
     assert f"{ex.row_difference[1]:.2f} with them" in alt
 
 
-@pytest.mark.usefixtures("_needs_weights")
+@pytest.mark.usefixtures("minilm_weights")
 def test_position_similarity_alt_states_the_measured_numbers() -> None:
     ex = learned_positions()
     alt = figs.position_similarity_alt()
