@@ -49,7 +49,14 @@ from explainer.sitebuild.figcache import GLUE_PARTS, FigureCache, figure_key, fo
 from explainer.sitebuild.katex import MathRenderer, render_nav_math, render_page_math
 from explainer.sitebuild.offline import external_resources
 from explainer.sitebuild.page import PageAssembly
-from explainer.sitebuild.render import console_block, figure_html, notebook_content, run_cli, svg_size
+from explainer.sitebuild.render import (
+    FigureMetrics,
+    console_block,
+    figure_html,
+    figure_metrics,
+    notebook_content,
+    run_cli,
+)
 from explainer.sitebuild.values import ValueEvaluator, public_namespace
 
 log = logging.getLogger("mkdocs.plugins.explainer")
@@ -78,7 +85,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
         self._cache: FigureCache | None = None
         self._memo: dict[tuple[str, ...], Any] = {}
         self._values: ValueEvaluator | None = None
-        self._figure_sizes: dict[str, tuple[int, int] | None] = {}
+        self._figure_metrics: dict[str, FigureMetrics] = {}
         self._build_started = 0.0
         self._pages: dict[str, PageAssembly] = {}
         self._math: MathRenderer | None = None
@@ -131,10 +138,10 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
 
     def _add_figure(self, name: str, files: Files, config: MkDocsConfig) -> None:
         """Both renderings of one figure, as generated files of the build."""
-        for theme in THEMES:
-            svg = self._figure_svg(name, theme)
+        svgs = [self._figure_svg(name, theme) for theme in THEMES]
+        for theme, svg in zip(THEMES, svgs, strict=True):
             files.append(File.generated(config, f"figures/{name}-{theme}.svg", content=svg))
-        self._figure_sizes[name] = svg_size(svg)
+        self._figure_metrics[name] = figure_metrics(svgs)
 
     def _add_math_assets(self, files: Files, config: MkDocsConfig) -> None:
         """Copy KaTeX's CSS and woff2 fonts to ``assets/katex/`` (the math itself is rendered here)."""
@@ -247,7 +254,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
             alt,
             urls[0],
             urls[1],
-            self._figure_sizes.get(directive.name),
+            self._figure_metrics.get(directive.name),
             None if caption is None else str(caption),
         )
 

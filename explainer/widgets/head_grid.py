@@ -6,12 +6,17 @@ JavaScript:
 - a sentence picker (radio buttons) over a curated set;
 - for the chosen sentence, the 72 heads as small heatmaps — one PNG image
   per sentence, 6 rows (layers) by 12 columns (heads), drawn here with NumPy
-  and ``zlib`` — with a clickable hot spot over each;
+  and ``zlib``, transparent between thumbnails so the page's colour shows —
+  labelled "layer 1…6" and "head 1…12" (counted from 1, read from the
+  array's shape), with a clickable hot spot over each;
 - for the chosen head, an enlarged table with token labels and every weight
   (in percent, colour-coded).
 
 Choosing is done with radio inputs and CSS (``:checked``), so the view works
-in a page without scripts. The fixed rules are in ``assets/widgets/content.css``;
+in a page without scripts. One CSS grid holds the labels, the picture and,
+head by head, a radio, its hot spot and its table, side by side: so the
+checked (or keyboard-focused) radio outlines its own spot and shows its own
+table with sibling selectors alone. The fixed rules are in ``assets/widgets/content.css``;
 the rules computed from data (one colour class per percent, from the same
 :func:`colour` as the thumbnails, and one selector per sentence) come from
 :func:`stylesheet`, which the site build writes to ``assets/widgets/head_grid.css``.
@@ -62,15 +67,15 @@ def colour(weights: FloatArray) -> NDArray[np.uint8]:
     return np.asarray(np.rint(rgb), dtype=np.uint8)
 
 
-def _png(rgb: NDArray[np.uint8]) -> bytes:
-    """Encode an ``(height, width, 3)`` uint8 image as PNG (8-bit RGB, no filter)."""
-    height, width, _ = rgb.shape
+def _png(rgba: NDArray[np.uint8]) -> bytes:
+    """Encode an ``(height, width, 4)`` uint8 image as PNG (8-bit RGBA, no filter)."""
+    height, width, _ = rgba.shape
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    rows = np.concatenate([np.zeros((height, 1), np.uint8), rgb.reshape(height, -1)], axis=1)  # (h, 1 + 3w)
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    rows = np.concatenate([np.zeros((height, 1), np.uint8), rgba.reshape(height, -1)], axis=1)  # (h, 1 + 4w)
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # colour type 6: RGBA
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", header)
@@ -86,16 +91,18 @@ def heat_png(attentions: FloatArray) -> bytes:
         attentions: weights, shape ``(layers, heads, n, n)``.
 
     Returns:
-        PNG bytes of an image ``layers·(n+1) − 1`` pixels high and
-        ``heads·(n+1) − 1`` wide (one transparent-looking gap between cells).
+        PNG bytes of an RGBA image ``layers·(n+1) − 1`` pixels high and
+        ``heads·(n+1) − 1`` wide, with a fully transparent one-pixel gap between
+        thumbnails (the page's own colour shows there, in either palette).
     """
     layers, heads, n, _ = attentions.shape
     step = n + _GAP
-    image = np.full((layers * step - _GAP, heads * step - _GAP, 3), 255, dtype=np.uint8)  # (H, W, 3)
+    image = np.zeros((layers * step - _GAP, heads * step - _GAP, 4), dtype=np.uint8)  # (H, W, 4), clear
     cells = colour(attentions)  # (layers, heads, n, n, 3)
     for i in range(layers):
         for j in range(heads):
-            image[i * step : i * step + n, j * step : j * step + n] = cells[i, j]
+            image[i * step : i * step + n, j * step : j * step + n, :3] = cells[i, j]
+            image[i * step : i * step + n, j * step : j * step + n, 3] = 255
     return _png(image)
 
 
@@ -125,49 +132,45 @@ def _big_table(tokens: Sequence[str], weights: FloatArray, layer: int, head: int
     return h("table", {"class": "hg-table"}, caption, h("thead", None, header), h("tbody", None, rows))
 
 
+def _head_views(
+    uid: str, a: int, tokens: Sequence[str], attentions: FloatArray, default: tuple[int, int]
+) -> list[Element]:
+    """For each head, in reading order: its radio, its hot spot over the thumbnail, its enlarged table."""
+    layers, heads = attentions.shape[:2]
+    views = []
+    for i in range(layers):
+        views.append(h("span", {"class": "hg-layer", "aria-hidden": "true"}, f"layer {i + 1}"))
+        for j in range(heads):
+            rid, name = f"{uid}-{a}-{i + 1}-{j + 1}", f"layer {i + 1}, head {j + 1}"
+            radio = {"type": "radio", "class": "hg-h", "name": f"{uid}-{a}-head", "id": rid}
+            views += [
+                h("input", {**radio, "checked": (i + 1, j + 1) == default}),
+                h(
+                    "label",
+                    {"for": rid, "class": "hg-spot", "title": name},
+                    h("span", {"class": "hg-sr"}, name),
+                ),
+                h("div", {"class": "hg-big"}, _big_table(tokens, attentions[i, j], i + 1, j + 1)),
+            ]
+    return views
+
+
 def _panel(
     uid: str, a: int, tokens: Sequence[str], attentions: FloatArray, default: tuple[int, int]
 ) -> Element:
-    """One sentence: the thumbnail grid with hot spots, then one enlarged table per head."""
+    """One sentence: the labelled thumbnail grid with a hot spot per head, and the chosen head's table."""
     layers, heads = attentions.shape[:2]
     src = "data:image/png;base64," + base64.b64encode(heat_png(attentions)).decode("ascii")
-    spots, views = [], []
-    for i in range(layers):
-        for j in range(heads):
-            rid = f"{uid}-{a}-{i + 1}-{j + 1}"
-            spots.append(
-                h(
-                    "label",
-                    {"for": rid, "title": f"L{i + 1} H{j + 1}"},
-                    h("span", {"class": "hg-sr"}, f"L{i + 1} H{j + 1}"),
-                )
-            )
-            checked = (i + 1, j + 1) == default
-            views.append(
-                h(
-                    "input",
-                    {
-                        "type": "radio",
-                        "class": "hg-h",
-                        "name": f"{uid}-{a}-head",
-                        "id": rid,
-                        "checked": checked,
-                    },
-                )
-            )
-            views.append(h("div", {"class": "hg-big"}, _big_table(tokens, attentions[i, j], i + 1, j + 1)))
     alt = f"{layers} by {heads} grid of attention heatmaps for: {' '.join(tokens)}"
-    grid = h(
-        "div",
-        {"class": "hg-thumbs"},
-        h("img", {"src": src, "alt": alt}),
-        h(
-            "div",
-            {"class": "hg-spots", "style": f"grid-template:repeat({layers},1fr)/repeat({heads},1fr)"},
-            spots,
-        ),
+    # Rows: head labels, one per layer, then the table; columns: layer labels, one per head.
+    shape = f"grid-template:auto repeat({layers},auto) auto/auto repeat({heads},minmax(0,1fr))"
+    board = (
+        h("span", {"class": "hg-corner"}),
+        [h("span", {"class": "hg-head", "aria-hidden": "true"}, f"head {j + 1}") for j in range(heads)],
+        h("img", {"class": "hg-img", "src": src, "alt": alt}),
+        _head_views(uid, a, tokens, attentions, default),
     )
-    return h("div", {"class": f"hg-panel hg-p{a}"}, grid, h("div", {"class": "hg-views"}, views))
+    return h("div", {"class": f"hg-panel hg-p{a}"}, h("div", {"class": "hg-board", "style": shape}, board))
 
 
 def stylesheet(n_sentences: int | None = None) -> str:
@@ -234,9 +237,7 @@ def render_head_grid(
     ]
     labels = [h("label", {"for": f"{uid}-s{a}", "class": f"hg-l{a}"}, s) for a, s in enumerate(sentences)]
     panels = [_panel(uid, a, toks, np.asarray(att), default_head) for a, (toks, att) in enumerate(encodings)]
-    help_text = (
-        "Pick a sentence, then a cell of the grid (row = layer 1-6, column = head 1-12) to enlarge it."
-    )
+    help_text = "Pick a sentence, then a cell of the grid (row = layer, column = head) to enlarge it."
     body = (
         h("p", {"class": "hg-help"}, help_text),
         radios,
