@@ -202,3 +202,17 @@ def _scaled(value: object, factor: float) -> object:
     if isinstance(value, dict):
         return {k: _scaled(v, factor) for k, v in value.items()}
     return value
+
+
+@pytest.mark.parametrize(("command", "policy"), [("build", True), ("gh-deploy", True), ("serve", False)])
+def test_pages_carry_a_policy_except_under_serve_whose_live_reload_is_inline(
+    command: str, policy: bool
+) -> None:
+    plugin = ExplainerPlugin()
+    plugin.load_config({})
+    plugin.on_startup(command=command, dirty=False)
+    page = types.SimpleNamespace(file=types.SimpleNamespace(src_uri="x.md"))
+    out = plugin.on_post_page("<html><head></head><body></body></html>", page=page, config=None)  # type: ignore[arg-type]
+    assert ('http-equiv="Content-Security-Policy"' in out) is policy
+    not_found = plugin.on_post_template("<html><head></head></html>", template_name="404.html", config=None)  # type: ignore[arg-type]
+    assert ('http-equiv="Content-Security-Policy"' in not_found) is policy

@@ -89,9 +89,12 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
         self._build_started = 0.0
         self._pages: dict[str, PageAssembly] = {}
         self._math: MathRenderer | None = None
+        self._policy = True  # the Content-Security-Policy; off under `mkdocs serve` (on_startup)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Defining this keeps one plugin instance across ``mkdocs serve`` rebuilds (and its caches)."""
+        """Keeps one plugin instance across ``mkdocs serve`` rebuilds; no CSP under ``serve``, whose
+        live-reload script is injected inline after the page's scripts were hashed (``build`` has one)."""
+        self._policy = command != "serve"
 
     # ------------------------------------------------------------------ config
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -330,11 +333,14 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
             output = assembly.fill_output(output)
         if self._math is not None:
             output = render_nav_math(output, self._math)
-        return with_csp(output)  # last: the policy hashes the page's inline scripts as they are
+        # Last: the policy hashes the page's inline scripts as they are.
+        return with_csp(output) if self._policy else output
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         """The 404 page is a template, not a page: it gets the same policy."""
-        return with_csp(output_content) if template_name.endswith(".html") else output_content
+        return (
+            with_csp(output_content) if self._policy and template_name.endswith(".html") else output_content
+        )
 
     def _widget_assets(self, name: str) -> list[str]:
         """What a page with widget ``name`` links: the widget CSS, its data-made stylesheet, the loader."""
