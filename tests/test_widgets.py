@@ -11,6 +11,7 @@ import json
 import re
 import subprocess
 import sys
+from html import unescape
 from html.parser import HTMLParser
 
 import numpy as np
@@ -19,7 +20,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from explainer.embeddings import Embeddings
-from explainer.widgets import NEEDS_EMBEDDINGS, compute, initial_state, names, prerender, registry
+from explainer.widgets import (
+    NEEDS_EMBEDDINGS,
+    SPECS,
+    WidgetSpec,
+    compute,
+    initial_state,
+    names,
+    prerender,
+    registry,
+)
+from explainer.widgets.base import state_key
 
 WORDS = ("the", "king", "and", "queen", "ruled", "kingdom", "hot", "dog", "was", "cat", "sat", ".", "<", ">")
 TINY = Embeddings(WORDS, np.random.default_rng(5).normal(size=(len(WORDS), 6)))
@@ -123,7 +134,7 @@ def test_prerender_with_params_matches_compute_with_the_same_state() -> None:
     html = prerender("saturation_lab", params)
     state = initial_state("saturation_lab", params)
     assert state["d_k"] == "512" and state["scale"] is False
-    assert html.endswith(OUTPUT_OPEN + compute("saturation_lab", state).html + "</div></div>")
+    assert OUTPUT_OPEN + compute("saturation_lab", state).html + "</div>" in html
 
 
 def test_unknown_widget_and_unknown_parameter_are_authoring_errors() -> None:
@@ -269,3 +280,31 @@ def test_static_widgets_are_delegated_and_checked(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(ValueError, match="has no parameter sentence"):
         prerender("head_grid", {"sentence": "x"})
     assert "head_grid" not in names()
+
+
+KNOWN = re.compile(r'<template data-known="([^"]*)"(?: data-corrected="([^"]*)")?>(.*?)</template>', re.S)
+
+
+@pytest.mark.parametrize("name", [s.name for s in SPECS if isinstance(s, WidgetSpec) and s.known])
+def test_known_templates_are_exactly_what_compute_returns(name: str) -> None:
+    page = prerender(name)
+    found = KNOWN.findall(page)
+    assert len(found) >= 2, "a widget with known states ships more than its first state"
+    for key, corrected, html in found:
+        state = dict(json.loads(unescape(key)))
+        assert unescape(key) == state_key(state)
+        result = compute(name, state)
+        assert html == result.html
+        fixed = json.loads(unescape(corrected)) if corrected else {}
+        assert {**state, **fixed} == result.state
+
+
+def test_the_first_state_is_among_the_known_ones() -> None:
+    keys = {unescape(key) for key, _, _ in KNOWN.findall(prerender("saturation_lab"))}
+    assert state_key(initial_state("saturation_lab")) in keys
+    assert len(keys) == 2 * 11  # the scale toggle times the slider's stops 1, 2, 4 … 1024
+
+
+def test_widgets_without_choices_ship_no_known_states() -> None:
+    assert "data-known" not in prerender("contextualisation_probe")
+    assert "data-known" not in prerender("code_runner")

@@ -14,8 +14,10 @@ from explainer.widgets.base import (
     evaluate,
     message,
     normalise_state,
+    reachable,
     render_form,
     run_widget,
+    state_key,
 )
 
 
@@ -38,7 +40,7 @@ SPEC = WidgetSpec(
         Field("flag", "Flag", "checkbox", True),
         Field("pick", "Pick", "select", "b", options=(("a", "A"), ("b", "B"))),
         Field("kind", "Kind", "radio", "x", options=(("x", "X"), ("y", "Y"))),
-        Field("d", "d", "range", "4", minimum=1, maximum=8),
+        Field("d", "d", "range", "4", stops=("1", "2", "4", "8")),
         Field("code", "Code", "textarea", "print(1)", rows=3),
         Field("hidden", "Hidden", "hidden", ""),
     ),
@@ -97,7 +99,11 @@ def test_the_form_has_one_labelled_control_per_field_with_the_state_values() -> 
     assert '<input type="checkbox" name="flag">' in html
     assert '<option value="a" selected>A</option><option value="b">B</option>' in html
     assert '<input type="radio" name="kind" value="y" checked>' in html
-    assert '<input type="range" name="d" min="1" max="8" step="1" value="4">' in html
+    assert (
+        '<input type="range" name="d" min="0" max="3" step="1" value="2" data-stops="1,2,4,8" aria-valuetext="4">'
+        in html
+    )
+    assert "<output data-stop>4</output>" in html
     assert 'rows="3"' in html and "print(1)</textarea>" in html
     assert html.endswith('<input type="hidden" name="hidden" value="1,2"></form>')
     assert html.count("<label") == 5 + 2 and "<legend>Kind</legend>" in html  # 5 fields + 2 radio choices
@@ -106,3 +112,30 @@ def test_the_form_has_one_labelled_control_per_field_with_the_state_values() -> 
 def test_result_as_json_dict() -> None:
     result = run_widget(SPEC, normalise_state(SPEC, {}), no_embeddings)
     assert result.to_json_dict() == {"html": "<p>hello</p>", "state": result.state, "error": None}
+
+
+def test_state_key_is_sorted_compact_json() -> None:
+    assert state_key({"scale": True, "d_k": "64", "t": "é"}) == '[["d_k","64"],["scale",true],["t","é"]]'
+
+
+def test_reachable_enumerates_choices_and_keeps_text() -> None:
+    spec = WidgetSpec(
+        "w",
+        "W",
+        (
+            Field("flag", "F", "checkbox", False),
+            Field("pick", "P", "select", "a", options=(("a", "A"), ("b", "B"))),
+            Field("d", "d", "range", "1", stops=("1", "2")),
+            Field("text", "T", "text", "x"),
+            Field("step", "S", "hidden", "0"),
+        ),
+        run=lambda s, e: Output(()),
+    )
+    states = reachable(
+        spec, {"flag": False, "pick": "a", "d": "1", "text": "typed", "step": "0"}, {"step": ["0", "1"]}
+    )
+    assert len(states) == 2 * 2 * 2 * 2
+    assert {s["text"] for s in states} == {"typed"}
+    assert {(s["flag"], s["pick"], s["d"], s["step"]) for s in states} == {
+        (f, p, d, st) for f in (False, True) for p in "ab" for d in "12" for st in "01"
+    }

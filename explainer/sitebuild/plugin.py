@@ -42,7 +42,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from explainer.sitebuild import SiteBuildError, perf_report, runtime
+from explainer.sitebuild import SiteBuildError, perf_report, runtime, widget_files
 from explainer.sitebuild.csp import with_csp
 from explainer.sitebuild.directives import Directive, iter_directives, transform
 from explainer.sitebuild.figcache import GLUE_PARTS, FigureCache, figure_key, folder_digest, source_hash
@@ -127,12 +127,12 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
         from explainer import widgets
 
         self._add_math_assets(files, config)
-        for css in runtime.WIDGET_CSS:  # the widgets' look, with or without a runtime
-            files.append(File.generated(config, css, abs_src_path=str(runtime.asset_source(css))))
+        for asset in widget_files.static_assets():  # the look and the moving pictures
+            files.append(File.generated(config, asset, abs_src_path=str(runtime.asset_source(asset))))
         for spec in widgets.SPECS:
             if isinstance(spec, widgets.StaticWidgetSpec) and spec.stylesheet is not None:
                 css = self._remember(("stylesheet", spec.name), spec.stylesheet)
-                files.append(File.generated(config, _stylesheet_path(spec.name), content=css))
+                files.append(File.generated(config, widget_files.stylesheet_path(spec.name), content=css))
         for name in sorted(self._figures_used(files)):
             self._add_figure(name, files, config)
         assert self._cache is not None
@@ -229,7 +229,11 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
             return assembly.block(self._render_figure(directive, page, files, config), searchable=True)
         if directive.kind == "widget":
             markup = self._render_widget(directive)
-            return assembly.block(markup, searchable=False, assets=self._widget_assets(directive.name))
+            return assembly.block(
+                markup,
+                searchable=False,
+                assets=widget_files.head_assets(directive.name, live=self.config.pyodide != "none"),
+            )
         renderers: dict[str, Callable[[Directive], str]] = {
             "table": self._render_table,
             "cli": self._render_cli,
@@ -342,16 +346,6 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
             with_csp(output_content) if self._policy and template_name.endswith(".html") else output_content
         )
 
-    def _widget_assets(self, name: str) -> list[str]:
-        """What a page with widget ``name`` links: the widget CSS, its data-made stylesheet, the loader."""
-        from explainer import widgets
-
-        *styles, loader = runtime.WIDGET_HEAD
-        spec = widgets.registry().get(name)
-        if isinstance(spec, widgets.StaticWidgetSpec) and spec.stylesheet is not None:
-            styles.append(_stylesheet_path(name))
-        return [*styles, *([] if self.config.pyodide == "none" else [loader])]
-
     # ------------------------------------------------------------------- build
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the browser runtime and the widget scripts (unless ``pyodide: none``)."""
@@ -365,11 +359,6 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
         runtime.install_into_site(
             Path(config.site_dir), root=Path(config.config_file_path).parent, pyodide=mode
         )
-
-
-def _stylesheet_path(widget: str) -> str:
-    """Where a build-time widget's data-made stylesheet is written, from the site root."""
-    return f"{runtime.ASSETS_DIR}/{widget}.css"
 
 
 def _checked_widget(markup: str) -> str:

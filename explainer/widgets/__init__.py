@@ -12,6 +12,7 @@ build-time only (the chapter-10 head grid), is in :func:`registry`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
@@ -29,6 +30,7 @@ from explainer.widgets import (
 )
 from explainer.widgets.base import (
     EmbeddingsSource,
+    State,
     StaticWidgetSpec,
     WidgetResult,
     WidgetSpec,
@@ -37,6 +39,7 @@ from explainer.widgets.base import (
     normalise_state,
     render_form,
     run_widget,
+    state_key,
 )
 
 if TYPE_CHECKING:
@@ -166,13 +169,15 @@ def prerender(
         return _prerender_static(static, params or {})
     spec = _spec(name)
     state = initial_state(name, params)
-    parts, state, _ = evaluate(spec, state, _embeddings_source(embeddings))
+    source = _embeddings_source(embeddings)
+    parts, state, _ = evaluate(spec, state, source)
     root = h(
         "div",
         {
             "class": "explainer-widget",
             "data-widget": spec.name,
             "data-state": "static",
+            "data-loading": spec.loading,
             "role": "group",
             "aria-label": spec.title,
         },
@@ -180,8 +185,30 @@ def prerender(
         h("p", {"class": "explainer-status", "data-status": True, "role": "status"}),
         h("div", {"class": "explainer-output", "data-output": True, "aria-live": "polite"}, parts),
         _run_messages() if spec.submit_label else None,
+        known_templates(spec, state, source),
     )
     return render(root)
+
+
+def known_templates(spec: WidgetSpec, state: State, embeddings: EmbeddingsSource) -> list[Element]:
+    """One ``<template data-known="KEY">`` per state ``spec.known`` reaches from ``state``.
+
+    Its content is the output region for that state, exactly what :func:`compute` returns, and
+    ``data-corrected`` holds the hidden fields the computation corrected (JSON), if any. The
+    page shows it when the form's :func:`~explainer.widgets.base.state_key` is ``KEY``.
+    """
+    if spec.known is None:
+        return []
+    templates: dict[str, Element] = {}
+    for reached in spec.known(spec, state):
+        key = state_key(reached)
+        if key in templates:
+            continue
+        parts, new_state, _ = evaluate(spec, normalise_state(spec, reached), embeddings)
+        corrected = {k: v for k, v in new_state.items() if reached.get(k) != v}
+        attrs = {"data-known": key, "data-corrected": json.dumps(corrected) if corrected else None}
+        templates[key] = h("template", attrs, parts)
+    return list(templates.values())
 
 
 RUN_MESSAGES: dict[str, tuple[str, Literal["error", "note"]]] = {

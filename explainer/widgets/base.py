@@ -10,8 +10,10 @@ becomes a clear message, anything unexpected a short generic one.
 
 from __future__ import annotations
 
+import itertools
+import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -33,8 +35,10 @@ __all__ = [
     "evaluate",
     "message",
     "normalise_state",
+    "reachable",
     "render_form",
     "run_widget",
+    "state_key",
 ]
 
 StateValue = str | bool
@@ -61,7 +65,7 @@ class Field:
         kind: which input: text, textarea, checkbox, range, select, radio or hidden.
         default: initial value (``bool`` for checkboxes, ``str`` otherwise).
         options: ``(value, label)`` pairs for select and radio.
-        minimum: ``min`` of a range. maximum: its ``max``.
+        stops: the values a range slider steps through (its state is the stop, not the index).
         hint: a short help text shown under the input.
         rows: visible lines of a textarea.
     """
@@ -71,8 +75,7 @@ class Field:
     kind: FieldKind
     default: StateValue
     options: tuple[tuple[str, str], ...] = ()
-    minimum: int | None = None
-    maximum: int | None = None
+    stops: tuple[str, ...] = ()
     hint: str = ""
     rows: int = 12
 
@@ -99,6 +102,11 @@ class WidgetSpec:
     Attributes:
         needs_embeddings: ``run`` reads GloVe vectors (the worker then loads them first).
         submit_label: a Run button's text; without one, every change recomputes.
+        known: the states a reader reaches from a page's initial state without typing
+            (toggles, radio buttons, steps, slider stops); the build renders each one into the
+            page, which switches between them with no runtime. ``None``: none besides the first.
+        loading: what the widget waits for, in its own words, shown while the runtime loads.
+        script: a file of ``assets/widgets/`` that a page with this widget links (moving pictures).
     """
 
     name: str
@@ -107,6 +115,9 @@ class WidgetSpec:
     run: Callable[[State, EmbeddingsSource], Output]
     submit_label: str | None = None
     needs_embeddings: bool = False
+    known: Callable[[WidgetSpec, State], Iterable[State]] | None = None
+    loading: str = "Loading Python to compute this"
+    script: str | None = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +187,49 @@ def normalise_state(spec: WidgetSpec, raw: Mapping[str, object]) -> State:
     return {f.name: _coerce(f, raw[f.name]) if f.name in raw else f.default for f in spec.fields}
 
 
+def state_key(state: Mapping[str, StateValue]) -> str:
+    """The canonical key of a state: JSON of its sorted ``[name, value]`` pairs.
+
+    ``loader.js`` computes the same string with ``JSON.stringify`` from the form.
+
+    Example:
+        >>> state_key({"scale": True, "d_k": "64"})
+        '[["d_k","64"],["scale",true]]'
+    """
+    return json.dumps(sorted(state.items()), ensure_ascii=False, separators=(",", ":"))
+
+
+def _choices(f: Field) -> Sequence[StateValue]:
+    """Every value a reader can give field ``f`` without typing (none for text and hidden fields)."""
+    if f.kind == "checkbox":
+        return (False, True)
+    if f.kind in ("radio", "select"):
+        return tuple(value for value, _ in f.options)
+    return f.stops
+
+
+def reachable(
+    spec: WidgetSpec, state: State, hidden: Mapping[str, Sequence[StateValue]] | None = None
+) -> list[State]:
+    """Every combination of the choosable fields' values, text fields as in ``state``.
+
+    Args:
+        spec: the widget.
+        state: a normalised state (its text and hidden fields are kept).
+        hidden: values to enumerate for hidden fields (a step number, a selected cell).
+
+    Example:
+        >>> spec = WidgetSpec("w", "W", (Field("a", "A", "checkbox", False), Field("t", "T", "text", "x")),
+        ...                   run=lambda s, e: Output(()))
+        >>> reachable(spec, {"a": False, "t": "typed"})
+        [{'a': False, 't': 'typed'}, {'a': True, 't': 'typed'}]
+    """
+    choices = {f.name: _choices(f) for f in spec.fields if _choices(f)}
+    choices.update(hidden or {})
+    combos = itertools.product(*choices.values())
+    return [dict(state, **dict(zip(choices, combo, strict=True))) for combo in combos]
+
+
 def message(text: str, kind: Literal["error", "note"] = "error") -> Element:
     """A message paragraph in the output region."""
     return h("p", {"class": f"explainer-message explainer-message--{kind}"}, text)
@@ -217,15 +271,31 @@ def _control(f: Field, value: StateValue) -> Element:
     if f.kind == "checkbox":
         return h("input", {"type": "checkbox", "name": f.name, "checked": value is True})
     if f.kind == "range":
-        return h(
-            "input",
-            {"type": "range", "name": f.name, "min": f.minimum, "max": f.maximum, "step": 1, "value": text},
-        )
+        return _stops_slider(f, text)
     if f.kind == "select":
         options = (h("option", {"value": v, "selected": v == text}, label) for v, label in f.options)
         return h("select", {"name": f.name}, options)
     attrs = {"type": "text", "name": f.name, "value": text, "autocomplete": "off", "spellcheck": "false"}
     return h("input", attrs)
+
+
+def _stops_slider(f: Field, value: str) -> Element:
+    """A slider over ``f.stops`` (its position is the index) with the chosen stop shown beside it."""
+    index = f.stops.index(value) if value in f.stops else 0
+    slider = h(
+        "input",
+        {
+            "type": "range",
+            "name": f.name,
+            "min": 0,
+            "max": len(f.stops) - 1,
+            "step": 1,
+            "value": index,
+            "data-stops": ",".join(f.stops),
+            "aria-valuetext": f.stops[index],
+        },
+    )
+    return h("span", {"class": "explainer-slider"}, slider, h("output", {"data-stop": True}, f.stops[index]))
 
 
 def _radio_group(f: Field, value: StateValue) -> Element:

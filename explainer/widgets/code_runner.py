@@ -205,4 +205,5 @@ SPEC = WidgetSpec(
     fields=(Field("code", "Python code (NumPy; matplotlib works too)", "textarea", DEFAULT_CODE, rows=18),),
     run=run,
     submit_label="Run",
+    loading="Loading Python and NumPy to run your code",
 )

@@ -89,4 +89,5 @@ SPEC = WidgetSpec(
     ),
     run=run,
     needs_embeddings=True,
+    loading="Loading Python and the GloVe word vectors to probe your word",
 )

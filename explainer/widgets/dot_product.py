@@ -17,7 +17,7 @@ import numpy as np
 from explainer.attention import scaled_dot_product_attention
 from explainer.html import Element, h
 from explainer.types import FloatArray
-from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec
+from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec, reachable
 from explainer.widgets.common import MAX_TOKENS, bars, fmt, parse_vector, plural, quote, row, table
 
 __all__ = ["SPEC", "parse_keys"]
@@ -120,4 +120,6 @@ SPEC = WidgetSpec(
         Field("scale", "Divide the scores by √d", "checkbox", False),
     ),
     run=run,
+    known=reachable,
+    loading="Loading Python to score your vectors",
 )

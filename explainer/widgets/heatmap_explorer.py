@@ -18,7 +18,7 @@ import numpy as np
 
 from explainer.html import Element, h
 from explainer.types import FloatArray
-from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetSpec
+from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetSpec, reachable
 from explainer.widgets.common import bars, fmt, heatmap, plural, row_sums_text
 from explainer.widgets.glove_common import attend
 
@@ -202,4 +202,6 @@ SPEC = WidgetSpec(
     ),
     run=run,
     needs_embeddings=True,
+    known=reachable,
+    loading="Loading Python and the GloVe word vectors for your sentence",
 )

@@ -14,7 +14,7 @@ import numpy as np
 
 from explainer.examples.masks import MASK_KINDS, MASK_LABELS, MaskExample, MaskKind, mask_example
 from explainer.html import Element, h
-from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec
+from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec, reachable
 from explainer.widgets.common import fmt, heatmap, quote, row, row_sums_text, table
 
 __all__ = ["SPEC"]
@@ -101,4 +101,5 @@ SPEC = WidgetSpec(
         ),
     ),
     run=run,
+    known=reachable,
 )

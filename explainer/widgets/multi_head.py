@@ -10,7 +10,7 @@ from __future__ import annotations
 from explainer.examples.multi_head import D_MODEL, MultiHeadExample, multi_head_example
 from explainer.html import Element, h
 from explainer.types import FloatArray
-from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec
+from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec, reachable
 from explainer.widgets.common import fmt, heatmap, matrix_table, plural, quote
 
 __all__ = ["HEAD_CHOICES", "SPEC"]
@@ -99,4 +99,5 @@ SPEC = WidgetSpec(
     title="Multi-head viewer",
     fields=(Field("n_heads", "Number of heads", "select", "2", options=tuple((n, n) for n in HEAD_CHOICES)),),
     run=run,
+    known=reachable,
 )

@@ -17,12 +17,14 @@ from explainer.examples.scaling import (
     saturation_lab,
 )
 from explainer.html import Element, h
-from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetSpec
+from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetSpec, reachable
 from explainer.widgets.common import bars, fmt, parse_int, row, table
 
-__all__ = ["MAX_SEED", "SPEC"]
+__all__ = ["D_K_STOPS", "MAX_SEED", "SPEC"]
 
 MAX_SEED = 10**9
+D_K_STOPS = tuple(str(2**i) for i in range(D_K_RANGE[1].bit_length()) if D_K_RANGE[0] <= 2**i <= D_K_RANGE[1])
+"""The slider's stops, 1, 2, 4 … 1024: a logarithmic scale, as √d_k grows by √2 a stop."""
 
 
 def _verdict(verdict: str) -> Element:
@@ -103,16 +105,11 @@ SPEC = WidgetSpec(
     name="saturation_lab",
     title="Saturation lab",
     fields=(
-        Field(
-            "d_k",
-            f"d_k (from {D_K_RANGE[0]} to {D_K_RANGE[1]})",
-            "range",
-            "64",
-            minimum=D_K_RANGE[0],
-            maximum=D_K_RANGE[1],
-        ),
+        Field("d_k", "d_k, the length of each query and key", "range", "64", stops=D_K_STOPS),
         Field("scale", "Divide the scores by √d_k", "checkbox", True),
         Field("seed", "Random seed", "hidden", "0"),
     ),
     run=run,
+    known=reachable,
+    loading="Loading Python to draw new random scores",
 )

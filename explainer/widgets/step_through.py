@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from explainer.examples.self_attention import StepThroughExample, step_through_example
 from explainer.html import Element, h
 from explainer.types import FloatArray
-from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetSpec
+from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetSpec, reachable
 from explainer.widgets.common import fixed, heatmap, matrix_table, parse_int
 
 __all__ = ["DECIMALS", "SPEC", "STEPS"]
@@ -219,4 +219,6 @@ SPEC = WidgetSpec(
         Field("seed", "Random seed", "hidden", "1"),
     ),
     run=run,
+    known=lambda spec, state: reachable(spec, state, {"step": [str(i) for i in range(len(STEPS))]}),
+    loading="Loading Python to draw new random projections",
 )

@@ -45,20 +45,20 @@ async function boot(widgets) {
   const config = await (await fetch(resolve("runtime.json"))).json();
   const steps = widgets.some((w) => config.glove_widgets.includes(w)) && config.glove_url ? 3 : 2;
   const sizes = config.sizes || {};
-  progress(`Loading the Python runtime${megabytes(sizes.core)}`, 1, steps);
+  progress(`the Python runtime${megabytes(sizes.core)}`, 1, steps);
   const indexURL = resolve(config.index_url);
   importScripts(indexURL + "pyodide.js");
   // Fetch the GloVe subset while Pyodide compiles, if this page has a widget that needs it.
   let gloveBytes = null;
   if (steps === 3) gloveBytes = fetchBytes(resolve(config.glove_url));
   const pyodide = await loadPyodide({ indexURL, stdout: () => {}, stderr: () => {} });
-  progress(`Loading numpy and the explainer package${megabytes(sizes.packages)}`, 2, steps);
+  progress(`NumPy and the explainer package${megabytes(sizes.packages)}`, 2, steps);
   await loadWheels(pyodide, config);
   // Figures in the code runner are rendered to SVG by Python; no DOM backend in a worker.
   pyodide.runPython("import os; os.environ['MPLBACKEND'] = 'Agg'");
   const handle = pyodide.pyimport("explainer.browser").handle;
   if (gloveBytes) {
-    progress(`Loading the GloVe word vectors${megabytes(sizes.glove)}`, 3, steps);
+    progress(`the GloVe word vectors${megabytes(sizes.glove)}`, 3, steps);
     pyodide.FS.writeFile(GLOVE_FS_PATH, await gloveBytes);
     gloveReady = Promise.resolve();
   }
@@ -83,7 +83,7 @@ async function ensureGlove(runtime) {
   if (!gloveReady) {
     gloveReady = (async () => {
       const sizes = runtime.config.sizes || {};
-      progress(`Loading the GloVe word vectors${megabytes(sizes.glove)}`, 1, 1);
+      progress(`the GloVe word vectors${megabytes(sizes.glove)}`, 1, 1);
       runtime.pyodide.FS.writeFile(GLOVE_FS_PATH, await fetchBytes(resolve(runtime.config.glove_url)));
     })();
   }
