@@ -1,7 +1,7 @@
 """The files a page with widgets links, and the ones every build carries.
 
-Every build carries the widgets' stylesheets and their own scripts (the pictures
-that move need no runtime); a widget computed from data (the head grid) adds a
+Every build carries the widgets' stylesheets and each widget's own stylesheets and
+scripts (the pictures that move need no runtime); a widget computed from data (the head grid) adds a
 stylesheet the build writes. ``loader.js`` is linked only when the site has a
 runtime (``pyodide`` is not ``none``).
 
@@ -23,19 +23,20 @@ def stylesheet_path(widget: str) -> str:
     return f"{ASSETS_DIR}/{widget}.css"
 
 
-def _script(spec: widgets.WidgetSpec | widgets.StaticWidgetSpec) -> list[str]:
-    return [f"{ASSETS_DIR}/{spec.script}"] if isinstance(spec, widgets.WidgetSpec) and spec.script else []
+def _own(spec: widgets.WidgetSpec | widgets.StaticWidgetSpec) -> list[str]:
+    """A live widget's own stylesheets and scripts (``WidgetSpec.assets``), from the site root."""
+    return [f"{ASSETS_DIR}/{name}" for name in spec.assets] if isinstance(spec, widgets.WidgetSpec) else []
 
 
 def static_assets() -> list[str]:
-    """Package files every build copies: the widget CSS and every widget's own script."""
-    return [*WIDGET_CSS, *(path for spec in widgets.SPECS for path in _script(spec))]
+    """Package files every build copies: the widget CSS and every widget's own assets."""
+    return [*WIDGET_CSS, *(path for spec in widgets.SPECS for path in _own(spec))]
 
 
 def head_assets(name: str, *, live: bool) -> list[str]:
-    """What a page with widget ``name`` links: the CSS, a data-made stylesheet, the loader, its script."""
+    """What a page with widget ``name`` links: the CSS, a data-made stylesheet, the loader, its own assets."""
     *styles, loader = WIDGET_HEAD
     spec = widgets.registry()[name]
     if isinstance(spec, widgets.StaticWidgetSpec) and spec.stylesheet is not None:
         styles.append(stylesheet_path(name))
-    return [*styles, *([loader] if live else []), *_script(spec)]
+    return [*styles, *([loader] if live else []), *_own(spec)]

@@ -106,7 +106,8 @@ class WidgetSpec:
             (toggles, radio buttons, steps, slider stops); the build renders each one into the
             page, which switches between them with no runtime. ``None``: none besides the first.
         loading: what the widget waits for, in its own words, shown while the runtime loads.
-        script: a file of ``assets/widgets/`` that a page with this widget links (moving pictures).
+        assets: files of ``assets/widgets/`` (``.css``, ``.js``) a page with this widget links: its own
+            look and its moving pictures, which need no runtime.
     """
 
     name: str
@@ -117,7 +118,7 @@ class WidgetSpec:
     needs_embeddings: bool = False
     known: Callable[[WidgetSpec, State], Iterable[State]] | None = None
     loading: str = "Loading Python to compute this"
-    script: str | None = None
+    assets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
