@@ -25,6 +25,7 @@ from explainer.widgets import (
     heatmap_explorer,
     mask_explorer,
     multi_head,
+    runtime_settings,
     saturation,
     step_through,
 )
@@ -68,6 +69,7 @@ SPECS: tuple[WidgetSpec | StaticWidgetSpec, ...] = (
     contextualisation.SPEC,
     code_runner.SPEC,
     head_grid.SPEC,
+    runtime_settings.SPEC,
 )
 """Every widget, in reading order."""
 

@@ -1,12 +1,16 @@
 /*
  * Makes the pre-rendered widgets live. Included on every page (classic script).
  *
- * Nothing of Pyodide is fetched until the reader first interacts with a widget
- * (input, change, click or keydown inside a [data-widget]), or opens a link whose
- * fragment holds a widget's state. Then ONE Web Worker (worker.js) loads the
- * runtime and serves every widget on the page. JavaScript only moves JSON: the
- * form's state goes to the worker, Python's escaped HTML comes back and replaces
- * the widget's output region ([data-output]). It does what "The widget contract" in
+ * A state the build already computed (a toggle, a step, a slider stop) is shown at
+ * once from the widget's <template data-known>, with no runtime. Pyodide is fetched
+ * only for what no build could know (typed input, new random draws, code), or
+ * earlier when the reader shows intent: focusing a field to type in, pressing on a
+ * vector to drag, pointing at Run; or, if the reader turned the site setting on,
+ * when a widget has been on screen for a few seconds. Never early when the browser
+ * asks to save data. Then ONE Web Worker (worker.js) loads the runtime and serves
+ * every widget on the page. JavaScript only moves JSON: the form's state goes to
+ * the worker, Python's escaped HTML comes back and replaces the widget's output
+ * region ([data-output]). It does what "The widget contract" in
  * ARCHITECTURE.md says, and nothing else; messages it shows are clones of markup Python
  * pre-rendered (<template data-message>), never built here.
  */
@@ -18,12 +22,17 @@
   const SCRIPT_URL = document.currentScript && document.currentScript.src;
   const LOAD_TIMEOUT_MS = 120000;
   const COMPUTE_TIMEOUT_MS = 10000; // reader's code that never returns: stop the worker, start afresh
+  const VISIBLE_MS = 3000; // the site setting: start once a widget has been on screen this long
+  const SETTING = "explainer:start-when-visible"; // localStorage key, "on" or absent
+  const SAVE_DATA = Boolean(navigator.connection && navigator.connection.saveData);
   /**
    * key -> widget record:
    *   root     the [data-widget] element        name     its data-widget name
    *   key      its key in the URL fragment       sent     id of the request in flight, 0 if none
    *   pending  recompute once the answer/runtime arrives   changed  state differs from the page's
    *   timer    runaway timer of a Run computation          started  performance.now() of the request
+ *   known    state key -> <template data-known>, the states the build computed
+ *   waiting  the reader is waiting for the runtime here (its status line says what loads)
    *   kept     data-keep key -> open, the reader's own choice for a <details data-keep> in the output
    *   shown    data-keep key -> open, as the last render left it (a difference is the reader's toggle)
    */
@@ -41,9 +50,23 @@
       if (control.type === "checkbox") state[control.name] = control.checked;
       else if (control.type === "radio") {
         if (control.checked) state[control.name] = control.value;
-      } else state[control.name] = control.value;
+      } else if (control.dataset.stops) state[control.name] = control.dataset.stops.split(",")[control.value];
+      else state[control.name] = control.value;
     }
     return state;
+  }
+
+  /** The key of a state, as Python's state_key: JSON of its [name, value] pairs sorted by name. */
+  function stateKey(state) {
+    return JSON.stringify(Object.keys(state).sort().map((name) => [name, state[name]]));
+  }
+
+  /** A slider over stops: its position is an index; show the stop it stands for beside it. */
+  function showStop(slider) {
+    const stop = slider.dataset.stops.split(",")[slider.value];
+    slider.setAttribute("aria-valuetext", stop);
+    const shown = slider.parentElement.querySelector("output[data-stop]");
+    if (shown) shown.textContent = stop;
   }
 
   /** Put a state back into the controls (from a link); unknown names are ignored. */
@@ -54,7 +77,11 @@
         if (onlyHidden && control.type !== "hidden") continue;
         if (control.type === "checkbox") control.checked = value === true || value === "true";
         else if (control.type === "radio") control.checked = control.value === String(value);
-        else control.value = String(value);
+        else if (control.dataset.stops) {
+          const index = control.dataset.stops.split(",").indexOf(String(value));
+          if (index >= 0) control.value = String(index);
+          showStop(control);
+        } else control.value = String(value);
       }
     }
   }
@@ -63,9 +90,19 @@
     return root.querySelector("[data-output]");
   }
 
-  /** The live status line under the form (progress, failure). */
+  /** The live status line under the form (progress, failure) of the widgets waiting for the runtime. */
   function setStatus(text) {
-    for (const w of widgets.values()) w.root.querySelector("[data-status]").textContent = text;
+    for (const w of widgets.values()) {
+      if (w.waiting) w.root.querySelector("[data-status]").textContent = text && `${w.root.dataset.loading}: ${text}`;
+    }
+  }
+
+  /** The reader waits for the runtime in this widget: say so there. */
+  function wait(w) {
+    if (w.waiting || workerReady) return;
+    w.waiting = true;
+    setState(w.root, "loading");
+    w.root.querySelector("[data-status]").textContent = `${w.root.dataset.loading}…`;
   }
 
   /** Replace the output with a message Python pre-rendered in the widget (<template data-message>). */
@@ -82,8 +119,11 @@
   function fail(message) {
     if (failed) return;
     failed = message;
-    for (const w of widgets.values()) setState(w.root, "error");
-    setStatus(`The live version could not load (${message}). What you see is the pre-rendered result.`);
+    for (const w of widgets.values()) {
+      setState(w.root, "error");
+      w.root.querySelector("[data-status]").textContent =
+        `The live version could not load (${message}). What you see is the pre-rendered result.`;
+    }
     if (worker) worker.terminate();
   }
 
@@ -94,8 +134,7 @@
       fail("this browser has no Web Worker or WebAssembly support");
       return;
     }
-    for (const w of widgets.values()) setState(w.root, "loading");
-    setStatus("Starting the live version…");
+    performance.mark("explainer:runtime-start");
     try {
       worker = new Worker(new URL("worker.js", SCRIPT_URL));
     } catch (error) {
@@ -114,14 +153,19 @@
 
   function onWorkerMessage(message) {
     if (message.type === "progress") {
-      setStatus(`${message.text}… step ${message.step} of ${message.steps}`);
+      setStatus(`${message.text}…`);
     } else if (message.type === "ready") {
       workerReady = true;
       clearTimeout(start.timer);
+      performance.mark("explainer:runtime-ready");
+      for (const [phase, ms] of Object.entries(message.phases || {})) {
+        performance.mark(`explainer:phase:${phase}`, { detail: { ms } }); // the worker's own timings
+      }
       setStatus("");
       for (const w of widgets.values()) {
-        if (hasSubmit(w.root) && !w.pending) setState(w.root, "ready"); // waits for "Run"
-        else request(w);
+        w.waiting = false;
+        if (w.pending) request(w);
+        else if (w.root.dataset.state === "loading") setState(w.root, "ready");
       }
     } else if (message.type === "running") {
       // Only the reader's own code can run forever; the widgets' computations are bounded.
@@ -153,11 +197,17 @@
     return root.querySelector("form [type=submit]") !== null;
   }
 
-  /** Ask for a computation of the widget's current state; at most one in flight per widget. */
+  /** Show the widget's current state: from a known template at once, else computed by the worker. */
   function request(w) {
+    const known = w.known.get(stateKey(readState(w.root)));
+    if (known) {
+      showKnown(w, known);
+      return;
+    }
     if (failed) return;
     if (!workerReady || w.sent) {
       w.pending = true; // sent when the runtime is ready / the current answer arrives
+      wait(w);
       start();
       return;
     }
@@ -165,6 +215,25 @@
     w.sent = nextId++;
     w.started = performance.now();
     worker.postMessage({ type: "compute", id: w.sent, widget: w.name, state: readState(w.root) });
+  }
+
+  /** A state the build computed: its template replaces the output, no runtime involved. */
+  function showKnown(w, template) {
+    const started = performance.now();
+    clearTimeout(w.timer);
+    w.sent = 0; // an answer still in flight for an older state is dropped
+    w.pending = false;
+    const corrected = template.dataset.corrected ? JSON.parse(template.dataset.corrected) : {};
+    render(w, { html: template.content.cloneNode(true), state: corrected });
+    if (w.root.dataset.state !== "error") setState(w.root, w.waiting ? "loading" : "ready");
+    announce(w, performance.now() - started, 0, true);
+  }
+
+  function announce(w, ms, pythonMs, known) {
+    w.root.dispatchEvent(new CustomEvent("explainer:result", {
+      bubbles: true,
+      detail: { key: w.key, ms, python_ms: pythonMs, known },
+    }));
   }
 
   function onResult(message) {
@@ -178,20 +247,21 @@
     }
     render(w, message.response);
     setState(w.root, "ready");
-    w.root.dispatchEvent(new CustomEvent("explainer:result", {
-      bubbles: true,
-      detail: { key: w.key, ms: performance.now() - w.started, python_ms: message.ms },
-    }));
+    if (!performance.getEntriesByName("explainer:first-live-result").length) {
+      performance.mark("explainer:first-live-result");
+    }
+    announce(w, performance.now() - w.started, message.ms, false);
   }
 
-  /** Replace the output region with Python's HTML; keep keyboard focus on the same cell/button. */
+  /** Replace the output region (Python's HTML, or a template's content); keep focus on the same cell/button. */
   function render(w, response) {
     const output = outputOf(w.root);
     writeState(w.root, response.state, true);
     const focused = output.contains(document.activeElement) ? document.activeElement : null;
     const focusKey = focused && focused.getAttribute("data-set");
     noteToggles(w);
-    output.innerHTML = response.html;
+    if (typeof response.html === "string") output.innerHTML = response.html;
+    else output.replaceChildren(response.html);
     applyKept(w);
     if (focusKey) {
       const again = output.querySelector(`[data-set="${CSS.escape(focusKey)}"]`);
@@ -283,21 +353,33 @@
     return root ? widgets.get(root.getAttribute("data-widget-key")) : null;
   }
 
+  /** The reader shows intent to compute something no build knew: warm the runtime now. */
+  function warmUp(w) {
+    if (SAVE_DATA || workerReady || failed) return;
+    wait(w);
+    start();
+  }
+
+  /** Would pressing this data-set button lead to a state the build did not compute (a new random draw)? */
+  function leadsToUnknown(w, setter) {
+    const state = readState(w.root);
+    for (const [name, value] of new URLSearchParams(setter.getAttribute("data-set"))) state[name] = value;
+    return !w.known.has(stateKey(state));
+  }
+
   /** A change the reader made to a form control. */
   function onEdit(event) {
     const w = widgetOf(event.target);
-    if (!w) return;
-    start();
-    if (!event.target.name || event.target.closest("[data-output]")) return;
+    if (!w || !event.target.name || event.target.closest("[data-output]")) return;
+    if (event.target.dataset.stops) showStop(event.target);
     saveFragment(w);
     if (!hasSubmit(w.root)) request(w); // with a Run button, typing alone does not compute
   }
 
-  /** Buttons and cells with data-set, and the Run button. */
+  /** Buttons and cells with data-set. */
   function onActivate(event) {
     const w = widgetOf(event.target);
     if (!w) return;
-    start();
     const setter = event.target.closest("[data-set]");
     if (setter && w.root.contains(setter) && applySet(w.root, setter.getAttribute("data-set"))) {
       saveFragment(w);
@@ -316,7 +398,6 @@
   function onKey(event) {
     const w = widgetOf(event.target);
     if (!w) return;
-    start();
     const setter = event.target.closest("[data-set]");
     if ((event.key === "Enter" || event.key === " ") && setter && !setter.matches("button")) {
       event.preventDefault();
@@ -344,18 +425,78 @@
     }
   }
 
-  /** Focusing a cell selects it, like a click (only when that changes the selection). */
+  /**
+   * Focus inside a widget. A field to type in warms the runtime (the reader is about to type), and
+   * so does the Run button. A focused cell is selected, like a click, when that state is known or
+   * the runtime is up: moving through the page with Tab never downloads the runtime by itself.
+   */
   function onFocus(event) {
     const w = widgetOf(event.target);
-    const setter = event.target instanceof Element && event.target.closest("[data-set]");
-    if (!w || !workerReady || !setter || setter.matches("button")) return;
+    if (!w) return;
+    const target = event.target;
+    if (target.matches("input[type=text], textarea, [type=submit]") && !target.closest("[data-output]")) warmUp(w);
+    const setter = target.closest("[data-set]");
+    if (!setter || setter.matches("button")) return;
+    if (!workerReady && leadsToUnknown(w, setter)) return;
     if (applySet(w.root, setter.getAttribute("data-set"))) {
       saveFragment(w);
       request(w);
     }
   }
 
+  /** Pointing at Run or a "new draw" button, or pressing on a vector to drag: warm the runtime. */
+  function onPoint(event) {
+    const w = widgetOf(event.target);
+    if (!w) return;
+    const target = event.target;
+    const setter = target.closest("button[data-set]:not([data-row])"); // not heatmap cells: read, not intent
+    if (target.closest("[type=submit], [data-drag]") || (setter && leadsToUnknown(w, setter))) warmUp(w);
+  }
+
+  /** The site setting: also start once a widget has been on screen for VISIBLE_MS (never to save data). */
+  function startWhenVisible() {
+    if (SAVE_DATA || readSetting() !== "on" || !window.IntersectionObserver) return;
+    const timers = new Map();
+    const observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        clearTimeout(timers.get(entry.target));
+        if (entry.isIntersecting) timers.set(entry.target, setTimeout(start, VISIBLE_MS));
+      }
+    }, { threshold: 0.5 });
+    for (const w of widgets.values()) observer.observe(w.root);
+  }
+
+  function readSetting() {
+    try {
+      return localStorage.getItem(SETTING);
+    } catch (error) {
+      return null; // storage blocked: the setting is off
+    }
+  }
+
+  /** The setting's checkbox (the runtime_settings widget): shows and stores the reader's choice. */
+  function initSettings() {
+    for (const box of document.querySelectorAll("input[data-setting]")) {
+      const root = box.closest("[data-widget]");
+      box.checked = readSetting() === "on";
+      if (SAVE_DATA) {
+        box.disabled = true;
+        root.querySelector("[data-output]").replaceChildren(
+          root.querySelector('template[data-message="save-data"]').content.cloneNode(true));
+      }
+      box.addEventListener("change", () => {
+        try {
+          if (box.checked) localStorage.setItem(SETTING, "on");
+          else localStorage.removeItem(SETTING);
+        } catch (error) {
+          box.checked = false; // storage blocked: nothing to remember it in
+        }
+      });
+    }
+  }
+
   function init() {
+    initSettings();
     const counts = {};
     for (const root of document.querySelectorAll("[data-widget]")) {
       if (!root.querySelector("form")) continue; // a static widget (head_grid): nothing to make live
@@ -363,8 +504,12 @@
       counts[name] = (counts[name] || 0) + 1;
       const key = root.id || `${name}-${counts[name] - 1}`;
       root.setAttribute("data-widget-key", key);
+      const known = new Map();
+      for (const template of root.querySelectorAll(":scope > template[data-known]")) {
+        known.set(template.getAttribute("data-known"), template);
+      }
       const w = { root, name, key, sent: 0, pending: false, changed: false, timer: 0, started: 0,
-                  kept: new Map(), shown: new Map() };
+                  kept: new Map(), shown: new Map(), known, waiting: false };
       widgets.set(key, w);
       applyKept(w); // the pre-rendered output is the first render
     }
@@ -375,7 +520,10 @@
     document.addEventListener("keydown", onKey, true);
     document.addEventListener("submit", onSubmit, true);
     document.addEventListener("focusin", onFocus, true);
+    document.addEventListener("pointerover", onPoint, true);
+    document.addEventListener("pointerdown", onPoint, true);
     restoreFragment();
+    startWhenVisible();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
