@@ -6,6 +6,13 @@ the softmax weights, computed by
 :func:`explainer.attention.scaled_dot_product_attention` (``scale=1`` unless
 the switch divides by √d). The initial state is the site's worked example,
 :func:`explainer.examples.dot_product_example`.
+
+Two-dimensional vectors are also drawn as arrows from the origin on a
+:mod:`~explainer.widgets.plane`. Each arrow's tip is a drag handle
+(``data-drag`` names the form input, ``data-line`` the line of a key in the
+keys box and ``data-prefix`` what is kept before its numbers), which
+``assets/widgets/dot_product.js`` moves with the pointer or the arrow keys and
+writes back, rounded, as typed numbers; Python then computes everything anew.
 """
 
 from __future__ import annotations
@@ -19,12 +26,15 @@ from explainer.html import Element, h
 from explainer.types import FloatArray
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec, reachable
 from explainer.widgets.common import MAX_TOKENS, bars, fmt, parse_vector, plural, quote, row, table
+from explainer.widgets.plane import Plane, arrow, at, label, plane_for, svg
 
-__all__ = ["SPEC", "parse_keys"]
+__all__ = ["SPEC", "key_handles", "parse_keys", "picture"]
 
 DEFAULT_QUERY = "2, 3"
 DEFAULT_KEYS = "C: 11, 13\nA: 1, 2\nB: 4, 6"
 MAX_NAME = 24  # characters of a key name
+Handle = tuple[str, int | None, str]
+"""Where a dragged vector's numbers go: an input's name, a line of the keys box (or ``None``), a prefix."""
 
 
 def _key_line(line: str, number: int) -> tuple[str, list[float]]:
@@ -91,6 +101,99 @@ def _table(
     return table("Scores and softmax weights", "explainer-matrix", cols, body)
 
 
+def key_handles(text: str, n_keys: int) -> list[Handle]:
+    """Each key's place in the keys box: its line (split at ``\\n``, as the page does) and its ``NAME:``.
+
+    Empty when the lines the page sees do not match the keys parsed (an unusual line break):
+    the keys are then drawn but cannot be dragged.
+
+    Example:
+        >>> key_handles("C: 11, 13\\n\\n1 2", 2)
+        [('keys', 0, 'C: '), ('keys', 2, '')]
+    """
+    lines = text.split("\n")
+    found = [(i, line) for i, line in enumerate(lines) if line.strip()]
+    if len(found) != n_keys:
+        return []
+    return [("keys", i, line.partition(":")[0] + ": " if ":" in line else "") for i, line in found]
+
+
+def _vector_text(v: list[float]) -> str:
+    return "[" + ", ".join(fmt(x) for x in v) + "]"
+
+
+def _tip_label(plane: Plane, v: list[float], text: str, cls: str) -> Element:
+    """A label beside an arrow's tip, on the clockwise side of the arrow, so it never sits on the shaft."""
+    length = math.hypot(v[0], v[1]) or 1.0
+    dx, dy = 13 * v[1] / length, 13 * v[0] / length  # screen y points down: (y, x) is clockwise
+    end = dx < -3
+    return label(
+        v[0], v[1], text, plane, dx=dx, dy=dy + 4, cls=f"pl-label {cls}" + (" pl-label--end" if end else "")
+    )
+
+
+def _handle(plane: Plane, v: list[float], where: Handle, name: str, step: str) -> Element:
+    """A focusable drag handle on an arrow's tip, carrying where its numbers are written."""
+    x, y = at(plane, v[0], v[1])
+    field, line, prefix = where
+    attrs = {
+        "class": "dp-handle",
+        "transform": f"translate({x:.1f} {y:.1f})",
+        "tabindex": "0",
+        "role": "button",
+        "aria-roledescription": "draggable point",
+        "aria-label": f"{name} = {_vector_text(v)}: drag, or press the arrow keys to move it by {step}",
+        "data-drag": field,
+        "data-line": line,
+        "data-prefix": prefix if line is not None else None,
+        "data-x": repr(v[0]),
+        "data-y": repr(v[1]),
+    }
+    return h(
+        "g", attrs, h("circle", {"class": "dp-hit", "r": "15"}), h("circle", {"class": "dp-knob", "r": "5"})
+    )
+
+
+def _description(names: list[str], q: list[float], keys: list[list[float]], raw: FloatArray) -> str:
+    best = int(np.argmax(raw))
+    listed = ", ".join(f"{n} = {_vector_text(k)}" for n, k in zip(names, keys, strict=True))
+    return (
+        f"Arrows from the origin: the query q = {_vector_text(q)} (dashed) and the keys {listed} "
+        f"(each labelled with its score q·k). A key scores higher the longer it is and the more nearly it "
+        f"points along q; {names[best]} has the largest score, {fmt(raw[best])}."
+    )
+
+
+def picture(
+    names: list[str], q: list[float], keys: list[list[float]], raw: FloatArray, handles: list[Handle]
+) -> Element:
+    """The query and the keys as arrows on a plane, with a drag handle on each tip (2-D vectors only)."""
+    if len(q) != 2:
+        note = (
+            f"The picture can only draw 2-D vectors; these have {plural(len(q), 'number')} each. "
+            "The scores and weights below are computed all the same."
+        )
+        return h("p", {"class": "explainer-message explainer-message--note"}, note)
+    plane = plane_for([q, *keys])
+    step = format(plane.step / 2, "g")
+    best = int(np.argmax(raw))
+    arrows, marks = [], []
+    for i, (name, k) in enumerate(zip(names, keys, strict=True)):
+        arrows.append(arrow(plane, k[0], k[1], "dp-k dp-best" if i == best else "dp-k"))
+        marks.append(_tip_label(plane, k, f"{name}: {fmt(raw[i])}", "dp-k-label"))
+        if handles:
+            marks.append(_handle(plane, k, handles[i], f"key {name}", step))
+    arrows.append(arrow(plane, q[0], q[1], "dp-q"))
+    marks += [
+        _tip_label(plane, q, "q", "dp-q-label"),
+        _handle(plane, q, ("query", None, ""), "the query q", step),
+    ]
+    drawing = svg(plane, "The query and the keys as arrows", "dp-plane", [*arrows, *marks])
+    return h(
+        "figure", {"class": "dp-figure"}, drawing, h("figcaption", None, _description(names, q, keys, raw))
+    )
+
+
 def run(state: State, embeddings: EmbeddingsSource) -> Output:
     """Scores and weights of the typed query against the typed keys."""
     q = parse_vector(str(state["query"]), "the query")
@@ -104,6 +207,7 @@ def run(state: State, embeddings: EmbeddingsSource) -> Output:
     if w[best] > 0.99:
         summary += " The softmax is essentially one-hot: the other keys get almost nothing."
     body = (
+        picture(names, q, keys, raw, key_handles(str(state["keys"]), len(keys))),
         _table(names, q, keys, raw, raw * scale if state["scale"] is True else None, w),
         bars("Softmax weights (they sum to 1)", names, w),
         h("p", None, summary),
@@ -122,4 +226,5 @@ SPEC = WidgetSpec(
     run=run,
     known=reachable,
     loading="Loading Python to score your vectors",
+    assets=("dot_product.css", "dot_product.js"),
 )
