@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from explainer.html import Element, h, render
 from explainer.widgets import (
+    blending,
     code_runner,
     contextualisation,
     dot_product,
@@ -62,6 +63,7 @@ __all__ = [
 SPECS: tuple[WidgetSpec | StaticWidgetSpec, ...] = (
     dot_product.SPEC,
     saturation.SPEC,
+    blending.SPEC,
     step_through.SPEC,
     heatmap_explorer.SPEC,
     mask_explorer.SPEC,
