@@ -4,8 +4,17 @@ The worker (``explainer/assets/widgets/worker.js``) sends one JSON string per
 computation and puts the returned HTML into the widget's output region::
 
     request  {"widget": "heatmap_explorer", "state": {"sentence": "the cat sat"},
-              "embeddings": "/home/pyodide/glove-browser.npz"}      # "embeddings" optional
+              "embeddings": "/tmp/glove.npz",     # optional: a compact GloVe file instead of the rows
+              "data_error": "message"}            # optional: the data files could not be downloaded
     response {"html": "<output html>", "state": {...normalised...}, "error": null | "message"}
+          or {"need": ["glove/rows-0117.bin", ...], "what": "the GloVe rows for your words"}
+
+Without ``embeddings``, the GloVe widgets read all 400,000 words from the sharded
+rows under :func:`explainer.datafiles.data_root` (:class:`explainer.glove_rows.GloveRows`).
+A computation that needs data files not downloaded yet gets the ``need`` answer
+(:class:`explainer.datafiles.NeedFiles`); the worker downloads them into the data
+folder and sends the same request again. When a download fails, the worker sends
+the request with ``data_error`` and the answer is that message, rendered by Python.
 
 :func:`handle` never raises: malformed requests and unexpected failures come back
 as a message in ``error`` (and in ``html``), so the page never sees a traceback.
@@ -23,6 +32,8 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from explainer.datafiles import NeedFiles
+from explainer.glove_rows import GloveRows
 from explainer.html import render
 from explainer.widgets import compute
 from explainer.widgets.base import message
@@ -41,18 +52,26 @@ def handle(request_json: str) -> str:
     """Compute one widget update from a JSON request; return the JSON response.
 
     Args:
-        request_json: ``{"widget": str, "state": object, "embeddings"?: str}``.
+        request_json: ``{"widget": str, "state": object, "embeddings"?: str, "data_error"?: str}``.
 
     Returns:
-        ``{"html": str, "state": object, "error": str | None}`` as JSON.
+        ``{"html": str, "state": object, "error": str | None}`` as JSON, or
+        ``{"need": [str, ...], "what": str}`` when data files must be downloaded first.
     """
     try:
         name, state, embeddings_path = parse_request(request_json)
+        data_error = _data_error(request_json)
     except RequestError as error:
         return _failure(str(error), {})
+    if data_error is not None:
+        return _failure(data_error, state)
     try:
-        result = compute(name, state, embeddings=_embeddings_source(embeddings_path))
+        source = _embeddings_source(embeddings_path)
+        # GloveRows reads like Embeddings (word in, len, dim, lookup, head): see explainer.glove_rows.
+        result = compute(name, state, embeddings=source)  # type: ignore[arg-type]
         return json.dumps(result.to_json_dict(), ensure_ascii=False, allow_nan=False)
+    except NeedFiles as need:
+        return json.dumps({"need": list(need.files), "what": need.what}, ensure_ascii=False)
     except Exception as error:  # the worker must always get an answer it can show
         return _failure(f"Sorry, the widget could not compute this ({type(error).__name__}: {error}).", state)
 
@@ -80,9 +99,23 @@ def parse_request(request_json: str) -> tuple[str, dict[str, Any], str | None]:
     return name, state, path
 
 
-def _embeddings_source(path: str | None) -> Embeddings | None:
-    """The compact GloVe subset at ``path`` (loaded once per path), or ``None``."""
-    return None if path is None else _load_compact(path)
+def _data_error(request_json: str) -> str | None:
+    """The worker's message that data files could not be downloaded, if the request carries one."""
+    text = json.loads(request_json).get("data_error")
+    if text is not None and (not isinstance(text, str) or not text.strip()):
+        raise RequestError("The widget sent a download failure without a message.")
+    return text
+
+
+def _embeddings_source(path: str | None) -> Embeddings | GloveRows:
+    """The compact GloVe file at ``path`` (loaded once per path), else the sharded rows."""
+    return _rows() if path is None else _load_compact(path)
+
+
+@functools.lru_cache(maxsize=1)
+def _rows() -> GloveRows:
+    """One reader of the sharded rows per worker: shards read once stay in memory."""
+    return GloveRows()
 
 
 @functools.lru_cache(maxsize=2)

@@ -21,6 +21,8 @@ ROOMS: dict[str, int] = {
     "explainer.html": 0,
     "explainer.attention": 1,
     "explainer.embeddings": 1,
+    "explainer.datafiles": 1,
+    "explainer.glove_rows": 2,
     "explainer.minilm": 2,
     "explainer.examples": 3,
     "explainer.figures": 4,
