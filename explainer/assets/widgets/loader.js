@@ -164,8 +164,8 @@
       setStatus("");
       for (const w of widgets.values()) {
         w.waiting = false;
-        if (w.pending) request(w);
-        else if (w.root.dataset.state === "loading") setState(w.root, "ready");
+        if (w.pending) request(w); // "ready" once its answer arrives
+        else setState(w.root, "ready");
       }
     } else if (message.type === "running") {
       // Only the reader's own code can run forever; the widgets' computations are bounded.
@@ -224,8 +224,7 @@
     w.sent = 0; // an answer still in flight for an older state is dropped
     w.pending = false;
     const corrected = template.dataset.corrected ? JSON.parse(template.dataset.corrected) : {};
-    render(w, { html: template.content.cloneNode(true), state: corrected });
-    if (w.root.dataset.state !== "error") setState(w.root, w.waiting ? "loading" : "ready");
+    render(w, { html: template.content.cloneNode(true), state: corrected }); // data-state: still the runtime's
     announce(w, performance.now() - started, 0, true);
   }
 
