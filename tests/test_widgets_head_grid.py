@@ -15,9 +15,9 @@ from explainer.widgets.head_grid import colour, heat_png, render_head_grid, styl
 
 
 def _decode_png(data: bytes) -> np.ndarray:
-    """Minimal decoder for the unfiltered 8-bit RGBA PNGs that heat_png writes."""
+    """Minimal decoder for the unfiltered 8-bit indexed PNGs that heat_png writes, as RGBA."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat, size = 8, b"", (0, 0)
+    pos, idat, size, palette, alpha = 8, b"", (0, 0), b"", b""
     while pos < len(data):
         (length,) = struct.unpack(">I", data[pos : pos + 4])
         kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
@@ -25,14 +25,22 @@ def _decode_png(data: bytes) -> np.ndarray:
         assert crc == zlib.crc32(kind + body)
         if kind == b"IHDR":
             size = struct.unpack(">II", body[:8])
-            assert body[8:10] == b"\x08\x06"  # 8 bits per channel, RGBA
+            assert body[8:10] == b"\x08\x03"  # 8 bits per index, indexed colour
+        elif kind == b"PLTE":
+            palette = body
+        elif kind == b"tRNS":
+            alpha = body
         elif kind == b"IDAT":
             idat += body
         pos += 12 + length
     width, height = size
-    rows = np.frombuffer(zlib.decompress(idat), dtype=np.uint8).reshape(height, 1 + 4 * width)
+    rows = np.frombuffer(zlib.decompress(idat), dtype=np.uint8).reshape(height, 1 + width)
     assert np.all(rows[:, 0] == 0)
-    return rows[:, 1:].reshape(height, width, 4)
+    rgb = np.frombuffer(palette, dtype=np.uint8).reshape(-1, 3)  # (k, 3)
+    opacity = np.full(len(rgb), 255, np.uint8)
+    opacity[: len(alpha)] = np.frombuffer(alpha, dtype=np.uint8)
+    rgba = np.concatenate([rgb, opacity[:, None]], axis=1)  # (k, 4)
+    return rgba[rows[:, 1:]]  # (height, width, 4)
 
 
 @given(st.floats(0.0, 1.0))

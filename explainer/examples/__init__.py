@@ -43,6 +43,7 @@ from explainer.examples import trained_heads  # chapter 10
 from explainer.examples import trained_control  # chapter 10
 from explainer.examples import trained_head_jobs  # chapter 10
 from explainer.examples import trained_budget  # chapter 10
+from explainer.examples import trained_live  # chapter 10
 from explainer.examples import training  # chapter 11
 from explainer.examples import cost  # chapter 12
 # isort: on
@@ -62,6 +63,7 @@ from explainer.examples.trained_budget import *  # noqa: F403
 from explainer.examples.trained_control import *  # noqa: F403
 from explainer.examples.trained_head_jobs import *  # noqa: F403
 from explainer.examples.trained_heads import *  # noqa: F403
+from explainer.examples.trained_live import *  # noqa: F403
 from explainer.examples.training import *  # noqa: F403
 from explainer.examples.word_order import *  # noqa: F403
 
@@ -80,6 +82,7 @@ _CHAPTERS = (
     trained_control,
     trained_head_jobs,
     trained_budget,
+    trained_live,
     training,
     cost,
 )

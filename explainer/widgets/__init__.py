@@ -25,6 +25,7 @@ from explainer.widgets import (
     head_grid,
     heatmap_explorer,
     mask_explorer,
+    minilm_live,
     multi_head,
     runtime_settings,
     saturation,
@@ -71,6 +72,7 @@ SPECS: tuple[WidgetSpec | StaticWidgetSpec, ...] = (
     contextualisation.SPEC,
     code_runner.SPEC,
     head_grid.SPEC,
+    minilm_live.SPEC,
     runtime_settings.SPEC,
 )
 """Every widget, in reading order."""

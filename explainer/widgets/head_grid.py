@@ -67,43 +67,54 @@ def colour(weights: FloatArray) -> NDArray[np.uint8]:
     return np.asarray(np.rint(rgb), dtype=np.uint8)
 
 
-def _png(rgba: NDArray[np.uint8]) -> bytes:
-    """Encode an ``(height, width, 4)`` uint8 image as PNG (8-bit RGBA, no filter)."""
-    height, width, _ = rgba.shape
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    rows = np.concatenate([np.zeros((height, 1), np.uint8), rgba.reshape(height, -1)], axis=1)  # (h, 1 + 4w)
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # colour type 6: RGBA
+def _png(pixels: NDArray[np.uint8], palette: NDArray[np.uint8], alpha: bytes) -> bytes:
+    """Encode an ``(height, width)`` image of palette indices as an 8-bit indexed PNG (no filter).
+
+    Args:
+        pixels: palette indices, shape ``(height, width)``.
+        palette: RGB entries, shape ``(k, 3)``.
+        alpha: one opacity byte per leading palette entry (the PNG ``tRNS`` chunk).
+    """
+    height, width = pixels.shape
+    rows = np.concatenate([np.zeros((height, 1), np.uint8), pixels], axis=1)  # (h, 1 + w): filter byte 0
+    header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)  # colour type 3: indexed
     return (
         b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows.tobytes(), 9))
-        + chunk(b"IEND", b"")
+        + _chunk(b"IHDR", header)
+        + _chunk(b"PLTE", palette.tobytes())
+        + _chunk(b"tRNS", alpha)
+        + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 9))
+        + _chunk(b"IEND", b"")
     )
 
 
 def heat_png(attentions: FloatArray) -> bytes:
     """All heads as one PNG: a ``layers × heads`` grid of ``n × n`` thumbnails.
 
+    Weights are drawn in 101 colours, one per whole percent (the enlarged tables' colours too),
+    so the picture is an indexed PNG that compresses well.
+
     Args:
         attentions: weights, shape ``(layers, heads, n, n)``.
 
     Returns:
-        PNG bytes of an RGBA image ``layers·(n+1) − 1`` pixels high and
-        ``heads·(n+1) − 1`` wide, with a fully transparent one-pixel gap between
-        thumbnails (the page's own colour shows there, in either palette).
+        PNG bytes of an image ``layers·(n+1) − 1`` pixels high and ``heads·(n+1) − 1`` wide,
+        with a fully transparent one-pixel gap between thumbnails (the page's own colour shows
+        there, in either palette).
     """
     layers, heads, n, _ = attentions.shape
     step = n + _GAP
-    image = np.zeros((layers * step - _GAP, heads * step - _GAP, 4), dtype=np.uint8)  # (H, W, 4), clear
-    cells = colour(attentions)  # (layers, heads, n, n, 3)
+    image = np.zeros((layers * step - _GAP, heads * step - _GAP), dtype=np.uint8)  # (H, W): 0 = clear
+    percents = np.rint(np.clip(attentions, 0.0, 1.0) * 100).astype(np.uint8) + 1  # (layers, heads, n, n)
     for i in range(layers):
         for j in range(heads):
-            image[i * step : i * step + n, j * step : j * step + n, :3] = cells[i, j]
-            image[i * step : i * step + n, j * step : j * step + n, 3] = 255
-    return _png(image)
+            image[i * step : i * step + n, j * step : j * step + n] = percents[i, j]
+    palette = np.concatenate([np.zeros((1, 3), np.uint8), colour(np.arange(101) / 100)])  # (102, 3)
+    return _png(image, palette, b"\x00" + b"\xff" * 101)
 
 
 def _cells(row: FloatArray) -> list[Element]:
@@ -256,10 +267,14 @@ def render_head_grid(
 
 
 def curated_head_grid(uid: str = "hg", default_head: tuple[int, int] = (6, 12)) -> str:
-    """:func:`render_head_grid` over ``explainer.examples.GRID_SENTENCES``, computed now."""
-    from explainer.examples import GRID_SENTENCES, minilm_attention
+    """:func:`render_head_grid` over ``explainer.examples.GRID_SENTENCES``, computed now.
 
-    encodings = [minilm_attention(s)[:2] for s in GRID_SENTENCES]
+    With the compact model (float16 weights), as the live explorer computes a typed sentence
+    in the browser: the same sentence gives the same percentages in both views.
+    """
+    from explainer.examples import GRID_SENTENCES, compact_encode
+
+    encodings = [(compact_encode(s).tokens, compact_encode(s).attentions) for s in GRID_SENTENCES]
     return render_head_grid(GRID_SENTENCES, encodings, uid=uid, default_head=default_head)
 
 
