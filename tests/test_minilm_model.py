@@ -81,3 +81,15 @@ def test_bad_input_gives_a_clear_message(model: MiniLM, text: str, message: str)
 def test_bad_ids_are_rejected(model: MiniLM) -> None:
     with pytest.raises(ValueError, match="token ids"):
         model.forward([101, 99999, 102])
+
+
+def test_erf_is_within_float32_precision_of_math_erf() -> None:
+    import math
+
+    from explainer.minilm.model import erf
+
+    x = np.concatenate([np.linspace(-6, 6, 20001), [0.0, -0.0, 1e-8, -30.0, 30.0]])
+    reference = np.array([math.erf(v) for v in x])
+    assert np.abs(erf(x) - reference).max() < 1.2e-7
+    assert erf(np.zeros((2, 3))).shape == (2, 3)
+    np.testing.assert_array_equal(erf(-x), -erf(x))  # odd

@@ -154,7 +154,7 @@ class ShardedRows:
 
     def __getitem__(self, ids: Sequence[int]) -> F16:
         missing = [n for n in shard_names(ids) if n not in self._shards]
-        for name, path in zip(missing, self._read(missing), strict=True):
+        for name, path in zip(missing, self._read(missing) if missing else [], strict=True):
             self._shards[name] = np.frombuffer(path.read_bytes(), dtype="<f2").reshape(-1, self.shape[1])
         rows = [self._shards[shard_name(int(t) // SHARD_ROWS)][int(t) % SHARD_ROWS] for t in ids]
         return np.stack(rows) if rows else np.zeros((0, self.shape[1]), np.float16)  # (n, d)
