@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from explainer import datafiles
 from explainer.embeddings import (
@@ -175,8 +176,9 @@ class GloveRows:
     """The whole GloVe vocabulary, read shard by shard from :func:`explainer.datafiles.data_root`.
 
     It answers what the GloVe widgets ask of :class:`~explainer.embeddings.Embeddings`:
-    ``word in rows``, ``len(rows)``, ``rows.dim``, ``rows.lookup(tokens)`` and
-    ``rows.head(n)`` (the most frequent words, for neighbour searches). Each answer
+    ``word in rows``, ``len(rows)``, ``rows.dim``, ``rows.lookup(tokens)``,
+    ``rows.head(n)`` (the most frequent words, for neighbour searches) and, for a
+    vocabulary no larger than :data:`FREQUENT_FILE`, ``rows.nearest(...)``. Each answer
     reads the files it needs; a file not downloaded yet raises
     :class:`~explainer.datafiles.NeedFiles`. Shards once read are kept.
     """
@@ -250,6 +252,18 @@ class GloveRows:
             self._frequent.append(load_compact(path))
         frequent = self._frequent[0]
         return frequent if n_words >= len(frequent) else frequent.head(n_words)
+
+    def nearest(self, vector: ArrayLike, k: int = 5, exclude: Iterable[str] = ()) -> list[tuple[str, float]]:
+        """:meth:`Embeddings.nearest` over the whole vocabulary, when :data:`FREQUENT_FILE` holds it all.
+
+        Raises:
+            ValueError: the vocabulary is larger than that file (search ``head(n)`` instead).
+        """
+        if len(self) > BROWSER_VOCAB_SIZE:
+            raise ValueError(
+                f"only the {BROWSER_VOCAB_SIZE:,} most frequent words can be searched: use head()"
+            )
+        return self.head(len(self)).nearest(vector, k, exclude)
 
 
 def require_words(vectors: object, words: Iterable[str]) -> None:

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explainer import browser
-from explainer.widgets import WidgetResult, names
+from explainer.datafiles import data_root, set_data_root
+from explainer.embeddings import Embeddings
+from explainer.glove_rows import shard_name, shard_of, write_rows
+from explainer.widgets import WidgetResult, compute, names
 
 KEYS = {"html", "state", "error"}
 
@@ -104,3 +110,52 @@ def test_any_text_gets_a_json_answer(text: str) -> None:
 def test_any_state_for_a_widget_gets_a_json_answer(state: dict[str, Any]) -> None:
     response = call({"widget": "dot_product_playground", "state": state})
     assert isinstance(response["html"], str)
+
+
+@pytest.fixture
+def glove_data(tmp_path: Path) -> Iterator[Embeddings]:
+    """A small vocabulary written as sharded rows under the data root, as the site ships them."""
+    tiny = Embeddings(ROW_WORDS, np.random.default_rng(3).normal(size=(len(ROW_WORDS), 6)))
+    write_rows(tiny, tmp_path)
+    set_data_root(tmp_path)
+    browser._rows.cache_clear()
+    yield tiny
+    set_data_root(None)
+    browser._rows.cache_clear()
+
+
+ROW_WORDS = ("the", "old", "fisherman", "mended", "his", "nets", "cat", "hot", "dog", "was")
+
+
+@pytest.mark.parametrize("widget", ["heatmap_explorer", "contextualisation_probe"])
+def test_the_rows_give_the_same_answer_as_the_vectors_in_memory(widget: str, glove_data: Embeddings) -> None:
+    state = {"sentence": "the old fisherman mended his nets", "word": "mended"}
+    assert (
+        call({"widget": widget, "state": state})
+        == compute(widget, state, embeddings=glove_data).to_json_dict()
+    )
+
+
+def test_missing_rows_are_asked_for_all_at_once(glove_data: Embeddings) -> None:
+    sentence = "the old fisherman mended his nets"
+    for word in ("mended", "nets"):
+        (data_root() / shard_name(shard_of(word))).unlink(missing_ok=True)
+    response = json.loads(
+        browser.handle(json.dumps({"widget": "heatmap_explorer", "state": {"sentence": sentence}}))
+    )
+    wanted = sorted({shard_name(shard_of(w)) for w in ("mended", "nets")})
+    assert response == {"need": wanted, "what": "the GloVe rows for your words"}
+
+
+def test_a_download_failure_is_the_message_and_the_state_is_kept() -> None:
+    state = {"sentence": "the <b>old</b> fisherman"}
+    text = "Sorry: the GloVe rows could not be downloaded (HTTP 404). <try again>"
+    response = call({"widget": "heatmap_explorer", "state": state, "data_error": text})
+    assert response["error"] == text and response["state"] == state
+    assert "&lt;try again&gt;" in response["html"] and "<try again>" not in response["html"]
+
+
+@pytest.mark.parametrize("bad", [3, "", "   "])
+def test_a_download_failure_needs_a_message(bad: object) -> None:
+    response = call({"widget": "heatmap_explorer", "state": {}, "data_error": bad})
+    assert "without a message" in response["error"]

@@ -2,7 +2,10 @@
 
 Attention is always computed by :func:`explainer.examples.glove.glove_attention`,
 the function the pages and the terminal tool use. Unknown words are left out
-(and named); attention then runs over the remaining words.
+(and named); attention then runs over the remaining words. The vectors are an
+:class:`~explainer.embeddings.Embeddings` (the build, the tests) or, in the
+browser, :class:`~explainer.glove_rows.GloveRows`, which downloads the shards of
+the sentence's words in one request.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from explainer.embeddings import tokenize
+from explainer.glove_rows import require_words
 from explainer.widgets.base import WidgetError
 from explainer.widgets.common import MAX_TOKENS, quote
 
@@ -70,6 +74,7 @@ def attend(
             "Shorten it to see its attention."
         )
     emb = embeddings()
+    require_words(emb, tokens)  # rows read from data files: ask for all the sentence's shards at once
     unknown = tuple(dict.fromkeys(t for t in tokens if t not in emb))
     known = [t for t in tokens if t in emb]
     if not known:
