@@ -9,8 +9,8 @@ import warnings
 
 import pytest
 
-from explainer.widgets import compute
-from explainer.widgets.code_runner import DEFAULT_CODE, MAX_OUTPUT, execute
+from explainer.widgets import compute, prerender
+from explainer.widgets.code_runner import DEFAULT_CODE, MAX_OUTPUT, SPEC, execute, highlighted
 
 NAME = "code_runner"
 
@@ -123,3 +123,51 @@ def test_plt_show_on_a_backend_that_cannot_show_prints_no_warning(monkeypatch: p
     assert any("FigureCanvasAgg is non-interactive" in str(w.message) for w in direct)  # it warns here ...
     run = execute(code)
     assert run.error is None and run.output == "shown\n" and len(run.figures) == 1  # ... not in the page
+
+
+# ---------------------------------------------------------------- the code as shown before editing
+def _view_text(html: str) -> tuple[str, str]:
+    """(line-number gutter, code) of a highlighted view, as a browser shows them (tags dropped, unescaped)."""
+    import html as html_module
+
+    gutter = re.search(r'<span class="explainer-code-gutter">(.*?)</span>', html, re.S)
+    code = re.search(r'<span class="explainer-code-text">(.*)</span></span>$', html, re.S)
+    assert gutter is not None and code is not None, html[:200]
+    return gutter.group(1), html_module.unescape(re.sub(r"<[^>]+>", "", code.group(1)))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        DEFAULT_CODE,
+        "x = '</textarea><script>alert(1)</script>' & 1\n",
+        's = """never closed\nprint(1)\n',  # broken code: the rest stays plain text
+        "def f(:\n  return\n    x\n",
+        "",
+        "tab\tand unicode ✓ \u202e\n\n",
+    ],
+)
+def test_the_highlighted_view_shows_exactly_the_code_with_one_number_per_editor_line(code: str) -> None:
+    html = highlighted(code).html
+    gutter, text = _view_text(html)
+    assert text == code
+    assert gutter.split("\n") == [str(n) for n in range(1, code.count("\n") + 2)]  # as CodeMirror counts
+    assert "<script" not in html and 'aria-hidden="true"' in html  # the textarea is what is read aloud
+
+
+def test_tokens_carry_the_classes_materials_code_colours_use() -> None:
+    html = highlighted("def f(x):\n    return not x in [1.5, 'a'] or None  # done\nclass C: pass\n").html
+    spans = dict((text, css) for css, text in re.findall(r'<span class="(\w+)">([^<]*)</span>', html))
+    assert spans["def"] == spans["return"] == spans["class"] == "k"
+    assert spans["f"] == "nf" and spans["C"] == "nc" and spans["x"] == "n"
+    assert spans["not"] == spans["in"] == spans["or"] == "ow" and spans["None"] == "kc"
+    assert spans["1.5"] == "mi" and spans["'a'"] == "s2" and spans["# done"] == "c1"
+    assert spans["("] == spans["["] == spans[","] == "p"
+    assert ":" not in spans  # Lezer leaves the colon untagged too
+
+
+def test_the_code_field_names_its_keys_and_brings_its_own_files() -> None:
+    html = prerender(NAME)
+    assert "Tab indents; Esc then Tab moves on; Ctrl+Enter (⌘+Enter) runs." in html
+    assert SPEC.assets == ("code_runner.css", "code_runner.js")
+    assert "explainer-code-view" not in html  # the build adds the view beside the field (sitebuild.editor)

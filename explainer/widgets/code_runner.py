@@ -5,6 +5,11 @@ matplotlib figures, each becomes an inline SVG image. A Python error is shown
 as Python reports it (the lines of the reader's code only), never as a crash
 of the widget.
 
+:func:`highlighted` is the code as the page shows it before the reader edits:
+line numbers and tokens with Pygments' class names, so Material's code colours
+apply. The editor (CodeMirror, ``assets/widgets/code_runner.js``) replaces it
+on the reader's first focus and gives its tokens the same classes.
+
 **This executes arbitrary code.** In the browser it runs in the reader's own
 Pyodide worker on code the reader typed; at build time only the page's own
 default code runs. Never call it on untrusted input on a server.
@@ -15,10 +20,12 @@ from __future__ import annotations
 import base64
 import contextlib
 import io
+import keyword
 import logging
 import os
 import re
 import sys
+import tokenize
 import traceback
 import warnings
 from collections.abc import Iterator
@@ -28,7 +35,7 @@ from typing import Any
 from explainer.html import Element, h
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetSpec
 
-__all__ = ["DEFAULT_CODE", "SPEC", "Execution", "execute"]
+__all__ = ["DEFAULT_CODE", "SPEC", "Execution", "execute", "highlighted"]
 
 FILENAME = "<your code>"
 MAX_OUTPUT = 20_000  # characters of printed output kept
@@ -199,11 +206,91 @@ def run(state: State, embeddings: EmbeddingsSource) -> Output:
     return Output(tuple(body), result.summary)
 
 
+_TOKEN_CLASSES = {
+    tokenize.NUMBER: "mi",
+    tokenize.STRING: "s2",
+    tokenize.COMMENT: "c1",
+    **{
+        getattr(tokenize, n): "s2"
+        for n in ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END")
+        if hasattr(tokenize, n)
+    },
+}
+"""Pygments' short class for each kind of token that is not a name or an operator."""
+_WORD_CLASSES = {"and": "ow", "or": "ow", "not": "ow", "in": "ow", "is": "ow", "del": "ow"}
+_WORD_CLASSES |= {"True": "kc", "False": "kc", "None": "kc"}
+_PUNCTUATION = frozenset("()[]{},;")
+
+
+def _token_class(token: tokenize.TokenInfo, previous: str) -> str | None:
+    """Pygments' class for a token, as the editor's Lezer parser tags it (see code_editor_entry.js)."""
+    text = token.string
+    if token.type == tokenize.NAME:
+        if text in _WORD_CLASSES:
+            return _WORD_CLASSES[text]
+        return "k" if keyword.iskeyword(text) else {"def": "nf", "class": "nc"}.get(previous, "n")
+    if token.type == tokenize.OP:
+        return None if text == ":" else "p" if text in _PUNCTUATION else "o"
+    return _TOKEN_CLASSES.get(token.type)
+
+
+def _tokens(code: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, class)`` character ranges of the highlighted tokens; stops quietly at broken code."""
+    starts = [0]  # where each line begins (tokenize counts lines split at "\n" only, as here)
+    for line in code.split("\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    previous = ""
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            css = _token_class(token, previous)
+            if css and token.string:
+                (row, col), (end_row, end_col) = token.start, token.end
+                yield starts[row - 1] + col, starts[end_row - 1] + end_col, css
+            previous = token.string
+    except (tokenize.TokenError, SyntaxError):  # an unfinished string or bracket: the rest stays plain
+        return
+
+
+def highlighted(code: str) -> Element:
+    """The code as highlighted, read-only text with line numbers (hidden from assistive technology,
+    which reads the form's textarea instead).
+
+    Example:
+        >>> html = highlighted("x = 1").html
+        >>> html[html.index("explainer-code-text") + 21 :]
+        '<span class="n">x</span> <span class="o">=</span> <span class="mi">1</span></span></span>'
+    """
+    code = code.replace("\r\n", "\n")
+    parts: list[Element | str] = []
+    done = 0
+    for start, end, css in _tokens(code):
+        parts += [code[done:start], h("span", {"class": css}, code[start:end])]
+        done = end
+    parts.append(code[done:])
+    lines = "\n".join(str(n) for n in range(1, code.count("\n") + 2))
+    return h(
+        "span",
+        {"class": "explainer-code-view highlight", "aria-hidden": "true"},
+        h("span", {"class": "explainer-code-gutter"}, lines),
+        h("span", {"class": "explainer-code-text"}, parts),
+    )
+
+
 SPEC = WidgetSpec(
     name="code_runner",
     title="Run the NumPy code",
-    fields=(Field("code", "Python code (NumPy; matplotlib works too)", "textarea", DEFAULT_CODE, rows=18),),
+    fields=(
+        Field(
+            "code",
+            "Python code (NumPy; matplotlib works too)",
+            "textarea",
+            DEFAULT_CODE,
+            hint="Tab indents; Esc then Tab moves on; Ctrl+Enter (⌘+Enter) runs.",
+            rows=18,
+        ),
+    ),
     run=run,
     submit_label="Run",
     loading="Loading Python and NumPy to run your code",
+    assets=("code_runner.css", "code_runner.js"),
 )

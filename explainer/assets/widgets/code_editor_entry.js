@@ -1,0 +1,74 @@
+/*
+ * The code runner's editor: CodeMirror 6 with Python, bundled by the site build
+ * (explainer/sitebuild/editor.py, esbuild) into assets/widgets/code_editor.js, which
+ * code_runner.js imports the first time the reader focuses the code. It is never
+ * linked by a page and never loaded before that.
+ *
+ * The form's textarea stays the source of truth (the loader reads textarea[name=code]):
+ * every edit is copied into it and announced with a bubbling "input" event. Tokens get
+ * the class names Pygments gives them (k, n, s2, ...), so Material's code colours apply
+ * to the editor as they do to the highlighted view the build rendered before it.
+ */
+import { EditorState } from "@codemirror/state";
+import { EditorView, drawSelection, keymap, lineNumbers } from "@codemirror/view";
+import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
+import { HighlightStyle, bracketMatching, indentOnInput, indentUnit, syntaxHighlighting } from "@codemirror/language";
+import { pythonLanguage } from "@codemirror/lang-python";
+import { tags } from "@lezer/highlight";
+
+/** Lezer's Python tags -> Pygments' short classes (the build's view uses the same ones). */
+const pygmentsClasses = HighlightStyle.define([
+  { tag: tags.keyword, class: "k" },
+  { tag: tags.operatorKeyword, class: "ow" },
+  { tag: [tags.bool, tags.null], class: "kc" },
+  { tag: tags.function(tags.definition(tags.variableName)), class: "nf" },
+  { tag: tags.definition(tags.className), class: "nc" },
+  { tag: [tags.variableName, tags.propertyName], class: "n" },
+  { tag: tags.number, class: "mi" },
+  { tag: tags.string, class: "s2" },
+  { tag: tags.escape, class: "se" },
+  { tag: tags.comment, class: "c1" },
+  { tag: [tags.operator, tags.modifier], class: "o" },
+  { tag: tags.punctuation, class: "p" },
+  { tag: tags.meta, class: "nd" },
+]);
+
+/** Copy every change into the textarea and tell the loader, as typing in it would. */
+function mirrorInto(textarea) {
+  return EditorView.updateListener.of((update) => {
+    if (!update.docChanged) return;
+    textarea.value = update.state.doc.toString();
+    textarea.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+}
+
+/**
+ * An editor for `textarea`, holding its text and selection; the caller places `view.dom`.
+ *
+ * @param {HTMLTextAreaElement} textarea  the form's code field (kept, hidden by the caller)
+ * @param {{label: string, hint: string}} names  the field's label and keyboard hint (accessible name)
+ * @returns {EditorView}
+ */
+export function createEditor(textarea, names) {
+  const end = textarea.value.length;
+  const state = EditorState.create({
+    doc: textarea.value,
+    selection: { anchor: Math.min(textarea.selectionStart, end), head: Math.min(textarea.selectionEnd, end) },
+    extensions: [
+      lineNumbers(),
+      history(),
+      drawSelection(),
+      indentOnInput(),
+      bracketMatching(),
+      indentUnit.of("    "),
+      pythonLanguage, // the language alone: no completions (python() would add them)
+      syntaxHighlighting(pygmentsClasses),
+      // Ctrl/Cmd+Enter runs the code: loader.js handles it; here it must not also add a line.
+      keymap.of([{ key: "Mod-Enter", run: () => true }, indentWithTab, ...defaultKeymap, ...historyKeymap]),
+      EditorView.editorAttributes.of({ class: "explainer-code-editor highlight" }),
+      EditorView.contentAttributes.of({ "aria-label": names.label, "aria-description": names.hint }),
+      mirrorInto(textarea),
+    ],
+  });
+  return new EditorView({ state });
+}
