@@ -42,7 +42,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from explainer.sitebuild import SiteBuildError, perf_report, runtime, widget_files
+from explainer.sitebuild import SiteBuildError, editor, perf_report, runtime, widget_files
 from explainer.sitebuild.csp import with_csp
 from explainer.sitebuild.directives import Directive, iter_directives, transform
 from explainer.sitebuild.figcache import GLUE_PARTS, FigureCache, figure_key, folder_digest, source_hash
@@ -129,6 +129,11 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
         self._add_math_assets(files, config)
         for asset in widget_files.static_assets():  # the look and the moving pictures
             files.append(File.generated(config, asset, abs_src_path=str(runtime.asset_source(asset))))
+        try:  # the code runner's editor: a page imports it only when the reader starts editing
+            bundle = editor.bundle(Path(config.config_file_path).parent)
+        except SiteBuildError as err:
+            raise PluginError(f"explainer: {err}") from None
+        files.append(File.generated(config, editor.BUNDLE, content=bundle))
         for spec in widgets.SPECS:
             if isinstance(spec, widgets.StaticWidgetSpec) and spec.stylesheet is not None:
                 css = self._remember(("stylesheet", spec.name), spec.stylesheet)
@@ -228,7 +233,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
         if directive.kind == "figure":
             return assembly.block(self._render_figure(directive, page, files, config), searchable=True)
         if directive.kind == "widget":
-            markup = self._render_widget(directive)
+            markup = editor.with_code_view(self._render_widget(directive))  # code: highlighted
             return assembly.block(
                 markup,
                 searchable=False,
