@@ -7,11 +7,13 @@ import re
 import pytest
 
 from explainer.examples import multi_head_example
-from explainer.widgets import compute
-from explainer.widgets.common import fmt
-from explainer.widgets.multi_head import HEAD_CHOICES
+from explainer.widgets import compute, registry
+from explainer.widgets.base import normalise_state, state_key
+from explainer.widgets.common import fixed, fmt
+from explainer.widgets.multi_head import HEAD_CHOICES, SPEC, describe
 
 NAME = "multi_head_viewer"
+SVG_NUMBER = re.compile(r'<text [^>]*class="mh-num"[^>]*>([^<]+)</text>')
 
 
 def test_the_choices_are_the_divisors_of_d_model() -> None:
@@ -26,10 +28,53 @@ def test_each_head_shows_the_examples_weights_and_the_output(n_heads: str) -> No
     assert result.error is None
     weights = [float(x) for x in re.findall(r'data-weight="([^"]+)"', result.html)]
     assert weights == ex.head_weights.ravel().tolist()
-    assert result.html.count('class="explainer-head"') == ex.n_heads
+    assert result.html.count('class="explainer-head ') == ex.n_heads
     for value in ex.output.ravel():
         assert f"<td>{fmt(value, 3)}</td>" in result.html
     assert ("equals plain attention" in result.html) == (n_heads == "1")
+
+
+@pytest.mark.parametrize("n_heads", HEAD_CHOICES)
+def test_the_diagrams_numbers_are_the_concatenation_then_the_output(n_heads: str) -> None:
+    ex = multi_head_example(int(n_heads))
+    html = compute(NAME, {"n_heads": n_heads}).html
+    shown = SVG_NUMBER.findall(html)
+    expected = [fixed(v, 2) for v in (*ex.concatenated.ravel().tolist(), *ex.output.ravel().tolist())]
+    assert shown == expected
+
+
+@pytest.mark.parametrize("n_heads", HEAD_CHOICES)
+def test_the_text_description_names_every_head_and_the_first_rows_numbers(n_heads: str) -> None:
+    ex = multi_head_example(int(n_heads))
+    text = describe(ex)
+    d_k = ex.d_model // ex.n_heads
+    for i in range(ex.n_heads):
+        assert f"head {i + 1} d{i * d_k + 1}" in text
+    assert ", ".join(fixed(v, 2) for v in ex.concatenated[0]) in text
+    assert ", ".join(fixed(v, 2) for v in ex.output[0]) in text
+    assert f"<figcaption>{text}</figcaption>" in compute(NAME, {"n_heads": n_heads}).html
+
+
+@pytest.mark.parametrize("n_heads", HEAD_CHOICES)
+def test_each_heads_weights_are_labelled_with_its_name_and_columns(n_heads: str) -> None:
+    ex = multi_head_example(int(n_heads))
+    html = compute(NAME, {"n_heads": n_heads}).html
+    d_k = ex.d_model // ex.n_heads
+    for i in range(ex.n_heads):
+        span = f"d{i * d_k + 1}" if d_k == 1 else f"d{i * d_k + 1}–d{(i + 1) * d_k}"
+        assert f'<div class="explainer-head mh-h{i + 1}"><p class="mh-label">' in html
+        assert f"<strong>head {i + 1}</strong> · columns {span}</p>" in html
+
+
+def test_every_choice_is_a_known_state_so_switching_needs_no_runtime() -> None:
+    state = normalise_state(SPEC, {})
+    keys = {state_key(s) for s in SPEC.known(SPEC, state)} if SPEC.known else set()
+    assert keys == {state_key({"n_heads": n}) for n in HEAD_CHOICES}
+
+
+def test_the_widget_links_its_own_stylesheet() -> None:
+    spec = registry()[NAME]
+    assert getattr(spec, "assets", ()) == ("multi_head.css",)
 
 
 @pytest.mark.parametrize("n_heads", ["3", "0", "16", "two", "", "2.0"])

@@ -1,8 +1,17 @@
-"""``multi_head_viewer``: split d_model into heads, one heatmap per head, and the mixed output.
+"""``multi_head_viewer``: split d_model into heads, attend per head, concatenate, mix — as a diagram.
 
 Chapter 8. Everything comes from :func:`explainer.examples.multi_head_example`
 (d_model = 8 on "policy raises wages jobs"); the number of heads is one of
-the divisors of d_model.
+the divisors of d_model, and every choice is pre-rendered into the page
+(``known``), so switching needs no runtime.
+
+The output is a diagram drawn here as SVG (one column of stages, 320 units
+wide, so it fits a phone's column at its own size): the d_model columns
+split into heads, each head's own weights, the heads' outputs concatenated in
+the same columns (each head's columns in its own colour and labelled), W_O,
+and the mixed output. Then each head's weights as numbers, the two matrices
+as tables, and the checks. The colours are ``--mh-1`` … ``--mh-8`` of
+``assets/widgets/multi_head.css`` (Okabe–Ito based, one set per palette).
 """
 
 from __future__ import annotations
@@ -11,7 +20,8 @@ from explainer.examples.multi_head import D_MODEL, MultiHeadExample, multi_head_
 from explainer.html import Element, h
 from explainer.types import FloatArray
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec, reachable
-from explainer.widgets.common import fmt, heatmap, matrix_table, plural, quote
+from explainer.widgets.common import fixed, fmt, heatmap, matrix_table, plural, quote
+from explainer.widgets.multi_head_svg import diagram, head_label, head_span
 
 __all__ = ["HEAD_CHOICES", "SPEC"]
 
@@ -57,20 +67,54 @@ def _concat(n_heads: int) -> str:
 
 
 def _head_maps(ex: MultiHeadExample) -> list[Element]:
-    """One small heatmap per head."""
+    """One small heatmap per head, under a label in the head's colour that names its columns."""
     d_k = ex.d_model // ex.n_heads
     return [
         h(
             "div",
-            {"class": "explainer-head"},
+            {"class": f"explainer-head mh-h{i + 1}"},
+            head_label(i, head_span(i, d_k)),
             heatmap(f"Head {i + 1} of {ex.n_heads} (d_k = {d_k})", ex.tokens, ex.tokens, ex.head_weights[i]),
         )
         for i in range(ex.n_heads)
     ]
 
 
+def _row_text(values: FloatArray) -> str:
+    return ", ".join(fixed(v, 2) for v in values.tolist())
+
+
+def describe(ex: MultiHeadExample) -> str:
+    """The diagram in words, with the numbers of its first row (its text description)."""
+    d_k = ex.d_model // ex.n_heads
+    spans = "; ".join(f"head {i + 1} {head_span(i, d_k)}" for i in range(ex.n_heads))
+    first, n = ex.tokens[0], len(ex.tokens)
+    return (
+        f"Diagram, top to bottom. Split: Q, K and V ({_shape(ex.concatenated)} each) are cut into "
+        f"{plural(ex.n_heads, 'group')} of {plural(d_k, 'column')} ({spans}). Attend: each head has its own "
+        f"{n} × {n} weights (squares, area ∝ weight; the numbers "
+        f"are below). Concatenate: each head's output fills its own columns again; the row of “{first}” is "
+        f"{_row_text(ex.concatenated[0])}. Mix: W_O ({_shape(ex.w_o)}) gives every output column a share of "
+        f"every head; the output row of “{first}” is {_row_text(ex.output[0])}."
+    )
+
+
+def _tables(ex: MultiHeadExample) -> Element:
+    """The concatenation and the output as tables, in a disclosure the reader's choice keeps open."""
+    cols = [f"d{j + 1}" for j in range(ex.d_model)]
+    return h(
+        "details",
+        {"class": "mh-tables", "data-keep": "tables"},
+        h("summary", None, "The two matrices as tables (3 significant digits)"),
+        matrix_table(
+            f"{_concat(ex.n_heads)}, shape {_shape(ex.concatenated)}", ex.concatenated, ex.tokens, cols
+        ),
+        matrix_table(f"Output = Concat(…) W_O, shape {_shape(ex.output)}", ex.output, ex.tokens, cols),
+    )
+
+
 def run(state: State, embeddings: EmbeddingsSource) -> Output:
-    """Each head's weights and the mixed output."""
+    """The diagram of every stage, each head's weights, and the mixed output."""
     choice = str(state["n_heads"]).strip()
     if choice not in HEAD_CHOICES:
         raise WidgetError(
@@ -78,17 +122,11 @@ def run(state: State, embeddings: EmbeddingsSource) -> Output:
             f"{D_MODEL} ({', '.join(HEAD_CHOICES)})."
         )
     ex = multi_head_example(int(choice))
-    cols = [f"d{j + 1}" for j in range(ex.d_model)]
     body = (
         h("p", None, _split_line(ex)),
+        h("figure", {"class": "mh-diagram"}, diagram(ex), h("figcaption", None, describe(ex))),
         h("div", {"class": "explainer-head-grid"}, _head_maps(ex)),
-        matrix_table(
-            f"{_concat(ex.n_heads)}, shape {_shape(ex.concatenated)}",
-            ex.concatenated,
-            ex.tokens,
-            cols,
-        ),
-        matrix_table(f"Output = Concat(…) W_O, shape {_shape(ex.output)}", ex.output, ex.tokens, cols),
+        _tables(ex),
         h("p", None, _check(ex)),
     )
     return Output(body)
@@ -100,4 +138,5 @@ SPEC = WidgetSpec(
     fields=(Field("n_heads", "Number of heads", "select", "2", options=tuple((n, n) for n in HEAD_CHOICES)),),
     run=run,
     known=reachable,
+    assets=("multi_head.css",),
 )
