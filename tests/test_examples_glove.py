@@ -133,6 +133,15 @@ def test_contextualisation_structure(emb: Embeddings) -> None:
     assert ex.dog.second.sentence == "the hot dog was" and ex.bank.first.sentence == "river bank"
 
 
+def test_a_move_is_the_distance_from_the_words_own_vector_to_its_output(emb: Embeddings) -> None:
+    ex = contextualisation_example(emb, k=2)
+    for shift in (ex.dog.first, ex.dog.second, ex.bank.first, ex.bank.second):
+        np.testing.assert_array_equal(shift.vector, emb.lookup([shift.word])[0].astype(np.float64))
+        assert shift.moved == pytest.approx(float(np.sqrt(np.sum((shift.output - shift.vector) ** 2))))
+        assert shift.moved_share == pytest.approx(shift.moved / float(np.sqrt(shift.vector @ shift.vector)))
+        assert shift.moved > 0  # the other words pull it away
+
+
 def tokens_of(sentence: str) -> list[str]:
     return sentence.split()
 
@@ -172,3 +181,10 @@ def test_contextualisation_on_real_vectors() -> None:
     assert ex.bank.output_cosine > 0.99  # the two banks barely differ
     assert ex.bank.first.neighbours[0][0] == ex.bank.second.neighbours[0][0] == "banks"
     assert ex.dog.first.neighbours[0][0] == "cat"
+
+
+@pytest.mark.glove
+def test_attention_moves_dog_a_quarter_of_its_length_and_bank_almost_not_at_all() -> None:
+    ex = contextualisation_example()
+    assert 0.2 < ex.dog.first.moved_share < ex.dog.second.moved_share < 0.4  # "hot" adds to the move
+    assert max(ex.bank.first.moved_share, ex.bank.second.moved_share) < 0.1

@@ -15,6 +15,7 @@ from explainer.examples import (
     glove_example_words,
     king_queen_example,
 )
+from explainer.examples.contextual_map import contextual_map
 from explainer.figures import glove as figs
 from explainer.figures import registry
 from explainer.figures.draw import to_svg
@@ -107,9 +108,48 @@ def test_neighbour_highlight_marks_words_unique_to_one_context(emb: Embeddings) 
     assert faded == ([not u for u in unique] if any(unique) else [False] * len(unique))
 
 
+@pytest.mark.parametrize("theme", THEMES, ids=lambda t: t.name)
+def test_contextualisation_map_draws_the_examples_points_and_moves(emb: Embeddings, theme: Theme) -> None:
+    cmap = contextual_map(emb)
+    fig = figs.draw_contextualisation_map(theme, cmap)
+    overview, *zooms = fig.axes
+    assert len(zooms) == 2
+    labels = [t.get_text() for t in overview.texts if t.get_text()]
+    assert labels == list(cmap.words)
+    for text in overview.texts:
+        if text.get_text():
+            np.testing.assert_allclose(text.xy, cmap.point(text.get_text()))
+    arrows = [t for t in overview.texts if not t.get_text()]
+    assert len(arrows) == len(cmap.moves)
+    for arrow, move in zip(arrows, cmap.moves, strict=True):
+        np.testing.assert_allclose(arrow.xy, move.end)
+        np.testing.assert_allclose(arrow.xyann, move.start)
+    assert f"{cmap.explained[0]:.0%}" in overview.get_xlabel()
+    for zoom, pair in zip(zooms, ((0, 1), (2, 3)), strict=True):
+        for move in (cmap.moves[i] for i in pair):
+            assert f'"{move.shift.sentence}": {move.shift.moved:.2f} in 50-D' in zoom.get_xlabel()
+            assert f"{move.map_length:.2f} on the map" in zoom.get_xlabel()
+
+
+def test_contextualisation_map_alt_gives_every_point_and_both_lengths(emb: Embeddings) -> None:
+    cmap = contextual_map(emb)
+    alt = figs.contextualisation_map_alt(cmap)
+    assert f"keep {cmap.explained[0]:.0%} and {cmap.explained[1]:.0%}" in alt
+    x, y = cmap.point("bank")
+    assert f"bank ({x:.1f}, {y:.1f})" in alt
+    for move in cmap.moves:
+        assert f"{move.shift.moved:.2f} in 50-D ({move.shift.moved_share:.0%} of |{move.shift.word}|)" in alt
+
+
 def test_figures_are_registered() -> None:
     names = {spec.name for spec in figs.FIGURES}
-    assert names == {"king_queen_heatmap", "king_queen_bars", "cat_it_bars", "contextualisation_neighbours"}
+    assert names == {
+        "king_queen_heatmap",
+        "king_queen_bars",
+        "cat_it_bars",
+        "contextualisation_neighbours",
+        "contextualisation_map",
+    }
     assert names <= set(registry(RESULTS))
 
 

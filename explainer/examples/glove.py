@@ -263,8 +263,11 @@ class ContextShift:
     Attributes:
         sentence, word: where and which.
         weights: the word's attention weights, one ``(token, weight)`` per token.
+        vector: the word's own (raw) GloVe vector, shape ``(d,)``.
         output: the output vector, shape ``(d,)``.
         cos_to_word: cosine between the output and the word's own vector.
+        moved: how far attention moved the word, ``‖output − vector‖`` (all ``d`` dimensions).
+        moved_share: ``moved`` as a share of the word's own length, ``‖vector‖``.
         group_cosines: mean cosine of the output to each group of :data:`WORD_GROUPS`.
         neighbours: nearest words to the output (sentence words excluded).
     """
@@ -272,8 +275,11 @@ class ContextShift:
     sentence: str
     word: str
     weights: tuple[tuple[str, float], ...]
+    vector: FloatArray
     output: FloatArray
     cos_to_word: float
+    moved: float
+    moved_share: float
     group_cosines: dict[str, float]
     neighbours: tuple[tuple[str, float], ...]
 
@@ -310,13 +316,17 @@ def _context_shift(sentence: str, word: str, emb: Embeddings, vocab: Embeddings,
     }
     weights = tuple(zip(result.tokens, result.weights[row].tolist(), strict=True))
     neighbours = tuple(vocab.nearest(output, k=k, exclude=result.tokens))
-    cos_to_word = cosine_similarity(output, result.vectors[row])
+    vector = result.vectors[row]  # (d,)
+    moved = float(np.linalg.norm(output - vector))
     return ContextShift(
         sentence=sentence,
         word=word,
         weights=weights,
+        vector=vector,
         output=output,
-        cos_to_word=cos_to_word,
+        cos_to_word=cosine_similarity(output, vector),
+        moved=moved,
+        moved_share=moved / float(np.linalg.norm(vector)),
         group_cosines=groups,
         neighbours=neighbours,
     )
