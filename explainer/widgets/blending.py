@@ -16,11 +16,11 @@ reader asks for reduced motion).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
 from explainer.examples.blending import THREE_VALUES, TWO_VALUES, ValueBlend, blend_values
-from explainer.html import Element, h
+from explainer.html import AttrValue, Element, h
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec, reachable
 from explainer.widgets.common import fmt, parse_number
 from explainer.widgets.plane import Plane, at, label, plane_for, svg
@@ -81,15 +81,23 @@ def _where(blend: ValueBlend, w: list[Fraction]) -> str:
     return "Every weight is positive, so z lies inside the triangle of the values."
 
 
-def _marks(plane: Plane, values: tuple[tuple[float, float], ...]) -> list[Element]:
+def _marks(plane: Plane, values: Sequence[tuple[float, float]]) -> list[Element]:
     """The hull (segment or triangle) and each value as a labelled square."""
     corners = [at(plane, x, y) for x, y in values]
     outline = " ".join(f"{x:.1f},{y:.1f}" for x, y in corners)
     shape = "polygon" if len(values) > 2 else "polyline"
     marks = [h(shape, {"class": "bl-hull", "points": outline})]
     for i, ((x, y), (ux, uy)) in enumerate(zip(values, corners, strict=True)):
-        square = {"class": "bl-v", "x": f"{ux - 4.5:.1f}", "y": f"{uy - 4.5:.1f}", "width": 9, "height": 9}
-        marks += [h("rect", square), label(x, y, f"v{i + 1} {_coords((x, y))}", plane, dx=-8, dy=-9)]
+        square: dict[str, AttrValue] = {
+            "class": "bl-v",
+            "x": f"{ux - 4.5:.1f}",
+            "y": f"{uy - 4.5:.1f}",
+            "width": 9,
+            "height": 9,
+        }
+        side = "start" if ux < plane.width / 3 else "end" if ux > plane.width * 2 / 3 else "middle"
+        text = label(x, y, f"v{i + 1} {_coords((x, y))}", plane, dy=-10, cls=f"pl-label pl-label--{side}")
+        marks += [h("rect", square), text]
     return marks
 
 
