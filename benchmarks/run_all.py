@@ -41,8 +41,9 @@ ARGS: dict[str, tuple[list[str], list[str]]] = {
     "bench_widgets.py": ([], ["--runs", "1", "--updates", "30"]),
     "bench_pyodide_attention.py": ([], ["--repeats", "3"]),
     "bench_minilm.py": ([], ["--repeats", "5", "--loads", "1"]),
+    "bench_known.py": ([], ["--quick"]),
 }
-SITE_SCRIPTS = {"bench_pages.py", "bench_widgets.py", "bench_pyodide_attention.py"}
+SITE_SCRIPTS = {"bench_pages.py", "bench_widgets.py", "bench_pyodide_attention.py", "bench_known.py"}
 
 
 def scripts(only: list[str] | None) -> list[Path]:

@@ -226,10 +226,33 @@ def site_table(results: Results) -> Table:
     return Table(("part", "size"), tuple(rows))
 
 
+def known_table(results: Results) -> Table:
+    """A known state's change to output, beside the same change computed by the runtime."""
+    rows = results["known"]["rows"]
+    base = {(r["widget"], r["control"]): r for r in rows if r["approach"] != "known states"}
+    out = []
+    for r in rows:
+        b = base.get((r["widget"], r["control"]), {})
+        mine = r["approach"] == "known states"
+        out.append(
+            (
+                r["widget"],
+                r["control"].split("[")[1].split("]")[0],
+                "shipped with the page" if mine else "baseline: computed by the runtime",
+                f"{r['first_ms']:,.1f}" + (f" ({_ratio(r['first_ms'], b.get('first_ms'))})" if mine else ""),
+                f"{r['p50_ms']:.2f} / {r['p95_ms']:.2f}",
+                f"{r['runtime_bytes'] / 2**20:.1f} MiB" if r["runtime_bytes"] else "0",
+            )
+        )
+    headers = ("widget", "control", "states", "first change ms (ratio)", "p50 / p95 ms", "runtime downloaded")
+    return Table(headers, tuple(out))
+
+
 REPORT: tuple[tuple[str, str, Callable[[Results], Table]], ...] = (
     ("perf_build", "Site build", build_table),
     ("perf_pages", "Bytes per page before interaction", pages_table),
     ("perf_widgets", "Widgets in the browser", widgets_table),
+    ("perf_known", "Known states: answers with no runtime", known_table),
     ("perf_attention", "Attention core against n (NumPy)", attention_table),
     ("perf_pyodide", "Attention core in Pyodide", pyodide_table),
     ("perf_minilm", "The trained model of chapter 10", minilm_table),
