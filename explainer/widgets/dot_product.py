@@ -122,14 +122,28 @@ def _vector_text(v: list[float]) -> str:
     return "[" + ", ".join(fmt(x) for x in v) + "]"
 
 
-def _tip_label(plane: Plane, v: list[float], text: str, cls: str) -> Element:
-    """A label beside an arrow's tip, on the clockwise side of the arrow, so it never sits on the shaft."""
+def _gap(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Distance from point ``p`` to the segment from ``a`` to ``b`` (user units)."""
+    ab, ap = (b[0] - a[0], b[1] - a[1]), (p[0] - a[0], p[1] - a[1])
+    t = max(0.0, min(1.0, (ap[0] * ab[0] + ap[1] * ab[1]) / ((ab[0] ** 2 + ab[1] ** 2) or 1.0)))
+    return math.hypot(ap[0] - t * ab[0], ap[1] - t * ab[1])
+
+
+def _tip_label(plane: Plane, v: list[float], text: str, cls: str, arrows: list[list[float]]) -> Element:
+    """A label beside an arrow's tip, on whichever side leaves its text farther from the other arrows."""
     length = math.hypot(v[0], v[1]) or 1.0
-    dx, dy = 13 * v[1] / length, 13 * v[0] / length  # screen y points down: (y, x) is clockwise
-    end = dx < -3
-    return label(
-        v[0], v[1], text, plane, dx=dx, dy=dy + 4, cls=f"pl-label {cls}" + (" pl-label--end" if end else "")
-    )
+    clockwise = (13 * v[1] / length, 13 * v[0] / length)  # screen y points down: (y, x) turns clockwise
+    tip, origin = at(plane, v[0], v[1]), at(plane, 0.0, 0.0)
+    half = 3.5 * len(text)  # about half the text's width at 12 px
+
+    def room(offset: tuple[float, float]) -> float:
+        centre = (tip[0] + offset[0] + (half if offset[0] >= -3 else -half), tip[1] + offset[1])
+        others = (at(plane, a[0], a[1]) for a in arrows if a is not v)
+        return min((_gap(centre, origin, end) for end in others), default=math.inf)
+
+    dx, dy = max((clockwise, (-clockwise[0], -clockwise[1])), key=room)
+    end = " pl-label--end" if dx < -3 else ""
+    return label(v[0], v[1], text, plane, dx=dx, dy=dy + 4, cls=f"pl-label {cls}{end}")
 
 
 def _handle(plane: Plane, v: list[float], where: Handle, name: str, step: str) -> Element:
@@ -180,12 +194,12 @@ def picture(
     arrows, marks = [], []
     for i, (name, k) in enumerate(zip(names, keys, strict=True)):
         arrows.append(arrow(plane, k[0], k[1], "dp-k dp-best" if i == best else "dp-k"))
-        marks.append(_tip_label(plane, k, f"{name}: {fmt(raw[i])}", "dp-k-label"))
+        marks.append(_tip_label(plane, k, f"{name}: {fmt(raw[i])}", "dp-k-label", [q, *keys]))
         if handles:
             marks.append(_handle(plane, k, handles[i], f"key {name}", step))
     arrows.append(arrow(plane, q[0], q[1], "dp-q"))
     marks += [
-        _tip_label(plane, q, "q", "dp-q-label"),
+        _tip_label(plane, q, "q", "dp-q-label", [q, *keys]),
         _handle(plane, q, ("query", None, ""), "the query q", step),
     ]
     drawing = svg(plane, "The query and the keys as arrows", "dp-plane", [*arrows, *marks])
