@@ -182,8 +182,13 @@ class Browsing:
             self.blocked.append(route.request.url)
             route.abort("internetdisconnected")
 
-    def new_page(self) -> Any:
+    def new_page(self, *, known_states: bool = True) -> Any:
+        """A page of the shared context; ``known_states=False`` serves every page without its
+        ``<template data-known>`` elements, so every change goes to the runtime (as before the
+        build shipped them): for tests of the live runtime itself."""
         page = self.context.new_page()
+        if not known_states:
+            page.route("**/*", _without_known_states)
         page.on(
             "console", lambda m: m.type == "error" and self.console_errors.append(f"{page.url}: {m.text}")
         )
@@ -192,6 +197,31 @@ class Browsing:
         page.wait_for_function = functools.partial(wait_until, page)
         self.pages.append(page)
         return page
+
+
+_KNOWN = re.compile(r'<template data-known="[^"]*"[^>]*>.*?</template>', re.S)
+
+
+def _without_known_states(route: Any) -> None:
+    """Documents with their known states removed; every other request as usual."""
+    if route.request.resource_type != "document":
+        route.fallback()
+        return
+    response = route.fetch()
+    route.fulfill(response=response, body=_KNOWN.sub("", response.text()))
+
+
+NUDGE_JS = """(selector) => {
+    for (const root of document.querySelectorAll(selector)) {
+        if (root.querySelector("form [type=submit]")) continue;  // the code runner waits for Run
+        root.querySelector("form [name]").dispatchEvent(new Event("change", {bubbles: true}));
+    }
+}"""
+
+
+def nudge(page: Any, selector: str = "[data-widget]:has(form)") -> None:
+    """Ask every matching widget to recompute its current state, as a change does (no value changes)."""
+    page.evaluate(NUDGE_JS, selector)
 
 
 _FUNCTION = re.compile(r"\s*(?:async\b|function\b|\(?[\w\s,]*\)?\s*=>)")

@@ -49,7 +49,7 @@ def test_every_page_carries_a_policy_and_reports_no_violation(
 def test_a_widget_goes_live_under_the_policy_and_an_injected_script_is_refused(
     browsing: Browsing, server: Server
 ) -> None:
-    page = browsing.new_page()
+    page = browsing.new_page(known_states=False)  # the mask then goes to the runtime
     page.add_init_script(RECORD_VIOLATIONS)
     page.goto(server.url + "masks/", wait_until="load")
     page.click('[data-widget="mask_explorer"] input[name="kind"][value="none"]')

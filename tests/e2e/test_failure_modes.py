@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.e2e.conftest import nudge
+
 Browsing = Server = Any  # fixtures from conftest.py
 # Chromium drops requests for the damaged files mid-response; the server thread's half-closed
 # sockets are then collected later, which is expected here and not a leak of the site's.
@@ -66,11 +68,10 @@ def test_a_damaged_runtime_file_is_reported_and_the_static_content_stays(
 ) -> None:
     broken = serve_site(site_dir, lambda path: how if urlsplit(path).path.startswith(target) else None)
     try:
-        page = browsing.new_page()
+        page = browsing.new_page(known_states=False)
         page.goto(broken.url + page_with(site_dir, DAMAGES[(target, how)]))
         before = outputs(page)
-        page.locator("[data-widget] form :is(input:not([type=hidden]), select)").first.focus()
-        page.keyboard.press("Shift")
+        nudge(page)
         page.wait_for_function(
             "[...document.querySelectorAll('[data-widget]')].every(e => e.dataset.state === 'error')",
             timeout=READY_TIMEOUT_MS,

@@ -18,6 +18,8 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.e2e.conftest import nudge
+
 Browsing = Server = Any  # fixtures from conftest.py
 READY_TIMEOUT_MS = 90_000
 WIDGET_RE = re.compile(r'data-widget="([a-z_]+)"')
@@ -70,9 +72,9 @@ def widget_page(site: Path, name: str) -> str:
     pytest.skip(f"no page of the site has a {name} widget")
 
 
-def armed_page(browsing: Browsing, url: str) -> tuple[Any, list[str]]:
+def armed_page(browsing: Browsing, url: str, *, known_states: bool = True) -> tuple[Any, list[str]]:
     """A page whose dialogs are recorded and dismissed."""
-    page = browsing.new_page()
+    page = browsing.new_page(known_states=known_states)
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(url)
@@ -332,10 +334,8 @@ def test_rapid_input_ends_on_the_last_state(
     """A burst of input while answers are on their way: the widget settles on the state of the
     last input, and shows what a fresh page given that state (by link) computes."""
     root = f"[data-widget={name}]"
-    page, dialogs = armed_page(browsing, server.url + widget_page(site_dir, name))
-    apply_first = f"{root} :is(input:not([type=hidden]), select, textarea, button) >> nth=0"
-    page.focus(apply_first)
-    page.keyboard.press("Shift")  # go live first: the burst then races real computations
+    page, dialogs = armed_page(browsing, server.url + widget_page(site_dir, name), known_states=False)
+    nudge(page, root)  # go live first: the burst then races real computations
     page.wait_for_function(
         f"document.querySelector({root!r}).dataset.state === 'ready'", timeout=READY_TIMEOUT_MS
     )
@@ -351,9 +351,8 @@ def test_rapid_input_ends_on_the_last_state(
     settled = rounded(page.inner_html(f"{root} [data-output]"))
     link = page.url
     assert "#" in link, "the burst was not remembered in the URL"
-    fresh, _ = armed_page(browsing, link)
-    fresh.focus(apply_first)
-    fresh.keyboard.press("Shift")
+    fresh, _ = armed_page(browsing, link, known_states=False)
+    nudge(fresh, root)
     fresh.wait_for_function(
         f"document.querySelector({root!r}).dataset.state === 'ready'", timeout=READY_TIMEOUT_MS
     )

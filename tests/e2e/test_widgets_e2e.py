@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from explainer.widgets import RUN_MESSAGES
+from tests.e2e.conftest import nudge
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,29 +149,10 @@ def test_every_page_loads_without_console_errors(browsing: Browsing, server: Ser
     assert not browsing.console_errors, browsing.console_errors[:5]
 
 
-# Every widget recomputes its first state in the runtime when the page ships no known states
-# (the build's own templates would otherwise answer without Python).
-RECOMPUTE = """() => {
-    for (const root of document.querySelectorAll("[data-widget]:has(form)")) {
-        if (root.querySelector("form [type=submit]")) continue;  // the code runner waits for Run
-        const control = root.querySelector("form [name]");
-        control.dispatchEvent(new Event("change", {bubbles: true}));
-    }
-}"""
-
-
-def without_known_states(route: Any) -> None:
-    """Serve a page with its <template data-known> elements removed."""
-    response = route.fetch()
-    body = re.sub(r'<template data-known="[^"]*"[^>]*>.*?</template>', "", response.text(), flags=re.S)
-    route.fulfill(response=response, body=body)
-
-
 def test_every_widget_goes_live_with_the_prerendered_result(
     browsing: Browsing, server: Server, site_dir: Path
 ) -> None:
-    page = browsing.new_page()
-    page.route("**/index.html", without_known_states)
+    page = browsing.new_page(known_states=False)
     for url, names in site_pages(site_dir).items():
         if not names:
             continue
@@ -180,7 +162,7 @@ def test_every_widget_goes_live_with_the_prerendered_result(
             continue
         assert set(states(page)) == {"static"}
         assert page.locator("template[data-known]").count() == 0
-        page.evaluate(RECOMPUTE)
+        nudge(page)
         wait_all(page, "ready")
         after = outputs(page)
         for name, old, new in zip(names, before, after, strict=True):
