@@ -117,3 +117,17 @@ def test_fixed_has_exactly_the_decimals_asked_for_and_no_negative_zero(x: float)
 def test_matrix_table_with_decimals_pads_every_number() -> None:
     html = render(matrix_table("M", [[0.3, -0.0001], [1.0, 12.25]], ["r1", "r2"], ["c1", "c2"], decimals=2))
     assert re.findall(r"<td>([^<]+)</td>", html) == ["0.30", "0.00", "1.00", "12.25"]
+
+
+def test_heatmap_headers_name_their_row_and_column_for_the_highlight() -> None:
+    html = render(heatmap("cap", ["a", "b"], ["c", "d"], [[0.5, 0.5], [0.2, 0.8]]))
+    assert '<table class="explainer-heatmap"><caption>cap</caption>' in html  # no colour unless asked
+    assert '<th scope="col" data-k="1">d</th>' in html and '<th scope="row" data-q="1">b</th>' in html
+    assert "background" not in html
+
+
+def test_a_coloured_heatmap_fills_allowed_cells_only() -> None:
+    html = render(heatmap("cap", ["a"], ["b", "c"], [[1.0, 0.0]], [[True, False]], colour=True))
+    assert 'class="explainer-heatmap explainer-heatmap--colour"' in html
+    assert 'style="--s:1.000;background:#fde725;color:#000"' in html  # weight 1: viridis' yellow
+    assert 'style="--s:0.000">×</td>' in html

@@ -15,6 +15,7 @@ from numpy.typing import ArrayLike
 
 from explainer.html import AttrValue, Element, h
 from explainer.widgets.base import WidgetError
+from explainer.widgets.colour import SCALE_STEPS, colour_styles
 
 __all__ = [
     "MAX_ABS",
@@ -212,38 +213,42 @@ def matrix_table(
     return table(caption, "explainer-matrix", ["", *cols], body)
 
 
-def _cell_label(query: str, key: str, weight: float, allowed: bool) -> str:
-    if not allowed:
-        return f"{query} to {key}: masked, weight 0"
-    return f"{query} to {key}: weight {fmt(weight, 3)}"
-
-
-def _heatmap_cell(
-    i: int, j: int, weight: float, allowed: bool, names: tuple[str, str], button: bool, pressed: bool
+def _heatmap_row(
+    i: int,
+    query: str,
+    keys: Sequence[str],
+    weights: list[float],
+    allowed: list[bool],
+    look: tuple[bool, bool, int],
 ) -> Element:
-    """One cell: the number and a square whose side is √w (drawn by CSS from ``--s``)."""
-    text = format(weight, ".2f") if allowed else "×"
-    side = math.sqrt(max(weight, 0.0))  # the square's side ∝ √w, so its area ∝ w
-    style = f"--s:{side:.4f}"
-    attrs: dict[str, AttrValue] = {
-        "class": "explainer-cell",
-        "data-row": i,
-        "data-col": j,
-        "data-weight": weight,
-        "style": style,
-    }
-    if not button:
-        return h("td", attrs, text)  # the row and column headers name a plain cell
-    label = _cell_label(*names, weight, allowed)
-    attrs.update(
-        {
-            "type": "button",
-            "data-set": f"cell={i},{j}",
-            "aria-label": label,
-            "aria-pressed": "true" if pressed else "false",
+    """One row: the query's header, then one cell per key with its number and a square of side √w.
+
+    ``look`` is (cells are buttons, cells are coloured, the selected column in this row or -1).
+    """
+    selectable, colour, selected = look
+    styles = colour_styles() if colour else None
+    cells = []
+    for j, w in enumerate(weights):
+        ok = allowed[j]
+        style = f"--s:{math.sqrt(w) if w > 0 else 0.0:.3f}"  # the square's side ∝ √w, so its area ∝ w
+        if ok and styles is not None:
+            style += styles[round(min(max(w, 0.0), 1.0) * (SCALE_STEPS - 1))]
+        attrs: dict[str, AttrValue] = {
+            "class": "explainer-cell",
+            "data-row": i,
+            "data-col": j,
+            "data-weight": w,
+            "style": style,
         }
-    )
-    return h("td", None, h("button", attrs, text))
+        text = f"{w:.2f}" if ok else "×"
+        if not selectable:
+            cells.append(h("td", attrs, text))  # the row and column headers name a plain cell
+            continue
+        attrs["type"], attrs["data-set"] = "button", f"cell={i},{j}"
+        label = f"{query} to {keys[j]}: " + (f"weight {fmt(w, 3)}" if ok else "masked, weight 0")
+        attrs["aria-label"], attrs["aria-pressed"] = label, "true" if j == selected else "false"
+        cells.append(h("td", None, h("button", attrs, text)))
+    return h("tr", None, h("th", {"scope": "row", "data-q": i}, query), cells)
 
 
 def heatmap(
@@ -254,12 +259,15 @@ def heatmap(
     allowed: ArrayLike | None = None,
     selected: tuple[int, int] | None = None,
     selectable: bool = False,
+    *,
+    colour: bool = False,
 ) -> Element:
     """Attention weights as a table of cells: the number, and a square (CSS) whose area is the weight.
 
     Each cell carries ``data-row``, ``data-col`` and ``data-weight`` (full
-    precision). With ``selectable`` the cells are buttons that set the hidden
-    ``cell`` field (``data-set="cell=ROW,COL"``).
+    precision); the headers carry ``data-q`` (row) and ``data-k`` (column). With
+    ``selectable`` the cells are buttons that set the hidden ``cell`` field
+    (``data-set="cell=ROW,COL"``).
 
     Args:
         caption: table caption.
@@ -268,6 +276,8 @@ def heatmap(
         allowed: boolean mask, shape ``(n_q, n_k)``; ``False`` cells are shown as masked.
         selected: the selected ``(row, col)``, marked ``aria-pressed``.
         selectable: render cells as buttons.
+        colour: fill each allowed cell with its weight's colour and write its number in black or
+            white, whichever contrasts more (see :mod:`explainer.widgets.colour`).
     """
     w = np.asarray(weights, dtype=np.float64)  # (n_q, n_k)
     ok = (
@@ -276,17 +286,26 @@ def heatmap(
         else np.broadcast_to(np.asarray(allowed, bool), w.shape)
     )
     w_rows, ok_rows = w.tolist(), ok.tolist()  # Python floats are much faster to format one by one
+    sel_row, sel_col = selected if selected is not None else (-1, -1)
     body = (
-        row(
-            q,
-            (
-                _heatmap_cell(i, j, w_rows[i][j], ok_rows[i][j], (q, k), selectable, selected == (i, j))
-                for j, k in enumerate(keys)
-            ),
-        )
+        _heatmap_row(i, q, keys, w_rows[i], ok_rows[i], (selectable, colour, sel_col if i == sel_row else -1))
         for i, q in enumerate(queries)
     )
-    return table(caption, "explainer-heatmap", ["", *keys], body)
+    head = h(
+        "tr", None, h("td", None, ""), (h("th", {"scope": "col", "data-k": j}, k) for j, k in enumerate(keys))
+    )
+    css = "explainer-heatmap explainer-heatmap--colour" if colour else "explainer-heatmap"
+    return h(
+        "div",
+        {"class": "explainer-scroll"},
+        h(
+            "table",
+            {"class": css},
+            h("caption", None, caption),
+            h("thead", None, head),
+            h("tbody", None, body),
+        ),
+    )
 
 
 def bars(caption: str, labels: Sequence[str], values: ArrayLike, digits: int = 3) -> Element:

@@ -1,12 +1,24 @@
-"""``heatmap_explorer``: GloVe self-attention of a typed sentence, cell by cell.
+"""``heatmap_explorer``: GloVe self-attention of a typed sentence, as a heatmap and as lines.
 
 The weights come from :func:`explainer.examples.glove.glove_attention`
-(Q = K = V = the raw GloVe vectors). Selecting a cell (hidden field ``cell``,
-``"ROW,COL"``, counted from 0 like ``data-row``/``data-col``) shows how its
-weight is computed: the dot-product terms, the scaled score, the softmax
-numerator and denominator, and the weight. The reader sees rows, columns and
-dimensions counted from 1. The two ``<details>`` carry ``data-keep``, so a
-reader's open or closed choice survives the next computation.
+(Q = K = V = the raw GloVe vectors). Two views show them: a heatmap (colour,
+the number and a square whose area is the weight) and, for sentences of up to
+:data:`LINES_UP_TO` tokens, the lines view of BertViz's head view (queries left,
+keys right, one line per pair whose width and opacity grow with the weight).
+Pointing at or focusing a token (``heatmap_explorer.js``) isolates its lines and
+highlights its row or column in both views.
+
+Selecting a cell (hidden field ``cell``, ``"ROW,COL"``, counted from 0 like
+``data-row``/``data-col``) shows how its weight is computed: the dot product,
+the scaled score, the softmax numerator and denominator, and the weight. The
+table of every product q_d × k_d is shown on request (hidden field ``terms``),
+so the panel of every cell stays small enough for the page to ship it: the
+cells of a short sentence's first toggles are known states (see
+:func:`known_states`). The reader sees rows, columns and dimensions counted
+from 1.
+
+References:
+    Vig, "A Multiscale Visualization of Attention in the Transformer Model" (BertViz), ACL 2019 demos.
 """
 
 from __future__ import annotations
@@ -16,21 +28,26 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from explainer.embeddings import tokenize
 from explainer.html import Element, h
 from explainer.types import FloatArray
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetSpec, reachable
-from explainer.widgets.common import bars, fmt, heatmap, plural, row_sums_text
+from explainer.widgets.colour import colour_legend
+from explainer.widgets.common import fmt, heatmap, plural, row_sums_text
 from explainer.widgets.glove_common import attend
+from explainer.widgets.heatmap_lines import lines_view, words_view
 
 if TYPE_CHECKING:
     from explainer.examples.glove import GloveAttention
 
-__all__ = ["SPEC", "cell_computation", "parse_cell"]
+__all__ = ["KNOWN_CELLS_UP_TO", "LINES_UP_TO", "SPEC", "cell_computation", "known_states", "parse_cell"]
 
 DEFAULT_SENTENCE = "The king and queen ruled the kingdom"
-TOP_KEYS = 3  # keys listed per token in the bar view
 EXP_LIMIT = 700.0  # e^x overflows a float64 just above x = 709
-OPEN_BARS_UP_TO = 10  # longer sentences show the bar view collapsed, so the page stays short
+LINES_UP_TO = 12
+"""Longest sentence (tokens) drawn as lines: 144 lines still read; longer ones show the heatmap alone."""
+KNOWN_CELLS_UP_TO = 8
+"""Longest sentence whose cells (for the page's first toggles) ship with the page as known states."""
 
 
 def parse_cell(text: str, n: int) -> tuple[int, int] | None:
@@ -47,33 +64,32 @@ def parse_cell(text: str, n: int) -> tuple[int, int] | None:
     return (row, col) if row < n and col < n else None
 
 
-def _terms_table(q: FloatArray, k: FloatArray, query: str, key: str) -> Element:
-    """Every product q_d · k_d in a collapsed table."""
+def _terms(q: FloatArray, k: FloatArray, query: str, key: str, shown: bool) -> Element:
+    """Every product q_d · k_d in a table (when ``shown``), or the button that asks for it."""
+    d = q.shape[0]
+    if not shown:
+        ask = f"Show all {plural(d, 'product')} q_d × k_d"
+        return h("button", {"type": "button", "class": "explainer-terms-toggle", "data-set": "terms=1"}, ask)
     products = q * k  # (d,)
     rows = (
         h(
             "tr",
             None,
-            h("th", {"scope": "row"}, str(d + 1)),  # dimensions counted from 1, as the reader counts
-            h("td", None, fmt(q[d])),
-            h("td", None, fmt(k[d])),
-            h("td", None, fmt(products[d])),
+            h("th", {"scope": "row"}, str(i + 1)),  # dimensions counted from 1, as the reader counts
+            h("td", None, fmt(q[i])),
+            h("td", None, fmt(k[i])),
+            h("td", None, fmt(products[i])),
         )
-        for d in range(q.shape[0])
+        for i in range(d)
     )
     head = h(
         "tr", None, (h("th", {"scope": "col"}, t) for t in ("d", f"q ({query})", f"k ({key})", "q·k term"))
     )
-    return h(
-        "details",
-        {"class": "explainer-terms", "data-keep": "terms"},
-        h("summary", None, f"All {plural(q.shape[0], 'product')} q_d × k_d"),
-        h(
-            "div",
-            {"class": "explainer-scroll"},
-            h("table", {"class": "explainer-matrix"}, h("thead", None, head), h("tbody", None, rows)),
-        ),
+    hide = h(
+        "button", {"type": "button", "class": "explainer-terms-toggle", "data-set": "terms="}, "Hide them"
     )
+    table = h("table", {"class": "explainer-matrix"}, h("thead", None, head), h("tbody", None, rows))
+    return h("div", {"class": "explainer-terms"}, hide, h("div", {"class": "explainer-scroll"}, table))
 
 
 def _softmax_steps(score: float, row_scores: FloatArray, query: str, weight: float) -> list[Element]:
@@ -111,8 +127,8 @@ def _score_steps(r: GloveAttention, row: int, col: int) -> list[Element]:
     ]
 
 
-def cell_computation(r: GloveAttention, row: int, col: int) -> Element:
-    """The computation of one weight ``r.weights[row, col]``, step by step."""
+def cell_computation(r: GloveAttention, row: int, col: int, terms: bool = False) -> Element:
+    """The computation of one weight ``r.weights[row, col]``, step by step; ``terms``: every product too."""
     query, key = r.tokens[row], r.tokens[col]
     weight = float(r.weights[row, col])
     steps = _score_steps(r, row, col)
@@ -134,31 +150,24 @@ def cell_computation(r: GloveAttention, row: int, col: int) -> Element:
         {"class": "explainer-computation", "aria-label": "Computation of the selected weight"},
         title,
         h("ol", None, steps),
-        _terms_table(r.vectors[row], r.vectors[col], query, key),
+        _terms(r.vectors[row], r.vectors[col], query, key, terms),
     )
 
 
-def _token_bars(r: GloveAttention) -> Element:
-    """For each token, its largest weights as bars."""
-    items = []
-    for i, token in enumerate(r.tokens):
-        allowed = np.flatnonzero(r.mask[i])  # (n_allowed,)
-        if allowed.size == 0:
-            items.append(h("li", None, h("p", None, f"{token}: may attend to nothing (all weights 0)")))
-            continue
-        order = allowed[np.argsort(-r.weights[i, allowed], kind="stable")][:TOP_KEYS]
-        labels = [f"{r.tokens[j]} ({j + 1})" for j in order]
-        items.append(h("li", None, bars(f"{token} ({i + 1}) attends most to", labels, r.weights[i, order])))
-    return h(
-        "details",
-        {"class": "explainer-token-bars", "data-keep": "bars", "open": len(r.tokens) <= OPEN_BARS_UP_TO},
-        h("summary", None, "Per-token bars: each token's largest weights"),
-        h("ol", None, items),
-    )
+def _views(r: GloveAttention, labels: list[str], cell: tuple[int, int] | None) -> Element:
+    """The heatmap and, for short sentences, the lines view, side by side where they fit."""
+    n = len(labels)
+    sums = row_sums_text(r.tokens, np.flatnonzero(r.fully_masked).tolist())
+    caption = f"Attention weights of {plural(n, 'token')}: row = query, column = key; {sums}."
+    table = heatmap(caption, labels, labels, r.weights, r.mask, cell, selectable=True, colour=True)
+    if n > LINES_UP_TO:
+        note = f"The lines view draws sentences of up to {LINES_UP_TO} tokens; this one has {n}."
+        return h("div", {"class": "hx-views"}, table, h("p", {"class": "explainer-hint"}, note))
+    return h("div", {"class": "hx-views"}, table, lines_view(labels, r.weights, r.mask))
 
 
 def run(state: State, embeddings: EmbeddingsSource) -> Output:
-    """Attention of ``state["sentence"]``, its heatmap and the selected cell."""
+    """Attention of ``state["sentence"]``: both views, the selected cell's computation, the words."""
     att = attend(
         str(state["sentence"]),
         embeddings,
@@ -170,9 +179,7 @@ def run(state: State, embeddings: EmbeddingsSource) -> Output:
     n = len(r.tokens)
     cell = parse_cell(str(state["cell"]), n)
     labels = [f"{t} ({i + 1})" if r.tokens.count(t) > 1 else t for i, t in enumerate(r.tokens)]
-    sums = row_sums_text(r.tokens, np.flatnonzero(r.fully_masked).tolist())
-    caption = f"Attention weights of {plural(n, 'token')}: row = query, column = key; {sums}."
-    body: list[Element | str] = [heatmap(caption, labels, labels, r.weights, r.mask, cell, selectable=True)]
+    body: list[Element | str] = [_views(r, labels, cell), colour_legend()]
     if r.fully_masked.any():
         empty = ", ".join(labels[i] for i in np.flatnonzero(r.fully_masked))
         body.append(
@@ -182,12 +189,28 @@ def run(state: State, embeddings: EmbeddingsSource) -> Output:
                 f"No key is allowed for {empty}: its weights are all 0 (see the Masks chapter).",
             )
         )
+    terms = cell is not None and state["terms"] == "1"
     if cell is None:
         body.append(h("p", {"class": "explainer-hint"}, "Select a cell to see how its weight is computed."))
     else:
-        body.append(cell_computation(r, *cell))
-    body.append(_token_bars(r))
-    return Output(tuple(body), att.note, {"cell": "" if cell is None else f"{cell[0]},{cell[1]}"})
+        body.append(cell_computation(r, *cell, terms=terms))
+    body.append(words_view(labels, r.weights, r.mask))
+    fixed = {"cell": "" if cell is None else f"{cell[0]},{cell[1]}", "terms": "1" if terms else ""}
+    return Output((h("div", {"class": "hx"}, body),), att.note, fixed)
+
+
+def known_states(spec: WidgetSpec, state: State) -> list[State]:
+    """The toggles' combinations, and every cell of the page's own toggles for a short sentence.
+
+    A reader reaches each of them with a click and no typing. Cells are listed for sentences of
+    up to :data:`KNOWN_CELLS_UP_TO` tokens (counted before unknown words are dropped), which keeps
+    a page's known states within its budget; the products table (``terms``) is never known.
+    """
+    states = reachable(spec, {**state, "terms": ""})
+    n = len(tokenize(str(state["sentence"])))
+    if n <= KNOWN_CELLS_UP_TO:
+        states += [{**state, "cell": f"{i},{j}", "terms": ""} for i in range(n) for j in range(n)]
+    return states
 
 
 SPEC = WidgetSpec(
@@ -199,9 +222,11 @@ SPEC = WidgetSpec(
         Field("causal", "Causal (a token sees only itself and earlier tokens)", "checkbox", False),
         Field("scale", "Divide scores by √d", "checkbox", True),
         Field("cell", "Selected cell", "hidden", ""),
+        Field("terms", "Show every product of the selected cell", "hidden", ""),
     ),
     run=run,
     needs_embeddings=True,
-    known=reachable,
+    known=known_states,
     loading="Loading Python and the GloVe word vectors for your sentence",
+    assets=("heatmap_explorer.css", "heatmap_explorer.js"),
 )
