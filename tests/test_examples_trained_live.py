@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from explainer.examples.trained_heads import GRID_SENTENCES
 from explainer.examples.trained_live import (
     BENCH_SENTENCE,
-    HELD_OUT,
+    HELD_OUT_SENTENCES,
     cell_computation,
     compact_accuracy,
     compact_encode,
@@ -21,7 +21,7 @@ from explainer.examples.trained_live import (
 
 
 def test_held_out_sentences_are_not_presets() -> None:
-    assert not set(HELD_OUT) & set(GRID_SENTENCES)
+    assert not set(HELD_OUT_SENTENCES) & set(GRID_SENTENCES)
 
 
 def test_accuracy_and_download_meet_the_goals(minilm_weights: None) -> None:

@@ -2,7 +2,7 @@
 
 The browser runs the compact model of :mod:`explainer.minilm.compact`
 (float16 matrices, embedding rows in shards). This module measures it against
-the full model on :data:`HELD_OUT` sentences (none of them is a preset of the
+the full model on :data:`HELD_OUT_SENTENCES` sentences (none of them is a preset of the
 page), counts the bytes a first sentence downloads, and computes what the
 live explorer shows beside the weights: one head's computation for one cell
 and the attention rollout.
@@ -14,7 +14,6 @@ References:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
     from explainer.minilm import Encoding, MiniLM
 
 __all__ = [
-    "HELD_OUT",
+    "HELD_OUT_SENTENCES",
     "CellComputation",
     "CompactAccuracy",
     "cell_computation",
@@ -40,7 +39,7 @@ __all__ = [
     "rollout",
 ]
 
-HELD_OUT: tuple[str, ...] = (
+HELD_OUT_SENTENCES: tuple[str, ...] = (
     "The trophy didn't fit in the suitcase because it was too big",
     "The old fisherman mended his nets at dawn",
     "The city councilmen refused the demonstrators a permit because they feared violence",
@@ -139,13 +138,13 @@ class CompactAccuracy:
 
 @lru_cache(maxsize=1)
 def compact_accuracy() -> CompactAccuracy:
-    """Compare the compact and the full model on :data:`HELD_OUT`; size the compact files."""
+    """Compare the compact and the full model on :data:`HELD_OUT_SENTENCES`; size the compact files."""
     from explainer.minilm import load_minilm
     from explainer.minilm.compact import SHARD_ROWS, model_file, shard_names, vocab_file
 
     full, compact = load_minilm(), compact_minilm()
     att, hid = 0.0, 0.0
-    for sentence in HELD_OUT:
+    for sentence in HELD_OUT_SENTENCES:
         a, b = full.encode(sentence), compact.encode(sentence)
         att = max(att, float(np.abs(a.attentions - b.attentions).max()))
         hid = max(hid, float(np.abs(a.hidden_states[-1] - b.hidden_states[-1]).max()))
@@ -153,7 +152,7 @@ def compact_accuracy() -> CompactAccuracy:
     bench_ids = compact.tokenizer.encode(BENCH_SENTENCE)[1]
     shard = SHARD_ROWS * d_model * 2
     return CompactAccuracy(
-        sentences=HELD_OUT,
+        sentences=HELD_OUT_SENTENCES,
         max_attention_error=att,
         max_hidden_error=hid,
         model_bytes=len(model_file(full)),
@@ -190,22 +189,28 @@ class CellComputation:
 def cell_computation(
     model: MiniLM, enc: Encoding, layer: int, head: int, row: int, col: int
 ) -> CellComputation:
-    """Recompute head ``(layer, head)`` (from 0) for query ``row`` and key ``col`` from its layer's input."""
+    """Recompute head ``(layer, head)`` (from 0) for query ``row`` and key ``col`` from its layer's input.
+
+    The projections go through the model's own :func:`~explainer.minilm.model.linear`, in the
+    model's dtype; the scores and the softmax in float64, as in the attention core.
+    """
+    from explainer.attention import softmax
+    from explainer.minilm.model import linear
+
     w = model.layers[layer]
     d_k = w.w_q.shape[1] // model.n_heads
     cols = slice(head * d_k, (head + 1) * d_k)
-    x = enc.hidden_states[layer]  # (n, d): the layer's input
-    q = x[row] @ w.w_q[:, cols] + w.b_q[cols]  # (d_k,)
-    keys = x @ w.w_k[:, cols] + w.b_k[cols]  # (n, d_k)
-    scaled = keys @ q / math.sqrt(d_k)  # (n,)
-    weights = np.exp(scaled - scaled.max())  # (n,)
+    x = enc.hidden_states[layer].astype(model.position_embeddings.dtype)  # (n, d): the layer's input
+    q = linear(x, w.w_q, w.b_q)[row, cols].astype(np.float64)  # (d_k,)
+    keys = linear(x, w.w_k, w.b_k)[:, cols].astype(np.float64)  # (n, d_k)
+    scaled = (q[None, :] @ keys.T)[0] * (1.0 / np.sqrt(d_k))  # (n,)
     return CellComputation(
         q=q,
         k=keys[col],
         products=q * keys[col],
         score=float(q @ keys[col]),
         scaled_row=scaled,
-        weights_row=weights / weights.sum(),
+        weights_row=softmax(scaled),
     )
 
 
