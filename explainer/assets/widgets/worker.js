@@ -10,7 +10,8 @@
  * Messages out: {type: "progress", text, step, steps}
  *               {type: "ready", ms}
  *               {type: "running", id}  (Python starts; the page may terminate us if it never ends)
- *               {type: "result", id, response: {html, state, error}, ms}
+ *               {type: "progress", id, text}  (data files for request id are downloading)
+ *               {type: "result", id, response: {html, state, error}, ms}  (ms: Python's time)
  *               {type: "failed", message}
  */
 "use strict";
@@ -78,26 +79,149 @@ async function loadWheels(pyodide, config) {
   if (errors.length) throw new Error(errors.join("; "));
 }
 
-/** Make the GloVe subset available before the first request of a widget that needs it. */
-async function ensureGlove(runtime) {
-  if (!gloveReady) {
-    gloveReady = (async () => {
-      const sizes = runtime.config.sizes || {};
-      progress(`the GloVe word vectors${megabytes(sizes.glove)}`, 1, 1);
-      runtime.pyodide.FS.writeFile(GLOVE_FS_PATH, await fetchBytes(resolve(runtime.config.glove_url)));
-    })();
+/*
+ * Data files a computation needs (explainer/datafiles.py): when Python answers
+ * {need: [names], what}, download those files from the site's data/ folder, check each
+ * against its folder's manifest.json (sha256 and size), keep them in Cache Storage (a
+ * second visit downloads nothing), write them under DATA_ROOT in Pyodide's file system
+ * and ask Python again.
+ */
+const DATA_ROOT = "/home/pyodide/data"; // explainer.datafiles.PYODIDE_DATA_ROOT
+const DATA_CACHE = "explainer-data"; // Cache Storage name; entries are keyed by URL and sha256
+const MAX_ROUNDS = 4; // need -> download -> ask again, at most this often per computation
+const manifests = new Map(); // data folder -> Promise<{name: {sha256, bytes}}>
+
+/** URL of a data file: runtime.json's data_url, else the site's data/ (this script is in assets/widgets/). */
+function dataURL(config, name) {
+  return resolve((config.data_url || "../../data/") + name);
+}
+
+/** The manifest of the folder holding `name`, fetched once per worker (again after a failure). */
+function manifestOf(config, name) {
+  const folder = name.split("/")[0];
+  if (!manifests.has(folder)) {
+    const loading = fetchBytes(dataURL(config, `${folder}/manifest.json`)).then((bytes) =>
+      JSON.parse(new TextDecoder().decode(bytes)),
+    );
+    loading.catch(() => manifests.delete(folder));
+    manifests.set(folder, loading);
   }
-  return gloveReady;
+  return manifests.get(folder);
+}
+
+/** Cache Storage, or null where the browser has none (plain http://, some private modes). */
+async function openCache() {
+  try {
+    return self.caches ? await caches.open(DATA_CACHE) : null;
+  } catch (error) {
+    return null;
+  }
+}
+
+/** A file's bytes, reporting each chunk's length to onBytes as it arrives. */
+async function download(url, onBytes) {
+  const response = await fetch(url, { cache: "no-cache" });
+  if (!response.ok) throw new Error(`the server answered HTTP ${response.status}`);
+  const reader = response.body.getReader();
+  const chunks = [];
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    chunks.push(chunk.value);
+    onBytes(chunk.value.length);
+  }
+  return new Uint8Array(await new Blob(chunks).arrayBuffer());
+}
+
+/** Hex sha256 of bytes already written at `path`: crypto.subtle, or Python's hashlib where it is missing. */
+async function sha256Hex(runtime, bytes, path) {
+  if (!(self.crypto && crypto.subtle)) return runtime.pyodide.pyimport("explainer.datafiles").file_sha256(path);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Write a file under DATA_ROOT if its size and sha256 are the manifest's; false (nothing written) if not. */
+async function install(runtime, name, entry, bytes, id) {
+  const FS = runtime.pyodide.FS;
+  const path = `${DATA_ROOT}/${name}`;
+  const part = `${path}.${id}.part`; // per request: two widgets may fetch the same file at once
+  FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+  FS.writeFile(part, bytes);
+  const good = bytes.length === entry.bytes && (await sha256Hex(runtime, bytes, part)) === entry.sha256;
+  if (good) FS.rename(part, path);
+  else FS.unlink(part);
+  return good;
+}
+
+/** One data file into Pyodide: from Cache Storage if a good copy is there, else downloaded and cached. */
+async function obtain(runtime, cache, name, entry, id, onBytes) {
+  const url = dataURL(runtime.config, name);
+  const key = `${url}?sha256=${entry.sha256}`; // a rebuilt file gets a new key
+  const hit = cache && (await cache.match(key));
+  if (hit && (await install(runtime, name, entry, new Uint8Array(await hit.arrayBuffer()), id))) {
+    onBytes(entry.bytes);
+    return;
+  }
+  if (hit) await cache.delete(key); // a damaged copy: download it again
+  const bytes = await download(url, onBytes);
+  if (!(await install(runtime, name, entry, bytes, id))) {
+    throw new Error(`${name} does not match this site's checksum, so it was not used`);
+  }
+  if (cache) await cache.put(key, new Response(bytes)).catch(() => {}); // storage full: work uncached
+}
+
+/** Download what Python asked for ({need, what}), reporting "WHAT (0.2 of 0.5 MB)" as it arrives. */
+async function fetchNeeded(runtime, id, asked) {
+  const entries = await Promise.all(
+    asked.need.map(async (name) => [name, (await manifestOf(runtime.config, name))[name]]),
+  );
+  const absent = entries.find(([, entry]) => !entry);
+  if (absent) throw new Error(`${absent[0]} is not part of this site`);
+  const total = entries.reduce((sum, [, entry]) => sum + entry.bytes, 0);
+  const mb = (bytes) => (bytes / 1e6).toFixed(1);
+  let done = 0;
+  let shown = 0;
+  const onBytes = (n) => {
+    done += n;
+    if (performance.now() - shown < 100 && done < total) return; // at most ten lines a second
+    shown = performance.now();
+    self.postMessage({ type: "progress", id, text: `${asked.what} (${mb(Math.min(done, total))} of ${mb(total)} MB)` });
+  };
+  onBytes(0);
+  const cache = await openCache();
+  await Promise.all(entries.map(([name, entry]) => obtain(runtime, cache, name, entry, id, onBytes)));
+}
+
+/** Python's answer to a request, after downloading the data files it asks for; {response, ms} (ms: Python's). */
+async function answer(runtime, id, request) {
+  let ms = 0;
+  const ask = (extra) => {
+    const started = performance.now();
+    const response = JSON.parse(runtime.handle(JSON.stringify({ ...request, ...extra })));
+    ms += performance.now() - started;
+    return response;
+  };
+  const fetched = new Set();
+  for (let round = 1; ; round++) {
+    const response = ask({});
+    if (!response.need) return { response, ms };
+    const again = response.need.find((name) => fetched.has(name));
+    // The reader's input stays; Python renders the message (the next change tries again).
+    if (again || round > MAX_ROUNDS) {
+      return { response: ask({ data_error: `Sorry: ${again || "a data file"} was downloaded but could not be read.` }), ms };
+    }
+    try {
+      await fetchNeeded(runtime, id, response);
+    } catch (error) {
+      const why = String((error && error.message) || error);
+      return { response: ask({ data_error: `Sorry: ${response.what} could not be downloaded (${why}). Change the input or try again.` }), ms };
+    }
+    response.need.forEach((name) => fetched.add(name));
+  }
 }
 
 /** One widget update: JSON state in, {html, state, error} out. */
 async function compute(runtime, message) {
-  const { config, pyodide, handle } = runtime;
+  const { pyodide } = runtime;
   const request = { widget: message.widget, state: message.state };
-  if (config.glove_url && config.glove_widgets.includes(message.widget)) {
-    await ensureGlove(runtime);
-    request.embeddings = GLOVE_FS_PATH;
-  }
   // The code runner: load matplotlib (or another shipped package) only if the code imports it.
   for (const value of Object.values(message.state)) {
     if (typeof value === "string" && /\bimport\b/.test(value)) {
@@ -109,9 +233,8 @@ async function compute(runtime, message) {
     }
   }
   self.postMessage({ type: "running", id: message.id }); // the page's runaway timer starts now
-  const started = performance.now();
-  const response = JSON.parse(handle(JSON.stringify(request)));
-  self.postMessage({ type: "result", id: message.id, response, ms: performance.now() - started });
+  const { response, ms } = await answer(runtime, message.id, request);
+  self.postMessage({ type: "result", id: message.id, response, ms });
 }
 
 self.onmessage = async (event) => {
