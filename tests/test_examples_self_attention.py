@@ -5,27 +5,40 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explainer.attention import scaled_dot_product_attention, softmax
+from explainer.attention import causal_mask, scaled_dot_product_attention, softmax
 from explainer.examples import self_attention
 from explainer.examples.self_attention import cross_attention_example, step_through_example
 
 
 def test_step_through_shapes_and_formulas() -> None:
     ex = step_through_example()
-    assert len(ex.tokens) == 3
-    assert ex.x.shape == (3, 4) and ex.w_q.shape == (4, 4)
+    assert ex.tokens == ("cats", "chase", "small", "mice")
+    assert ex.x.shape == (4, 4) and ex.w_q.shape == (4, 4)
     np.testing.assert_allclose(ex.q, ex.x @ ex.w_q)
     np.testing.assert_allclose(ex.scores, ex.q @ ex.k.T)
     np.testing.assert_allclose(ex.scaled_scores, ex.scores / 2.0)  # √d_k = √4
-    np.testing.assert_allclose(ex.weights, softmax(ex.scaled_scores))
+    np.testing.assert_array_equal(ex.mask, causal_mask(4))
+    np.testing.assert_allclose(ex.weights, softmax(np.where(ex.mask, ex.scaled_scores, -np.inf)))
+    assert np.all(ex.weights[~ex.mask] == 0.0)  # masked weights are exactly 0
+    np.testing.assert_allclose(ex.weights.sum(axis=1), 1.0)
     np.testing.assert_allclose(ex.output, ex.weights @ ex.v)
-    assert ex.mask.all()
-    out, weights = scaled_dot_product_attention(ex.q, ex.k, ex.v)
+    out, weights = scaled_dot_product_attention(ex.q, ex.k, ex.v, mask=causal_mask(4))
     np.testing.assert_allclose(out, ex.output)
     np.testing.assert_allclose(weights, ex.weights)
     # Inputs are shown with one decimal, so they must really have one decimal.
     np.testing.assert_array_equal(ex.x, ex.x.round(1))
     assert not np.signbit(ex.w_v[ex.w_v == 0]).any()  # no "-0.0" on the page
+
+
+def test_step_through_reference_loop() -> None:
+    """Each query row against the keys it may see, one at a time, as the step-through draws it."""
+    ex = step_through_example(seed=9)
+    for i, q in enumerate(ex.q):
+        seen = range(i + 1)  # causal: itself and the words before it
+        scores = np.array([q @ ex.k[j] / np.sqrt(len(q)) for j in seen])
+        weights = np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum()
+        np.testing.assert_allclose(ex.weights[i, : i + 1], weights)
+        np.testing.assert_allclose(ex.output[i], sum(w * ex.v[j] for w, j in zip(weights, seen, strict=True)))
 
 
 def test_step_through_seed_changes_the_numbers() -> None:
@@ -36,7 +49,8 @@ def test_step_through_seed_changes_the_numbers() -> None:
 
 def test_shape_table_shows_computed_shapes() -> None:
     assert "step_through_shapes" in self_attention.TABLES
-    assert ("scores", "`S = Q Kᵀ`", "3 × 3") in self_attention.TABLES["step_through_shapes"]().rows
+    rows = self_attention.TABLES["step_through_shapes"]().rows
+    assert ("scores", "`S = Q Kᵀ`", "4 × 4") in rows and ("causal mask", "`M`", "4 × 4") in rows
 
 
 def test_cross_attention_has_rectangular_weights_and_target_rows() -> None:
@@ -70,7 +84,7 @@ def test_cross_attention_reference_loop() -> None:
 
 def test_self_attention_is_cross_attention_with_one_sequence() -> None:
     ex = step_through_example()
-    out, weights = scaled_dot_product_attention(ex.x @ ex.w_q, ex.x @ ex.w_k, ex.x @ ex.w_v)
+    out, weights = scaled_dot_product_attention(ex.x @ ex.w_q, ex.x @ ex.w_k, ex.x @ ex.w_v, mask=ex.mask)
     np.testing.assert_allclose(weights, ex.weights)
     np.testing.assert_allclose(out, ex.output)
 

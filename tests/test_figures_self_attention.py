@@ -40,7 +40,7 @@ def test_cross_attention_alt_names_both_sentences_and_every_weight() -> None:
 def test_step_through_heatmap_is_square(theme: Theme) -> None:
     ex = step_through_example()
     fig = figs.draw_step_through_weights(theme)
-    assert np.asarray(fig.axes[0].images[0].get_array()).shape == (3, 3)
+    assert np.asarray(fig.axes[0].images[0].get_array()).shape == ex.weights.shape == (4, 4)
     assert len(_texts(fig)) == ex.weights.size
 
 

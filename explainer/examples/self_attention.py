@@ -1,11 +1,11 @@
 """Chapter 6, self-attention in matrix form: every matrix on three words with 4-d vectors.
 
 The worked examples of ``docs/self-attention.md`` and its step-through widget:
-seeded token vectors X and projections W_Q, W_K, W_V (one decimal each, so a
-reader can check them by hand), then Q, K, V, the scores, the weights and the
-output, with the shape of each. The chapter closes with cross-attention: two
-target words query four source words, so the weight matrix is 2 × 4. Arrays in
-the results are read-only.
+four words with seeded token vectors X and projections W_Q, W_K, W_V (one
+decimal each, so a reader can check them by hand), then Q, K, V, the scores,
+the causal mask, the weights and the output, with the shape of each. The
+chapter closes with cross-attention: two target words query four source words,
+so the weight matrix is 2 × 4. Arrays in the results are read-only.
 
 This module imports NumPy and the attention core only (it runs in Pyodide).
 
@@ -26,12 +26,19 @@ from typing import Any
 
 import numpy as np
 
-from explainer.attention import scaled_dot_product_attention
+from explainer.attention import causal_mask, scaled_dot_product_attention
 from explainer.examples.common import check_int, frozen
 from explainer.examples.table import Table, TableFactory
 from explainer.types import BoolArray, FloatArray
 
-__all__ = ["CrossAttentionExample", "StepThroughExample", "cross_attention_example", "step_through_example"]
+__all__ = [
+    "STEP_THROUGH_SEED",
+    "STEP_THROUGH_TOKENS",
+    "CrossAttentionExample",
+    "StepThroughExample",
+    "cross_attention_example",
+    "step_through_example",
+]
 
 
 def _read_only(**arrays: FloatArray) -> dict[str, Any]:
@@ -69,22 +76,22 @@ class AttentionMatrices:
 
 @dataclass(frozen=True)
 class StepThroughExample(AttentionMatrices):
-    """Chapter 6: every matrix of self-attention on 3 words with 4-dim vectors.
+    """Chapter 6: every matrix of causal self-attention on 4 words with 4-dim vectors.
 
     Attributes:
-        tokens: the three words.
-        x: token vectors X, shape ``(3, 4)`` (seeded, rounded to one decimal).
+        tokens: the four words.
+        x: token vectors X, shape ``(4, 4)`` (seeded, rounded to one decimal).
         w_q: query projection W_Q, shape ``(4, 4)`` (seeded, one decimal).
         w_k: key projection W_K, shape ``(4, 4)``.
         w_v: value projection W_V, shape ``(4, 4)``.
-        q: ``X W_Q``, shape ``(3, 4)``.
-        k: ``X W_K``, shape ``(3, 4)``.
-        v: ``X W_V``, shape ``(3, 4)``.
-        scores: ``S = Q Kᵀ``, shape ``(3, 3)``.
-        scaled_scores: ``S / √d_k``, shape ``(3, 3)``.
-        mask: all True (no mask in this example), shape ``(3, 3)``.
-        weights: ``A = softmax(S / √d_k)`` row-wise, shape ``(3, 3)``.
-        output: ``Z = A V``, shape ``(3, 4)``.
+        q: ``X W_Q``, shape ``(4, 4)``.
+        k: ``X W_K``, shape ``(4, 4)``.
+        v: ``X W_V``, shape ``(4, 4)``.
+        scores: ``S = Q Kᵀ``, shape ``(4, 4)``.
+        scaled_scores: ``S / √d_k``, shape ``(4, 4)`` (before the mask).
+        mask: the causal mask, True = may attend (a word sees itself and the words before it), ``(4, 4)``.
+        weights: ``A = softmax(S / √d_k + M)`` row-wise, masked weights exactly 0, shape ``(4, 4)``.
+        output: ``Z = A V``, shape ``(4, 4)``.
     """
 
     tokens: tuple[str, ...]
@@ -94,35 +101,41 @@ class StepThroughExample(AttentionMatrices):
     mask: BoolArray
 
 
-def step_through_example(seed: int = 1) -> StepThroughExample:
-    """Self-attention on "cats chase mice" with seeded X and projections.
+STEP_THROUGH_TOKENS = ("cats", "chase", "small", "mice")
+"""The sentence of the step-through example."""
+STEP_THROUGH_SEED = 4
+"""The step-through example's default seed: its weights visibly differ from row to row."""
+
+
+def step_through_example(seed: int = STEP_THROUGH_SEED) -> StepThroughExample:
+    """Causal self-attention on "cats chase small mice" with seeded X and projections.
 
     Args:
-        seed: seed for ``np.random.default_rng``, ≥ 0. The default, 1, gives
-            weights that visibly differ from row to row.
+        seed: seed for ``np.random.default_rng``, ≥ 0 (default :data:`STEP_THROUGH_SEED`).
 
     Example:
         >>> ex = step_through_example()
-        >>> ex.weights.shape, bool(np.allclose(ex.weights.sum(axis=1), 1))
-        ((3, 3), True)
+        >>> ex.weights.shape, bool(np.allclose(ex.weights.sum(axis=1), 1)), float(ex.weights[0, 1])
+        ((4, 4), True, 0.0)
     """
     rng = np.random.default_rng(check_int("seed", seed, 0))
+    n, d_model, d_k = len(STEP_THROUGH_TOKENS), 4, 4
     # One decimal keeps every input readable on the page and checkable by hand.
-    x = rng.standard_normal((3, 4)).round(1) + 0.0  # (3, 4); "+ 0.0" turns -0.0 into 0.0
-    w_q, w_k, w_v = (rng.normal(0.0, 0.5, (4, 4)).round(1) + 0.0 for _ in range(3))  # (4, 4) each
-    q, k, v = x @ w_q, x @ w_k, x @ w_v  # (3, 4) each
-    scores = q @ k.T  # (3, 3)
-    mask = np.ones((3, 3), dtype=bool)  # (3, 3)
-    output, weights = scaled_dot_product_attention(q, k, v, mask=mask)  # (3, 4), (3, 3)
+    x = rng.standard_normal((n, d_model)).round(1) + 0.0  # (n, d_model); "+ 0.0" turns -0.0 into 0.0
+    w_q, w_k, w_v = (rng.normal(0.0, 0.5, (d_model, d_k)).round(1) + 0.0 for _ in range(3))  # (d_model, d_k)
+    q, k, v = x @ w_q, x @ w_k, x @ w_v  # (n, d_k) each
+    scores = q @ k.T  # (n, n)
+    mask = causal_mask(n)  # (n, n), True = may attend
+    output, weights = scaled_dot_product_attention(q, k, v, mask=mask)  # (n, d_k), (n, n)
     return StepThroughExample(
-        tokens=("cats", "chase", "mice"),
+        tokens=STEP_THROUGH_TOKENS,
         mask=frozen(mask, np.bool_),
         **_read_only(x=x, w_q=w_q, w_k=w_k, w_v=w_v, q=q, k=k, v=v, weights=weights, output=output),
-        **_read_only(scores=scores, scaled_scores=scores / math.sqrt(4)),
+        **_read_only(scores=scores, scaled_scores=scores / math.sqrt(d_k)),
     )
 
 
-def _shape_table(steps: tuple[tuple[str, str, FloatArray], ...]) -> Table:
+def _shape_table(steps: tuple[tuple[str, str, FloatArray | BoolArray], ...]) -> Table:
     """One row per step: its name, its formula (as code) and the shape read from its array."""
     rows = tuple((name, f"`{formula}`", " × ".join(map(str, a.shape))) for name, formula, a in steps)
     return Table(headers=("step", "formula", "shape"), rows=rows)
@@ -139,7 +152,8 @@ def step_through_shapes() -> Table:
             ("values", "V = X W_V", ex.v),
             ("scores", "S = Q Kᵀ", ex.scores),
             ("scaled scores", "S / √d_k", ex.scaled_scores),
-            ("weights", "A = softmax(S / √d_k)", ex.weights),
+            ("causal mask", "M", ex.mask),
+            ("weights", "A = softmax(S / √d_k + M)", ex.weights),
             ("output", "Z = A V", ex.output),
         )
     )

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 
 __all__ = ["FIGURES", "OVERVIEW_QUERY", "attention_overview_alt", "draw_attention_overview"]
 
-OVERVIEW_QUERY = 2
-"""Which token of the step-through example the overview picture follows ("mice")."""
+OVERVIEW_QUERY = 3
+"""Which token of the step-through example the overview picture follows ("mice", the last word:
+under the example's causal mask it is the one that sees every key)."""
 
 _COLUMN_HEADS = (
     "query",

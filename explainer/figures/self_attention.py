@@ -1,6 +1,6 @@
 """Figures for chapter 6: the weight matrices of the self- and cross-attention examples.
 
-- ``step_through_weights``: the 3 × 3 weights of :func:`explainer.examples.step_through_example`.
+- ``step_through_weights``: the square weights of :func:`explainer.examples.step_through_example`.
 - ``cross_attention_weights``: the 2 × 4 weights of :func:`explainer.examples.cross_attention_example`,
   target words (queries) in rows, source words (keys) in columns.
 """
@@ -27,7 +27,7 @@ __all__ = [
 
 
 def draw_step_through_weights(theme: Theme) -> Figure:
-    """The 3 × 3 weight matrix A of the step-through example."""
+    """The square weight matrix A of the step-through example (masked cells are exactly 0)."""
     ex = step_through_example()
     fig = new_figure(theme, width=4.4, height=3.4)
     ax = fig.axes[0]
@@ -43,7 +43,8 @@ def step_through_weights_alt() -> str:
     rows = "; ".join(
         f"{tok} attends {number_list(row)}" for tok, row in zip(ex.tokens, ex.weights, strict=True)
     )
-    return f'Heatmap of the 3 × 3 attention weights for "{" ".join(ex.tokens)}", rows are queries: {rows}.'
+    shape = " × ".join(map(str, ex.weights.shape))
+    return f'Heatmap of the {shape} attention weights for "{" ".join(ex.tokens)}", rows are queries: {rows}.'
 
 
 def draw_cross_attention_weights(theme: Theme) -> Figure:

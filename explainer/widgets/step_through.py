@@ -1,214 +1,257 @@
-"""``step_through``: self-attention in five steps, with every intermediate matrix.
+"""``step_through``: causal self-attention in eight steps, drawn as moving pictures.
 
-Chapter 6. The matrices are those of
-:func:`explainer.examples.step_through_example` (3 words, 4 dimensions,
-seeded random projections standing in for learned ones), every one shown to
-:data:`DECIMALS` decimals. The hidden field ``step`` (0-4) is the current step;
-the step list and the Previous/Next buttons set it with ``data-set``.
+Chapter 6. The numbers are those of :func:`explainer.examples.step_through_example`
+(four words, 4-d vectors, seeded random projections standing in for learned ones, a
+causal mask); the pictures are :mod:`explainer.widgets.step_pictures`. One output holds
+every step's picture for every query row, each with a text description Python wrote:
+without JavaScript the page shows every step (for the first query row shown); with it,
+``step_through.js`` shows one step and one row at a time by toggling the class ``st-on``,
+plays them in order (each step for its ``data-ms``) and announces each description. The
+browser only moves between pictures drawn here; nothing is computed or built there.
+
+State: ``step`` and ``row`` (hidden, from 0; the script keeps them current, so a new
+random draw, ``seed``, keeps the reader's step and row) and ``seed``. Only a new draw
+needs the runtime.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from explainer.examples.self_attention import StepThroughExample, step_through_example
-from explainer.html import Element, h
+from explainer.examples.self_attention import STEP_THROUGH_SEED, StepThroughExample, step_through_example
+from explainer.html import Child, Element, h
 from explainer.types import FloatArray
-from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetSpec, reachable
-from explainer.widgets.common import fixed, heatmap, matrix_table, parse_int
+from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetSpec
+from explainer.widgets.common import parse_int, quote
+from explainer.widgets.step_pictures import PICTURES
+from explainer.widgets.step_svg import BEAT_MS, DECIMALS, num
 
-__all__ = ["DECIMALS", "SPEC", "STEPS"]
+__all__ = ["DECIMALS", "DEFAULT_ROW", "HOLD_MS", "SPEC", "STEPS", "describe"]
 
 STEPS = (
     "Tokens become vectors",
-    "Project to queries, keys and values",
-    "Score every query against every key",
-    "Scale, mask and softmax",
+    "Project one row",
+    "Score against every key",
+    "Scale",
+    "Mask",
+    "Softmax",
     "Blend the values",
+    "Every row at once",
 )
 MAX_SEED = 10**6
-DECIMALS = 2
-"""Decimals of every matrix shown: X and W have one, so Q = X W is exact at two and checks by hand."""
+DEFAULT_ROW = 2
+"""The query row shown first (from 0): "small", which sees two words before it and not the one after."""
+HOLD_MS = 1800
+"""While playing, how long a step stays after its motion ends."""
 
 
-def _dims(n: int) -> list[str]:
-    return [f"d{j + 1}" for j in range(n)]
+def _vector(v: FloatArray) -> str:
+    return "[" + ", ".join(num(x) for x in v.tolist()) + "]"
 
 
-def _shape(m: FloatArray) -> str:
-    """A matrix's shape as the page writes it, read from the array: ``3 × 4``."""
-    return " × ".join(str(n) for n in m.shape)
+def _words(ex: StepThroughExample, js: Sequence[int]) -> str:
+    return ", ".join(quote(ex.tokens[j]) for j in js)
 
 
-def _columns(m: FloatArray) -> list[str]:
-    return _dims(m.shape[1])
-
-
-def _matrix(caption: str, m: FloatArray, rows: Sequence[str], cols: Sequence[str]) -> Element:
-    """A matrix of this widget: every one to :data:`DECIMALS` decimals, so hand checks add up."""
-    return matrix_table(caption, m, rows, cols, decimals=DECIMALS)
-
-
-def _step_tokens(ex: StepThroughExample) -> list[Element]:
-    return [
-        h(
-            "p",
-            None,
-            f"Each word is a row of X, here {ex.x.shape[1]} numbers per word. Every number in X and in "
-            f"the projections has one decimal; every matrix is shown to {DECIMALS} decimals.",
-        ),
-        _matrix(f"X, shape {_shape(ex.x)}", ex.x, ex.tokens, _columns(ex.x)),
-    ]
-
-
-def _first_entry(ex: StepThroughExample) -> str:
-    """Row 1, column 1 of Q worked out, as a reader checks it: ``0.30 × (-0.40) + … = 1.70``."""
-    terms = " + ".join(
-        f"{_paren(fixed(a, DECIMALS))} × {_paren(fixed(b, DECIMALS))}"
-        for a, b in zip(ex.x[0].tolist(), ex.w_q[:, 0].tolist(), strict=True)
+def _tokens_text(ex: StepThroughExample, r: int) -> str:
+    n, d = ex.x.shape
+    return (
+        f"X, {n} × {d}: each of the {n} words is a row of {d} numbers (seeded random, one decimal each). "
+        "Every number in the pictures is written in its cell; orange is positive, blue negative."
     )
-    return f"{terms} = {fixed(ex.q[0, 0], DECIMALS)}"
 
 
-def _paren(text: str) -> str:
-    """A factor in a sum of products: negatives in parentheses."""
-    return f"({text})" if text.startswith("-") else text
+def _projection_text(ex: StepThroughExample, r: int) -> str:
+    return (
+        f"Row {r + 1} of X, the word {quote(ex.tokens[r])} (1 × {ex.x.shape[1]}), times W_Q, W_K and W_V "
+        f"({ex.w_q.shape[0]} × {ex.w_q.shape[1]} each, seeded random numbers, not learned ones) gives its "
+        f"query q{r + 1} = {_vector(ex.q[r])}, key k{r + 1} = {_vector(ex.k[r])} and value "
+        f"v{r + 1} = {_vector(ex.v[r])}, one column of W at a time. Every row does the same: "
+        f"Q = X W_Q, K = X W_K and V = X W_V are {ex.q.shape[0]} × {ex.q.shape[1]}."
+    )
 
 
-def _step_projections(ex: StepThroughExample) -> list[Element]:
-    tables = [
-        _matrix(f"{name}, shape {_shape(m)}", m, _dims(m.shape[0]), _columns(m))
-        for name, m in (("W_Q", ex.w_q), ("W_K", ex.w_k), ("W_V", ex.w_v))
-    ]
-    results = [
-        _matrix(f"{name}, shape {_shape(m)}", m, ex.tokens, _columns(m))
-        for name, m in (("Q = X W_Q", ex.q), ("K = X W_K", ex.k), ("V = X W_V", ex.v))
-    ]
-    return [
-        h(
-            "p",
-            None,
-            "Three seeded random matrices, standing in for learned ones, turn each row of X into a "
-            "query, a key and a value. X and the W's have one decimal each, so Q, K and V are exact "
-            "at two decimals: check any entry by hand. Row 1, column 1 of Q is row 1 of X times "
-            f"column 1 of W_Q: {_first_entry(ex)}.",
-        ),
-        h("div", {"class": "explainer-columns"}, tables),
-        h("div", {"class": "explainer-columns"}, results),
-    ]
+def _scores_text(ex: StepThroughExample, r: int) -> str:
+    return (
+        f"The query of {quote(ex.tokens[r])} meets every key in turn; each dot product q{r + 1} · kj "
+        f"fills one cell of row {r + 1} of S = Q Kᵀ ({ex.scores.shape[0]} × {ex.scores.shape[1]}): "
+        f"{_vector(ex.scores[r])}."
+    )
 
 
-def _step_scores(ex: StepThroughExample) -> list[Element]:
-    return [
-        h(
-            "p",
-            None,
-            "S = Q Kᵀ: row i, column j is the dot product of query i with key j. The Q and K shown are "
-            f"exact, so a hand check gives S exactly; it is shown rounded to {DECIMALS} decimals.",
-        ),
-        _matrix(
-            f"S = Q Kᵀ, shape {_shape(ex.scores)} (rows: queries, columns: keys)",
-            ex.scores,
-            ex.tokens,
-            ex.tokens,
-        ),
-    ]
+def _scale_text(ex: StepThroughExample, r: int) -> str:
+    return (
+        f"Dividing by √d_k = √{ex.d_k} shrinks row {r + 1} of S from {_vector(ex.scores[r])} "
+        f"to {_vector(ex.scaled_scores[r])}."
+    )
 
 
-def _step_softmax(ex: StepThroughExample) -> list[Element]:
-    return [
-        h(
-            "p",
-            None,
-            f"Divide by √d_k = √{ex.d_k}, set forbidden scores to −∞ (this example masks nothing), "
-            "then softmax each row so it sums to 1.",
-        ),
-        _matrix(f"S / √{ex.d_k}, shape {_shape(ex.scaled_scores)}", ex.scaled_scores, ex.tokens, ex.tokens),
-        heatmap(
-            "A = softmax(S / √d_k), row by row; each row sums to 1", ex.tokens, ex.tokens, ex.weights, ex.mask
-        ),
-    ]
+def _mask_text(ex: StepThroughExample, r: int) -> str:
+    masked = [j for j in range(len(ex.tokens)) if not ex.mask[r, j]]
+    if not masked:
+        return f"{quote(ex.tokens[r])} is the last word: the causal mask strikes out nothing in its row."
+    return (
+        f"The causal mask lets {quote(ex.tokens[r])} see itself and the words before it only: the scores "
+        f"of {_words(ex, masked)} are struck out (set to −∞)."
+    )
 
 
-def _step_output(ex: StepThroughExample) -> list[Element]:
-    return [
-        h(
-            "p",
-            None,
-            "Z = A V: each output row is the weighted average of the value rows. A is rounded here, so "
-            "a hand check of Z agrees to about two decimals.",
-        ),
-        h(
-            "div",
-            {"class": "explainer-columns"},
-            _matrix(f"A, shape {_shape(ex.weights)}", ex.weights, ex.tokens, ex.tokens),
-            _matrix(f"V, shape {_shape(ex.v)}", ex.v, ex.tokens, _columns(ex.v)),
-        ),
-        _matrix(f"Z = A V, shape {_shape(ex.output)}", ex.output, ex.tokens, _columns(ex.output)),
-    ]
+def _softmax_text(ex: StepThroughExample, r: int) -> str:
+    return (
+        f"Softmax turns row {r + 1} into the weights {_vector(ex.weights[r])}; they sum to "
+        f"{num(float(ex.weights[r].sum()))}, and a masked word gets exactly 0."
+    )
 
 
-_PANELS: tuple[Callable[[StepThroughExample], list[Element]], ...] = (
-    _step_tokens,
-    _step_projections,
-    _step_scores,
-    _step_softmax,
-    _step_output,
+def _blend_text(ex: StepThroughExample, r: int) -> str:
+    return (
+        f"Each value row vj is scaled by its weight a{r + 1}j, and the scaled rows are summed into the "
+        f"output of {quote(ex.tokens[r])}: z{r + 1} = {_vector(ex.output[r])} (1 × {ex.output.shape[1]})."
+    )
+
+
+def _all_rows_text(ex: StepThroughExample, r: int) -> str:
+    n = len(ex.tokens)
+    return (
+        f"Every row at once, in three matrix operations: S / √d_k with the mask ({n} × {n}), "
+        f"A = softmax(S / √d_k + M) ({n} × {n}, each row sums to 1) and Z = A V "
+        f"({ex.output.shape[0]} × {ex.output.shape[1]})."
+    )
+
+
+_TEXTS: tuple[Callable[[StepThroughExample, int], str], ...] = (
+    _tokens_text,
+    _projection_text,
+    _scores_text,
+    _scale_text,
+    _mask_text,
+    _softmax_text,
+    _blend_text,
+    _all_rows_text,
 )
+_PER_ROW = frozenset(range(1, 7))
+"""The steps that follow the chosen query row (the first and the last show every row)."""
 
 
-def _button(label: str, target: int | None, css_class: str, current: bool = False) -> Element:
-    """A button that sets ``step`` to ``target``; ``None`` makes it disabled (and it sets nothing)."""
+def describe(ex: StepThroughExample, step: int, row: int) -> str:
+    """The text description of one step's picture for query row ``row`` (both from 0)."""
+    return _TEXTS[step](ex, row)
+
+
+def _descriptions(ex: StepThroughExample, step: int, row: int) -> list[Element]:
+    """The step's description, one per query row when the picture follows the row."""
+    if step not in _PER_ROW:
+        return [h("p", {"class": "st-d"}, describe(ex, step, row))]
+    return [
+        h("p", {"class": "st-d st-v st-on" if r == row else "st-d st-v", "data-r": r}, describe(ex, step, r))
+        for r in range(len(ex.tokens))
+    ]
+
+
+def _title(step: int) -> str:
+    return f"Step {step + 1} of {len(STEPS)}: {STEPS[step]}"
+
+
+def _section(ex: StepThroughExample, step: int, current: int, row: int) -> Element:
+    """One step: its title, its picture (in a frame that scrolls on narrow screens) and its description."""
+    picture, n_beats = PICTURES[step](ex, row)
     attrs = {
-        "type": "button",
-        "class": css_class,
-        "data-set": None if target is None else f"step={target}",
-        "disabled": target is None,
-        "aria-current": "step" if current else None,
+        "class": "st-step st-on" if step == current else "st-step",
+        "data-s": step,
+        "data-ms": (n_beats + 2) * BEAT_MS + HOLD_MS,
+        "data-title": _title(step),
     }
-    return h("button", attrs, label)
-
-
-def _nav(step: int) -> Element:
-    """The list of steps (the current one marked) and Previous/Next."""
-    tabs = (
-        h("li", None, _button(f"{i + 1}. {title}", i, "explainer-step-tab", i == step))
-        for i, title in enumerate(STEPS)
+    return h(
+        "section",
+        attrs,
+        h("p", {"class": "st-title"}, h("strong", None, _title(step))),
+        h("div", {"class": "st-pic"}, picture),
+        _descriptions(ex, step, row),
     )
+
+
+def _button(text: Child | list[Element], control: str, **attrs: str | int | bool | None) -> Element:
+    return h("button", {"type": "button", "class": "explainer-button", "data-st": control, **attrs}, text)
+
+
+def _controls(ex: StepThroughExample, step: int, row: int, seed: int) -> Element:
+    """Play/pause, previous/next, the scrubber, the query row and a new random draw."""
+    play = [h("span", {"class": "st-play-label"}, "Play"), h("span", {"class": "st-pause-label"}, "Pause")]
     last = len(STEPS) - 1
-    prev_next = h(
-        "div",
-        {"class": "explainer-step-buttons"},
-        _button("Previous", step - 1 if step > 0 else None, "explainer-button"),
-        _button("Next", step + 1 if step < last else None, "explainer-button"),
+    scrub = h(
+        "label",
+        {"class": "st-scrub"},
+        h("span", None, "Step"),
+        h(
+            "input",
+            {
+                "type": "range",
+                "min": 1,
+                "max": len(STEPS),
+                "step": 1,
+                "value": step + 1,
+                "aria-valuetext": _title(step),
+            },
+        ),
+    )
+    rows = (
+        _button(f"{r + 1} {tok}", "row", **{"data-r": r, "aria-pressed": "true" if r == row else "false"})
+        for r, tok in enumerate(ex.tokens)
     )
     return h(
         "div",
-        {"class": "explainer-steps", "role": "group", "aria-label": "Steps"},
-        h("ol", None, tabs),
-        prev_next,
+        {"class": "st-controls"},
+        h(
+            "div",
+            {"class": "st-transport", "role": "group", "aria-label": "Play the steps"},
+            _button(play, "play"),
+            _button("Previous", "prev", disabled=step == 0),
+            _button("Next", "next", disabled=step == last),
+            scrub,
+        ),
+        h(
+            "div",
+            {"class": "st-rows", "role": "group", "aria-label": "Query row"},
+            h("span", None, "Query row:"),
+            rows,
+            h(
+                "button",
+                {
+                    "type": "button",
+                    "class": "explainer-button st-draw",
+                    "data-set": f"seed={(seed + 1) % (MAX_SEED + 1)}",
+                },
+                "New random numbers",
+            ),
+        ),
     )
+
+
+def _index(text: str, count: int) -> int | None:
+    """A step or row number from the form (from 0), or ``None`` if there is no such one."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and int(text) < count else None
 
 
 def run(state: State, embeddings: EmbeddingsSource) -> Output:
-    """The panel of the current step, with the step navigation."""
+    """Every step's picture, the chosen step and query row shown first, with the controls."""
     seed = parse_int(str(state["seed"]), "the seed", 0, MAX_SEED)
-    text = str(state["step"]).strip()
-    ok = text.isascii() and text.isdigit() and int(text) < len(STEPS)
-    step = int(text) if ok else 0
-    note = None if ok else f"There is no step “{text[:20]}”; showing step 1 of {len(STEPS)}."
     ex = step_through_example(seed)
-    panel = h(
-        "section",
-        {"class": "explainer-step-panel", "aria-label": f"Step {step + 1}: {STEPS[step]}"},
-        h(
-            "p",
-            {"class": "explainer-step-title"},
-            h("strong", None, f"Step {step + 1} of {len(STEPS)}: {STEPS[step]}"),
-        ),
-        _PANELS[step](ex),
+    step, row = _index(str(state["step"]), len(STEPS)), _index(str(state["row"]), len(ex.tokens))
+    notes = []
+    if step is None:
+        notes.append(f"There is no step {quote(str(state['step']), 20)}; showing step 1 of {len(STEPS)}.")
+    if row is None:
+        notes.append(f"There is no query row {quote(str(state['row']), 20)}; showing row {DEFAULT_ROW + 1}.")
+    step, row = step or 0, DEFAULT_ROW if row is None else row
+    steps = h(
+        "div",
+        {"class": "st-steps", "aria-live": "off", "style": f"--st-beat:{BEAT_MS}ms"},
+        (_section(ex, s, step, row) for s in range(len(STEPS))),
     )
-    return Output((_nav(step), panel), note, {"step": str(step)})
+    live = h("div", {"class": "st-live", "aria-live": "polite"})
+    body = (_controls(ex, step, row, seed), live, steps)
+    return Output(body, " ".join(notes) or None, {"step": str(step), "row": str(row)})
 
 
 SPEC = WidgetSpec(
@@ -216,9 +259,10 @@ SPEC = WidgetSpec(
     title="Self-attention, step by step",
     fields=(
         Field("step", "Step", "hidden", "0"),
-        Field("seed", "Random seed", "hidden", "1"),
+        Field("row", "Query row", "hidden", str(DEFAULT_ROW)),
+        Field("seed", "Random seed", "hidden", str(STEP_THROUGH_SEED)),
     ),
     run=run,
-    known=lambda spec, state: reachable(spec, state, {"step": [str(i) for i in range(len(STEPS))]}),
-    loading="Loading Python to draw new random projections",
+    loading="Loading Python to draw new random numbers",
+    assets=("step_through.css", "step_through.js"),
 )
