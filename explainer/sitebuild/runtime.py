@@ -324,7 +324,7 @@ def write_widget_assets(dest: Path, *, mode: Mode, wheel: Path, glove: Path | No
         "mode": mode,
         "index_url": CDN_INDEX_URL if mode == "cdn" else f"{to_site}{PYODIDE_DIR}/",
         "wheel_url": f"{to_site}{PYODIDE_DIR}/{wheel.name}",
-        "glove_url": f"{to_site}{GLOVE_DIR}/{glove.name}" if glove else None,
+        "data_url": f"{to_site}data/",  # what widgets download on demand (sitebuild.datafiles): GloVe rows
         "glove_widgets": list(NEEDS_EMBEDDINGS),
         "sizes": _step_sizes(runtime, wheel, glove) if mode == "self-hosted" else {},
     }
