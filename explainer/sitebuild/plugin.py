@@ -42,7 +42,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from explainer.sitebuild import SiteBuildError, editor, perf_report, runtime, widget_files
+from explainer.sitebuild import SiteBuildError, datafiles, editor, perf_report, runtime, widget_files
 from explainer.sitebuild.csp import with_csp
 from explainer.sitebuild.directives import Directive, iter_directives, transform
 from explainer.sitebuild.figcache import GLUE_PARTS, FigureCache, figure_key, folder_digest, source_hash
@@ -361,9 +361,9 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
             log.info("explainer: pyodide: none; widgets stay static")
             return
         mode: runtime.Mode = "cdn" if self.config.pyodide == "cdn" else "self-hosted"
-        runtime.install_into_site(
-            Path(config.site_dir), root=Path(config.config_file_path).parent, pyodide=mode
-        )
+        root = Path(config.config_file_path).parent
+        runtime.install_into_site(Path(config.site_dir), root=root, pyodide=mode)
+        datafiles.write_data(Path(config.site_dir), root)  # what widgets download on demand
 
 
 def _checked_widget(markup: str) -> str:
