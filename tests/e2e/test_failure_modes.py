@@ -2,7 +2,7 @@
 
 ``test_widgets_e2e.py`` already covers the whole ``/pyodide/`` directory missing and
 the numpy/explainer wheels corrupted; here, single core files are missing or
-corrupted (the wasm binary, the worker script, the GloVe subset), and the pages
+corrupted (the wasm binary, the worker script, the GloVe rows), and the pages
 are read with JavaScript disabled. In every case the pre-rendered content stays.
 """
 
@@ -87,16 +87,15 @@ def test_a_damaged_runtime_file_is_reported_and_the_static_content_stays(
         broken.httpd.server_close()
 
 
-def test_a_corrupt_glove_file_is_named_in_the_widget(
+def test_a_corrupt_glove_row_file_is_named_in_the_widget(
     browsing: Browsing, site_dir: Path, serve_site: Any
 ) -> None:
-    """The runtime loads but the word vectors do not: the GloVe widgets say why, nothing throws."""
-    broken = serve_site(site_dir, lambda path: "corrupt" if path.startswith("/assets/glove/") else None)
+    """The runtime loads but the word vectors do not: the GloVe widget says why, nothing throws."""
+    broken = serve_site(site_dir, lambda path: "corrupt" if path.startswith("/data/glove/rows-") else None)
     try:
         page = browsing.new_page()
         page.goto(broken.url + page_with(site_dir, "heatmap_explorer"))
-        page.locator("[data-widget=heatmap_explorer] input[name=sentence]").first.focus()
-        page.keyboard.press("Shift")
+        page.locator("[data-widget=heatmap_explorer] input[name=sentence]").first.fill("the fisherman mended")
         page.wait_for_function(
             "[...document.querySelectorAll('[data-widget]')].every(e => /ready|error/.test(e.dataset.state))",
             timeout=READY_TIMEOUT_MS,
