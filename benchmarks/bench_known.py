@@ -23,6 +23,7 @@ import http.server
 import json
 import re
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -32,16 +33,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_widgets import CHROMIUM, CHROMIUM_ARGS, percentile  # noqa: E402
+
 RUNTIME = re.compile(r"/pyodide/|/assets/glove/|/data/|worker\.js|runtime\.json")
 KNOWN = re.compile(r'<template data-known="[^"]*"[^>]*>.*?</template>', re.S)
 # (widget, page, the control a reader changes, how: next slider stop / option, toggle, check)
@@ -103,11 +98,6 @@ def serve(site: Path, strip: bool) -> Iterator[str]:
     finally:
         httpd.shutdown()
         httpd.server_close()
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def measure(playwright: Any, base: str, case: tuple[str, str, str, str], repeats: int) -> dict[str, Any]:
