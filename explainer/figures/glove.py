@@ -293,7 +293,6 @@ def _zoom(ax: Axes, cmap: ContextualMap, pair: tuple[int, int], theme: Theme) ->
         _move_arrow(ax, move, i, theme)
         _end_label(ax, move, i, move.end[1] == top, theme)
     ax.set_xlabel("\n".join(_move_text(m) for m in moves), fontsize=8, loc="left")
-    ax.tick_params(labelsize=7)
     title(ax, f'close-up of "{word}" (equal axes)', theme)
 
 
