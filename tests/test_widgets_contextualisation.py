@@ -31,6 +31,10 @@ def test_neighbours_of_the_raw_vector_and_of_the_output() -> None:
     out = [w for w, _ in TINY.nearest(r.output[2], k=N_NEIGHBOURS, exclude=r.tokens)]
     assert neighbours(result.html, 0) == raw and neighbours(result.html, 1) == out
     assert f'<span class="explainer-num">{fmt(r.weights[2, 1], 3)}</span>' in result.html
+    moved = float(np.linalg.norm(r.output[2] - r.vectors[2]))
+    assert (
+        f"Attention moved it by {fmt(moved, 3)}, {moved / np.linalg.norm(r.vectors[2]):.0%} of" in result.html
+    )
 
 
 @pytest.mark.parametrize(
@@ -56,3 +60,4 @@ def test_real_glove_matches_the_pages_example() -> None:
     expected = contextualisation_example().dog.second
     html = compute(NAME, {"sentence": expected.sentence, "word": expected.word}).html
     assert neighbours(html, 1) == [w for w, _ in expected.neighbours]
+    assert f"Attention moved it by {fmt(expected.moved, 3)}, {expected.moved_share:.0%} of the length" in html

@@ -11,6 +11,8 @@ leaving out the sentence's own words.
 
 from __future__ import annotations
 
+import numpy as np
+
 from explainer.embeddings import BROWSER_VOCAB_SIZE, cosine_similarity, tokenize
 from explainer.html import Element, h
 from explainer.types import FloatArray
@@ -61,14 +63,17 @@ def run(state: State, embeddings: EmbeddingsSource) -> Output:
     def nearest(vector: FloatArray) -> list[tuple[str, float]]:
         return vocab.nearest(vector, k=N_NEIGHBOURS, exclude=r.tokens)
 
-    moved = cosine_similarity(output, r.vectors[row])
+    cosine = cosine_similarity(output, r.vectors[row])
+    moved = float(np.linalg.norm(output - r.vectors[row]))  # as ContextShift.moved, in all d dimensions
+    share = moved / float(np.linalg.norm(r.vectors[row]))
     body: list[Element | str] = [
         bars(f"How “{word}” attends to the sentence", list(r.tokens), r.weights[row]),
         h(
             "p",
             None,
-            f"Cosine between the output for “{word}” and its own GloVe vector: {fmt(moved, 3)} "
-            "(1 would mean the context changed nothing).",
+            f"Cosine between the output for “{word}” and its own GloVe vector: {fmt(cosine, 3)} "
+            "(1 would mean the context changed nothing). Attention moved it by "
+            f"{fmt(moved, 3)}, {share:.0%} of the length of its own vector.",
         ),
         h(
             "div",
