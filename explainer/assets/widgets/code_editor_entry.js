@@ -43,6 +43,21 @@ function mirrorInto(textarea) {
 }
 
 /**
+ * Typing over a selection that spans lines (after Ctrl+A, say) replaces it here. Left to the
+ * browser, Chrome's edit of the line elements can keep an empty line that CodeMirror then reads
+ * back as part of the text ("print(1)" typed over everything became "print(1)\n").
+ */
+const typeOverLines = EditorView.domEventHandlers({
+  beforeinput(event, view) {
+    const { from, to } = view.state.selection.main;
+    if (event.inputType !== "insertText" || event.isComposing || !event.data) return false;
+    if (view.state.doc.lineAt(from).to >= to) return false; // within a line: the browser's edit is fine
+    view.dispatch({ ...view.state.replaceSelection(event.data), userEvent: "input.type", scrollIntoView: true });
+    return true; // handled: CodeMirror cancels the browser's own edit
+  },
+});
+
+/**
  * An editor for `textarea`, holding its text and selection; the caller places `view.dom`.
  *
  * @param {HTMLTextAreaElement} textarea  the form's code field (kept, hidden by the caller)
@@ -57,7 +72,8 @@ export function createEditor(textarea, names) {
     extensions: [
       lineNumbers(),
       history(),
-      drawSelection(),
+      // The caret blinks like a text box's; with reduced motion it stays still (same states, no motion).
+      drawSelection({ cursorBlinkRate: matchMedia("(prefers-reduced-motion: reduce)").matches ? 0 : 1200 }),
       indentOnInput(),
       bracketMatching(),
       indentUnit.of("    "),
@@ -67,6 +83,7 @@ export function createEditor(textarea, names) {
       keymap.of([{ key: "Mod-Enter", run: () => true }, indentWithTab, ...defaultKeymap, ...historyKeymap]),
       EditorView.editorAttributes.of({ class: "explainer-code-editor highlight" }),
       EditorView.contentAttributes.of({ "aria-label": names.label, "aria-description": names.hint }),
+      typeOverLines,
       mirrorInto(textarea),
     ],
   });
