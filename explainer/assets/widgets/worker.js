@@ -9,7 +9,7 @@
  *               {type: "compute", id, widget, state}
  * Messages out: {type: "progress", text, step, steps}
  *               {type: "ready", ms}
- *               {type: "running", id}  (Python starts; the page may terminate us if it never ends)
+ *               {type: "running", id}  (Python starts, again after a download; the page may end us if it never ends)
  *               {type: "progress", id, text}  (data files for request id are downloading)
  *               {type: "result", id, response: {html, state, error}, ms}  (ms: Python's time)
  *               {type: "failed", message}
@@ -194,6 +194,7 @@ async function fetchNeeded(runtime, id, asked) {
 async function answer(runtime, id, request) {
   let ms = 0;
   const ask = (extra) => {
+    self.postMessage({ type: "running", id }); // Python starts: the page's runaway timer (re)starts now
     const started = performance.now();
     const response = JSON.parse(runtime.handle(JSON.stringify({ ...request, ...extra })));
     ms += performance.now() - started;
@@ -232,7 +233,6 @@ async function compute(runtime, message) {
       }
     }
   }
-  self.postMessage({ type: "running", id: message.id }); // the page's runaway timer starts now
   const { response, ms } = await answer(runtime, message.id, request);
   self.postMessage({ type: "result", id: message.id, response, ms });
 }
