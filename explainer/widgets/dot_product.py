@@ -132,7 +132,7 @@ def _gap(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float])
 def _tip_label(plane: Plane, v: list[float], text: str, cls: str, arrows: list[list[float]]) -> Element:
     """A label beside an arrow's tip, on whichever side leaves its text farther from the other arrows."""
     length = math.hypot(v[0], v[1]) or 1.0
-    clockwise = (13 * v[1] / length, 13 * v[0] / length)  # screen y points down: (y, x) turns clockwise
+    clockwise = (15 * v[1] / length, 15 * v[0] / length)  # screen y points down: (y, x) turns clockwise
     tip, origin = at(plane, v[0], v[1]), at(plane, 0.0, 0.0)
     half = 3.5 * len(text)  # about half the text's width at 12 px
 

@@ -132,10 +132,11 @@ ARM_KEY = """([root]) => {
         let pressed = 0;
         const stamp = () => { pressed = performance.now(); };
         document.addEventListener("keydown", stamp, {once: true, capture: true});
-        document.querySelector(root).addEventListener(
-            "explainer:result", () => resolve(performance.now() - pressed), {once: true});
+        document.querySelector(root).addEventListener("explainer:result", (event) => resolve(
+            [performance.now() - pressed, event.detail.ms, event.detail.python_ms]), {once: true});
     });
 }"""
+"""Resolves with: key press to new picture, the loader's request to render, Python's own time (ms)."""
 
 
 def test_arrow_keys_move_a_key_and_keep_focus(browsing: Browsing, server: Server, site_dir: Path) -> None:
@@ -160,8 +161,9 @@ def test_arrow_keys_move_a_key_and_keep_focus(browsing: Browsing, server: Server
     keys = page.input_value(f"{DP} textarea[name=keys]")
     assert keys.startswith(f"C: {11 + 6 * step:g}, {13 + step:g}\n"), keys
     wait_caption(page, DP, caption("dot_product_playground", {"keys": keys}))
-    print(f"key press to new picture (ms): {[round(t, 1) for t in timings]}")
-    assert statistics.median(timings) < 100, timings
+    total, loader, python = ([round(t[i], 1) for t in timings] for i in range(3))
+    print(f"ms, key press to new picture {total}; request to render {loader}; in Python {python}")
+    assert statistics.median(total) < 200, timings  # about one frame on an idle machine; generous for shared CI
     assert not browsing.console_errors
 
 
