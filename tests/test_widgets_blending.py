@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from html import unescape
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,6 +22,7 @@ Z = re.compile(r'<g class="bl-z[^"]*" transform="translate\(([-\d.]+) ([-\d.]+)\
 PLANE = re.compile(r'viewbox="([^"]+)" role="group" aria-label="[^"]*" data-origin-x="([-\d.]+)" '
                    r'data-origin-y="([-\d.]+)" data-scale="([-\d.e]+)"')  # fmt: skip
 KNOWN = re.compile(r'<template data-known="([^"]*)">(.*?)</template>', re.S)
+KNOWN_TAG = re.compile(r'<template data-known="[^"]*"[^>]*>.*?</template>', re.S)
 
 
 def shown_weights(html: str) -> list[float]:
@@ -101,3 +104,14 @@ def test_stops_and_exact_weights() -> None:
     html = compute(NAME, {"values": "3", "w2": "0.1", "w3": "0.2"}).html
     assert shown_weights(html) == [0.7, 0.1, 0.2]  # 1 - 0.1 - 0.2 exactly, not 0.7000000000000001
     np.testing.assert_allclose(blend_values([0.7, 0.1, 0.2], THREE_VALUES).output, [1.7, 3.2])
+
+
+def test_the_chapters_sliders_ship_their_states_well_within_the_page_budget() -> None:
+    """Both blocks of docs/blending.md, gzipped as served: far below the 150 KB a page may ship."""
+    from explainer.sitebuild.directives import iter_directives
+
+    text = (Path(__file__).parents[1] / "docs" / "blending.md").read_text(encoding="utf-8")
+    blocks = [d for d in iter_directives(text) if d.name == NAME]
+    assert [str(dict(b.params).get("values", "2")) for b in blocks] == ["2", "3"]
+    templates = "".join(t for b in blocks for t in KNOWN_TAG.findall(prerender(NAME, dict(b.params))))
+    assert len(gzip.compress(templates.encode(), 9)) <= 150_000 // 10
