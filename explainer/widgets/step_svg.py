@@ -50,7 +50,7 @@ __all__ = [
 
 DECIMALS = 2
 """Decimals of every number drawn: X and W have one, so Q = X W is exact at two and checks by hand."""
-BEAT_MS = 450
+BEAT_MS = 400
 """One beat of the animation: the time between two cells of a sweep."""
 
 CW, CH = 40, 20  # one cell

@@ -41,7 +41,7 @@ STEPS = (
 MAX_SEED = 10**6
 DEFAULT_ROW = 2
 """The query row shown first (from 0): "small", which sees two words before it and not the one after."""
-HOLD_MS = 1800
+HOLD_MS = 1200
 """While playing, how long a step stays after its motion ends."""
 
 
