@@ -102,8 +102,13 @@ def _n(value: float) -> str:
 
 
 def _tick(value: float) -> str:
-    """A grid value for a tick label, without float noise (``0.30000000000000004`` is 0.3)."""
-    return format(round(value, 10) + 0.0, "g")
+    """A grid value for a label, without float noise (``0.30000000000000004`` is 0.3) or ``-0``.
+
+    Example:
+        >>> _tick(0.1 + 0.2), _tick(-0.0), _tick(2.5e-12)
+        ('0.3', '0', '2.5e-12')
+    """
+    return format(value + 0.0, ".6g")
 
 
 def grid(plane: Plane) -> Element:

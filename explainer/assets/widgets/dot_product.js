@@ -5,8 +5,9 @@
  * dot_product.py): [data-drag] names the form input its numbers live in, data-line the key's line
  * in the keys box and data-prefix what stays before the numbers ("C: "). While the reader drags a
  * handle, or moves a focused one with the arrow keys, this script moves the handle (a position)
- * and writes its coordinates, rounded to 0.1, into that input, then dispatches `change`: the
- * loader asks Python for the new scores, weights and picture. Nothing is computed or built here.
+ * and writes its coordinates, rounded to 0.1 (finer if the picture's step is), into that input,
+ * then dispatches `change`: the loader asks Python for the new scores, weights and picture.
+ * Nothing is computed or built here.
  */
 (function () {
   "use strict";
@@ -27,9 +28,13 @@
     return null;
   }
 
-  /** 0.1 steps, written as the reader would type them ("11", "-2.5"; never "-0"). */
-  function tenth(value) {
-    return Math.round(value * 10) / 10 + 0;
+  /**
+   * Numbers as the reader would type them: 1 decimal, or as many as the picture's step needs
+   * ("11", "-2.5", "0.35"; never "-0").
+   */
+  function rounded(value, svg) {
+    const places = Math.max(1, Math.ceil(-Math.log10(Number(svg.dataset.step))) + 1);
+    return Number(value.toFixed(Math.min(places, 12))) + 0;
   }
 
   /** Put the handle where the data point (x, y) is drawn in the current picture. */
@@ -58,7 +63,7 @@
   function moveTo(root, id, x, y) {
     const handle = handleIn(root, id);
     if (!handle) return;
-    const [rx, ry] = [tenth(x), tenth(y)];
+    const [rx, ry] = [rounded(x, handle.ownerSVGElement), rounded(y, handle.ownerSVGElement)];
     place(handle, rx, ry);
     if (Number(handle.dataset.x) === rx && Number(handle.dataset.y) === ry) return;
     handle.dataset.x = String(rx); // the next key press or drag starts here, before Python answers
@@ -125,7 +130,7 @@
     focused = handle ? { root: handle.closest(WIDGET), id: idOf(handle) } : null;
   }
 
-  /** A new picture replaced the old one: the focused handle keeps focus; a dragged one follows the pointer. */
+  /** A new picture: the focused handle keeps focus; a dragged one stays under the pointer. */
   function onResult(event) {
     const root = event.currentTarget;
     if (focused && focused.root === root && !root.contains(document.activeElement)) {
@@ -134,7 +139,8 @@
     }
     if (drag && drag.root === root) {
       const handle = handleIn(root, drag.id);
-      if (handle) place(handle, tenth(drag.x), tenth(drag.y));
+      const svg = handle && handle.ownerSVGElement;
+      if (handle) place(handle, rounded(drag.x, svg), rounded(drag.y, svg));
     }
   }
 
