@@ -146,6 +146,7 @@ def grid(
         h("rect", {**frame, "class": "st-frame"}),
         _text(x, y + TOP - 6, f"{name}  {shape(m2)}", "st-name") if titled else None,
     ]
+    timed: dict[int, list[Element]] = {}  # beat -> the cells appearing then: one animation per beat
     for r, row in enumerate(m2.tolist()):
         if r < len(rows):
             parts.append(_text(x - 6, y + TOP + r * CH + CH - 6, rows[r], "st-row"))
@@ -153,7 +154,11 @@ def grid(
             cx, cy = x + c * CW, y + TOP + r * CH
             cell = _masked_cell(cx, cy) if hidden[r, c] else _cell(cx, cy, value, scale)
             when = delay(r, c) if delay else None
-            parts.extend(cell if when is None else [h("g", {"class": "st-a", "style": beats(when)}, cell)])
+            if when is None:
+                parts.extend(cell)
+            else:
+                timed.setdefault(when, []).extend(cell)
+    parts += [h("g", {"class": "st-a", "style": beats(when)}, cells) for when, cells in sorted(timed.items())]
     spoken = _spoken(
         name, np.where(hidden, -np.inf, m2), list(rows) or [f"row {r + 1}" for r in range(n_rows)]
     )
