@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import Browsing, Server
-from tests.e2e.test_accessibility import AXE, SCHEMES, wait_for_palette, widget_page
+from tests.e2e.test_accessibility import AXE, SCHEMES, pages_with_widgets, wait_for_palette
 
 ROOT = '[data-widget="heatmap_explorer"]'
 RUNTIME = ("/pyodide/", "/assets/glove/", "worker.js", "runtime.json")
+KNOWN_CELL = "[&quot;cell&quot;,&quot;1,3&quot;]"  # in a template's data-known key, as the page writes it
 
 # What the highlight shows now: lines drawn (visible), cells and headers lit, tokens lit.
 STATE_JS = """(root) => {
@@ -46,9 +47,19 @@ AUDIT_WIDGET_JS = """async (root) => {
 }"""
 
 
-def open_heatmap(browsing: Browsing, server: Server, site_dir: Path) -> Any:
+def known_cells_page(site_dir: Path) -> str:
+    """The page whose heatmap ships its cells as known states (a short sentence)."""
+    for url in pages_with_widgets(site_dir):
+        if KNOWN_CELL in (site_dir / url).read_text(encoding="utf-8"):
+            return url
+    pytest.fail("no page ships a heatmap cell as a known state")
+
+
+def open_heatmap(browsing: Browsing, server: Server, site_dir: Path, motion: str = "reduce") -> Any:
+    """The heatmap's page; with reduced motion the highlight switches at once (the same states)."""
     page = browsing.new_page()
-    page.goto(server.url + widget_page(site_dir, "heatmap_explorer"), wait_until="load")
+    page.emulate_media(reduced_motion=motion)
+    page.goto(server.url + known_cells_page(site_dir), wait_until="load")
     page.locator(f"{ROOT} .hx-lines").first.scroll_into_view_if_needed()
     return page
 
@@ -79,9 +90,24 @@ def test_pointing_at_a_query_isolates_its_lines_and_lights_its_row(
     assert sorted(found["cells"]) == sorted(f"1,{j}" for j in range(n))  # the whole row, nothing else
     assert found["headers"] == ["1|"] and "1|" in found["tokens"]
     page.mouse.move(0, 0)  # pointing away: every line again
-    page.wait_for_function(f"!document.querySelector('{ROOT} .hx').hasAttribute('data-hl')")
+    assert state(page)["hl"] is False and len(state(page)["visible"]) == len(found["all"])
     assert not runtime_requests(browsing), "the picture moves without Python"
     assert not browsing.console_errors, browsing.console_errors[:5]
+
+
+def test_with_motion_the_highlight_fades_to_the_same_state(
+    browsing: Browsing, server: Server, site_dir: Path
+) -> None:
+    page = open_heatmap(browsing, server, site_dir, motion="no-preference")
+    duration = page.eval_on_selector(f"{ROOT} .hx-svg path", "p => getComputedStyle(p).transitionDuration")
+    assert duration == "0.15s"
+    page.hover(f"{ROOT} .hx-token[data-q='1']")
+    page.wait_for_function(
+        "(root) => [...document.querySelectorAll(root + ' .hx-svg path')].every((p) =>"
+        " (getComputedStyle(p).opacity === '0') !== p.classList.contains('is-on'))",
+        arg=ROOT,
+    )
+    assert all(line.startswith("1-") for line in state(page)["visible"])
 
 
 def test_focusing_a_key_by_keyboard_lights_its_column_and_the_lines_into_it(
@@ -151,8 +177,10 @@ def test_no_serious_axe_violation_with_a_token_highlighted(
 ) -> None:
     page = browsing.new_page()
     page.emulate_media(color_scheme=scheme)
-    url = widget_page(site_dir, "heatmap_explorer")
+    url = known_cells_page(site_dir)
     page.goto(server.url + url, wait_until="load")
+    page.evaluate("() => localStorage.clear()")  # Material prefers a palette it stored to the media query
+    page.reload(wait_until="load")
     wait_for_palette(page, SCHEMES[scheme], url)
     page.focus(f"{ROOT} .hx-token[data-q='1']")
     assert state(page)["hl"] is True
