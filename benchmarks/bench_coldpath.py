@@ -1,0 +1,345 @@
+"""The widgets' cold path, phase by phase: what each start-up lever saves, measured side by side.
+
+Headless Chromium (Playwright, /usr/bin/chromium) against a built site served on
+127.0.0.1 (``Cache-Control: max-age=600``, as GitHub Pages sends; no compression).
+Every variant runs in the same process, alternating, on fresh browser profiles:
+
+- ``floor``: ``loadPyodide()`` alone on a blank page, nothing loaded into it;
+- variants of our worker on /self-attention/ (the heatmap explorer, which also
+  needs the GloVe subset): ``before`` (official source files, packages loaded
+  after the interpreter), ``preload`` (packages named to ``loadPyodide``, so they
+  download while it starts), ``preload+pyc`` (also byte-compiled standard
+  library, numpy and explainer, as :mod:`explainer.sitebuild.wheel` makes them);
+  each cold (empty cache) and warm (second visit), from the first input event
+  to the ``explainer:result`` event, with the worker's phases (its "ready" message);
+- throttled (20 Mbit/s, 40 ms RTT, CDP ``Network.emulateNetworkConditions``):
+  the best variant against the main-thread-at-load approach (bench_widgets.py's
+  baseline page: Pyodide starts on the main thread when the page loads);
+- typed input: focus the sentence field, wait 3 s (the reader reads), type,
+  press Enter; ms from Enter to the result;
+- a page never touched: requests and bytes of the runtime after load + 3 s.
+
+Usage: ``python benchmarks/bench_coldpath.py --site /tmp/site [--runs 5]``;
+prints tables and writes ``benchmarks/results/coldpath.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+
+from bench_widgets import (  # noqa: E402
+    BASELINE_SCRIPT,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FLOOR_NAME,
+    FLOOR_PAGE,
+    serve,
+)
+
+PAGE = "self-attention/"
+WIDGET = "heatmap_explorer"
+PARTS = ("levers", "throttled", "typed", "untouched")
+TYPED = "typed, focus 3 s before, after Enter"
+PARTS = ("levers", "throttled", "typed", "untouched")
+TYPED = "typed, focus 3 s before, after Enter"
+OUTPUT = ROOT / "benchmarks" / "results" / "coldpath.json"
+THROTTLE = {"offline": False, "latency": 40, "downloadThroughput": 20e6 / 8, "uploadThroughput": 20e6 / 8}
+RUNTIME_PATHS = ("/pyodide/", "/assets/glove/", "worker.js", "runtime.json")
+# Keeps the worker's "ready" message (its phases) where the benchmark can read it.
+CAPTURE_READY = """(() => {
+  const Original = window.Worker;
+  if (!Original) return;
+  window.Worker = function (...args) {
+    const worker = new Original(...args);
+    worker.addEventListener("message", (e) => { if (e.data.type === "ready") window.__ready = e.data; });
+    return worker;
+  };
+  window.Worker.prototype = Original.prototype;
+})();"""
+FIRST_RESULT = """(text) => new Promise((resolve) => {
+  const root = document.querySelector('[data-widget="heatmap_explorer"]');
+  const box = root.querySelector('input[name="sentence"]');
+  const t0 = performance.now();
+  root.addEventListener("explainer:result", (e) => resolve([performance.now() - t0, e.detail.python_ms]),
+                        { once: true });
+  box.value = text;
+  box.dispatchEvent(new Event("input", { bubbles: true }));
+})"""
+AFTER_ENTER = """() => new Promise((resolve) => {
+  const root = document.querySelector('[data-widget="heatmap_explorer"]');
+  let t0 = null;
+  root.addEventListener("keydown", (e) => { if (e.key === "Enter") t0 = performance.now(); }, true);
+  root.addEventListener("explainer:result", function done() {
+    if (t0 === null) return;
+    root.removeEventListener("explainer:result", done);
+    resolve(performance.now() - t0);
+  });
+  window.__afterEnter = true;
+})"""
+
+
+def source_files(site: Path) -> dict[str, bytes]:
+    """The official, uncompiled files behind the site's stdlib, numpy and explainer URLs."""
+    from explainer.sitebuild.runtime import build_explainer_wheel, wheel_source_dir
+
+    lock = json.loads((site / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))
+    ours = lock["packages"]["explainer"]["file_name"]
+    numpy = lock["packages"]["numpy"]["file_name"]
+    return {
+        "python_stdlib.zip": (ROOT / "node_modules" / "pyodide" / "python_stdlib.zip").read_bytes(),
+        numpy: (wheel_source_dir() / numpy).read_bytes(),
+        ours: build_explainer_wheel(ROOT, ROOT / ".cache" / "explainer-wheel").read_bytes(),
+    }
+
+
+def variant(site: Path, files: dict[str, bytes] | None, preload: bool) -> dict[str, bytes]:
+    """Overrides that serve ``files`` (None: the site's own) and a runtime.json with ``preload``."""
+    import hashlib
+
+    overrides = {}
+    config = json.loads((site / "assets" / "widgets" / "runtime.json").read_text(encoding="utf-8"))
+    overrides["/assets/widgets/runtime.json"] = json.dumps({**config, "preload": preload}).encode()
+    if files:
+        lock = json.loads((site / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))
+        for spec in lock["packages"].values():
+            if spec["file_name"] in files:
+                spec["sha256"] = hashlib.sha256(files[spec["file_name"]]).hexdigest()
+        overrides["/pyodide/pyodide-lock.json"] = json.dumps(lock).encode()
+        overrides.update({f"/pyodide/{name}": body for name, body in files.items()})
+    return overrides
+
+
+def main_thread_page(site: Path) -> bytes:
+    """The chapter page with our loader swapped for Pyodide started on the main thread at load."""
+    html = (site / PAGE / "index.html").read_text(encoding="utf-8")
+    html = html.replace('<script src="../assets/widgets/loader.js" defer></script>', "")
+    html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)  # it runs inline
+    return html.replace(
+        "</body>", BASELINE_SCRIPT.format(root="../", name=WIDGET, glove="true") + "</body>", 1
+    ).encode()
+
+
+class Browser:
+    """One fresh Chromium profile (cold cache); a second page in it is a warm visit."""
+
+    def __init__(self, playwright: Any, throttled: bool = False) -> None:
+        self.tmp = tempfile.TemporaryDirectory(prefix="bench-coldpath-")
+        self.context = playwright.chromium.launch_persistent_context(
+            self.tmp.name, executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        self.context.add_init_script(CAPTURE_READY)
+        self.throttled = throttled
+
+    def page(self) -> Any:
+        page = self.context.new_page()
+        if self.throttled:
+            cdp = self.context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.emulateNetworkConditions", THROTTLE)
+        return page
+
+    def close(self) -> None:
+        self.context.close()
+        self.tmp.cleanup()
+
+
+def first_result(page: Any, url: str, text: str) -> dict[str, Any]:
+    """Open the page, type ``text`` (a state no template holds): ms to the result, the worker's phases."""
+    page.goto(url, wait_until="load")
+    ms, python_ms = page.evaluate(FIRST_RESULT, text)
+    ready = page.evaluate("window.__ready") or {}
+    phases = {**ready.get("phases", {}), "first compute": python_ms}
+    return {"ms": ms, "boot_ms": ready.get("ms"), "phases": phases}
+
+
+def main_thread_result(page: Any, url: str) -> dict[str, Any]:
+    """The main-thread page: ms from navigation start to its first computed result."""
+    page.goto(url, wait_until="load")
+    return {"ms": float(page.evaluate("window.__baseline")), "phases": {}}
+
+
+def floor_ms(page: Any, base: str) -> dict[str, Any]:
+    page.goto(base + FLOOR_NAME.lstrip("/"), wait_until="load")
+    return {"ms": float(page.evaluate("window.__floor")), "phases": {}}
+
+
+def typed_after_enter(page: Any, url: str) -> dict[str, Any]:
+    """Focus the field, read for 3 s, type, press Enter: ms from Enter to the result."""
+    page.goto(url, wait_until="load")
+    box = page.locator('[data-widget="heatmap_explorer"] input[name="sentence"]')
+    box.focus()
+    page.wait_for_timeout(3000)  # the scenario: the reader looks at the field for 3 s before typing
+    pending = page.evaluate_handle(AFTER_ENTER)
+    box.fill("")
+    box.press_sequentially("the dog chased the ball")
+    box.press("Enter")
+    return {"ms": float(pending.evaluate("p => p")), "phases": {}}
+
+
+def untouched(page: Any, url: str) -> dict[str, Any]:
+    """Runtime requests and bytes of a page loaded and left alone for 3 s."""
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(url, wait_until="load")
+    page.wait_for_timeout(3000)  # the scenario: nothing happens while the reader reads
+    runtime = [u for u in requests if any(p in u for p in RUNTIME_PATHS)]
+    return {"requests": len(requests), "runtime_requests": runtime}
+
+
+def summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
+    """Median ms and median of each phase over the runs."""
+    names = list(dict.fromkeys(n for s in samples for n in s["phases"]))
+    phases = {n: statistics.median(s["phases"][n] for s in samples if n in s["phases"]) for n in names}
+    return {
+        "ms": statistics.median(s["ms"] for s in samples),
+        "runs": [s["ms"] for s in samples],
+        "phases": phases,
+    }
+
+
+class Recorder:
+    """Samples by measurement name, printed as they come."""
+
+    def __init__(self) -> None:
+        self.samples: dict[str, list[dict[str, Any]]] = {}
+
+    def add(self, key: str, sample: dict[str, Any]) -> None:
+        self.samples.setdefault(key, []).append(sample)
+        print(f"  {key:40s} {sample['ms']:8.0f} ms", flush=True)
+
+    def once(self, pw: Any, key: str, measure: Any, *, throttled: bool = False) -> None:
+        """One measurement on a fresh profile: ``measure(browser)`` returns a sample or a pair."""
+        browser = Browser(pw, throttled=throttled)
+        try:
+            result = measure(browser)
+        finally:
+            browser.close()
+        pair = result if isinstance(result, tuple) else (result,)
+        for suffix, sample in zip((" cold", " warm")[: len(pair)], pair, strict=True):
+            self.add(key + suffix, sample)
+
+
+def levers(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
+    """Each variant cold and warm, alternating, beside loadPyodide() alone."""
+    from explainer.sitebuild.runtime import compiled_files
+
+    source = source_files(site)
+    variants = {
+        "before": variant(site, source, preload=False),
+        "preload": variant(site, source, preload=True),
+        "preload+pyc": variant(site, compiled_files(source, ROOT), preload=True),
+    }
+    for i in range(runs):
+        for name, overrides in variants.items():
+            with serve(site, overrides) as base:
+                rec.once(
+                    pw,
+                    name,
+                    lambda b, base=base, i=i: (
+                        first_result(b.page(), base + PAGE, f"the cat sat {i}"),
+                        first_result(b.page(), base + PAGE, f"a dog ran {i}"),
+                    ),
+                )
+        with serve(site, {FLOOR_NAME: FLOOR_PAGE}) as base:
+            rec.once(pw, "floor", lambda b, base=base: (floor_ms(b.page(), base), floor_ms(b.page(), base)))
+
+
+def throttled(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
+    """The site as built beside the main-thread-at-load page, on a 20 Mbit/s, 40 ms connection."""
+    with serve(site, {"/main-thread.html": main_thread_page(site)}) as base:
+        for i in range(runs):
+            rec.once(
+                pw,
+                "ours throttled",
+                lambda b, i=i: first_result(b.page(), base + PAGE, f"one two {i}"),
+                throttled=True,
+            )
+            rec.once(
+                pw,
+                "main thread throttled",
+                lambda b: main_thread_result(b.page(), base + "main-thread.html"),
+                throttled=True,
+            )
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    site = args.site.resolve()
+    rec = Recorder()
+    report: dict[str, Any] = {}
+    with sync_playwright() as pw:
+        if "levers" in args.parts:
+            levers(pw, site, args.runs, rec)
+        if "throttled" in args.parts:
+            throttled(pw, site, args.throttled_runs, rec)
+        with serve(site, {}) as base:
+            for _ in range(args.typed_runs if "typed" in args.parts else 0):
+                rec.once(pw, TYPED, lambda b: typed_after_enter(b.page(), base + PAGE))
+            if "untouched" in args.parts:
+                browser = Browser(pw)
+                try:
+                    report["untouched"] = untouched(browser.page(), base + PAGE)
+                finally:
+                    browser.close()
+    report["summary"] = {k: summary(v) for k, v in rec.samples.items()}
+    return report
+
+
+def table(report: dict[str, Any]) -> str:
+    rows = report["summary"]
+    lines = ["| measurement | median ms | runs (ms) |", "|---|---|---|"]
+    for key, row in rows.items():
+        lines.append(f"| {key} | {row['ms']:.0f} | {', '.join(f'{x:.0f}' for x in row['runs'])} |")
+    names = list(dict.fromkeys(n for row in rows.values() for n in row["phases"]))
+    if names:
+        lines += ["", "| phase (median ms) | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+        for key, row in rows.items():
+            if row["phases"]:
+                lines.append(
+                    f"| {key} | " + " | ".join(f"{row['phases'].get(n, 0):.0f}" for n in names) + " |"
+                )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, default=ROOT / "site")
+    parser.add_argument("--runs", type=int, default=5, help="cold/warm runs per variant (median)")
+    parser.add_argument("--throttled-runs", type=int, default=5)
+    parser.add_argument("--typed-runs", type=int, default=5)
+    parser.add_argument("--parts", nargs="+", default=list(PARTS), choices=PARTS)
+    parser.add_argument("--out", type=Path, default=OUTPUT)
+    args = parser.parse_args(argv)
+    started = time.time()
+    report = run(args)
+    if args.out.is_file():  # a run of some parts keeps the others' results
+        kept = json.loads(args.out.read_text(encoding="utf-8"))
+        report = {**kept, **report, "summary": {**kept.get("summary", {}), **report["summary"]}}
+    report.update(
+        date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        seconds=round(time.time() - started),
+        load_average_1min=os.getloadavg()[0],  # 2 cores shared with other jobs: times are noisy
+        throttle=THROTTLE,
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(table(report))
+    print(f"page never touched: {report.get('untouched')}  -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
