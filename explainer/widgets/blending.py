@@ -82,8 +82,9 @@ def _where(blend: ValueBlend, w: list[Fraction]) -> str:
 
 
 def _marks(plane: Plane, values: Sequence[tuple[float, float]]) -> list[Element]:
-    """The hull (segment or triangle) and each value as a labelled square."""
+    """The hull (segment or triangle) and each value as a labelled square, labelled away from the hull."""
     corners = [at(plane, x, y) for x, y in values]
+    middle_y = sum(uy for _, uy in corners) / len(corners)
     outline = " ".join(f"{x:.1f},{y:.1f}" for x, y in corners)
     shape = "polygon" if len(values) > 2 else "polyline"
     marks = [h(shape, {"class": "bl-hull", "points": outline})]
@@ -96,7 +97,8 @@ def _marks(plane: Plane, values: Sequence[tuple[float, float]]) -> list[Element]
             "height": 9,
         }
         side = "start" if ux < plane.width / 3 else "end" if ux > plane.width * 2 / 3 else "middle"
-        text = label(x, y, f"v{i + 1} {_coords((x, y))}", plane, dy=-10, cls=f"pl-label pl-label--{side}")
+        dy = 19 if uy > middle_y else -10  # below a value low in the hull, above the others
+        text = label(x, y, f"v{i + 1} {_coords((x, y))}", plane, dy=dy, cls=f"pl-label pl-label--{side}")
         marks += [h("rect", square), text]
     return marks
 
