@@ -53,6 +53,12 @@
     return token ? targetOf(token) : null;
   }
 
+  /** What shows when the pointer leaves: the focused token or cell, else the pressed token. */
+  function resting(root) {
+    const focused = root.contains(document.activeElement) ? targetOf(document.activeElement) : null;
+    return focused || pinned(root);
+  }
+
   /** Press a token (or release it, if it was pressed); at most one is pressed. */
   function toggle(root, token) {
     const was = token.getAttribute("aria-pressed") === "true";
@@ -69,7 +75,7 @@
       if (target) show(root, target);
     });
     root.addEventListener("pointerout", (event) => {
-      if (targetOf(event.target) && !targetOf(event.relatedTarget)) show(root, pinned(root));
+      if (targetOf(event.target) && !targetOf(event.relatedTarget)) show(root, resting(root));
     });
     root.addEventListener("focusin", (event) => {
       const target = targetOf(event.target);
@@ -85,10 +91,10 @@
     root.addEventListener("keydown", (event) => {
       if (event.key !== "Escape" || !pinned(root)) return;
       root.querySelector('[data-output] .hx-token[aria-pressed="true"]').setAttribute("aria-pressed", "false");
-      show(root, targetOf(event.target));
+      show(root, resting(root));
     });
     // A new output (known or computed): nothing is pressed in it; a focused cell keeps its highlight.
-    root.addEventListener("explainer:result", () => show(root, targetOf(document.activeElement)));
+    root.addEventListener("explainer:result", () => show(root, resting(root)));
   }
 
   function init() {
