@@ -279,5 +279,5 @@ SPEC = WidgetSpec(
     submit_label="Show the 72 heads",
     known=_known,
     loading="Loading Python to run all-MiniLM-L6-v2",
-    assets=("minilm_live.css",),
+    assets=("minilm_live.css", "minilm_live.js"),
 )
