@@ -129,11 +129,12 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
         self._add_math_assets(files, config)
         for asset in widget_files.static_assets():  # the look and the moving pictures
             files.append(File.generated(config, asset, abs_src_path=str(runtime.asset_source(asset))))
-        try:  # the code runner's editor: a page imports it only when the reader starts editing
-            bundle = editor.bundle(Path(config.config_file_path).parent)
-        except SiteBuildError as err:
-            raise PluginError(f"explainer: {err}") from None
-        files.append(File.generated(config, editor.BUNDLE, content=bundle))
+        if self.config.pyodide != "none":  # the code runner's editor, imported on the reader's first edit
+            try:
+                bundle = editor.bundle(Path(config.config_file_path).parent)
+            except SiteBuildError as err:
+                raise PluginError(f"explainer: {err}") from None
+            files.append(File.generated(config, editor.BUNDLE, content=bundle))
         for spec in widgets.SPECS:
             if isinstance(spec, widgets.StaticWidgetSpec) and spec.stylesheet is not None:
                 css = self._remember(("stylesheet", spec.name), spec.stylesheet)

@@ -7,7 +7,8 @@
  * code_editor.js (CodeMirror, bundled by the build, beside this file) and puts the editor
  * in the textarea's place, with the same text, selection and focus. From then on the
  * editor copies every change into the hidden textarea, which the loader reads as before.
- * If the editor cannot load, the plain textarea simply stays.
+ * If the editor cannot load, the plain textarea simply stays; a site without the runtime
+ * (no loader.js, pyodide: none) has no editor to load.
  *
  * States, on the field's <label>: data-editor = "loading" | "ready" | "failed" (CSS reads them).
  */
@@ -27,6 +28,8 @@
   async function upgrade(textarea) {
     const field = textarea.closest("label");
     if (!field || field.hasAttribute("data-editor")) return;
+    // A site built without the runtime (pyodide: none) runs nothing, and ships no editor either.
+    if (!window.explainerWidgetsLoaded) return;
     field.setAttribute("data-editor", "loading");
     let module;
     try {
