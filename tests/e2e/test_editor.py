@@ -203,3 +203,22 @@ def test_hostile_code_typed_in_the_editor_runs_and_prints_as_text(
     assert page.evaluate("window.__pwned") is None
     assert page.locator(f"{ROOT} [data-output] script").count() == 0
     assert_clean(page, browsing)
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm ci)")
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_code_passes_axe_before_and_after_the_editor_loads(
+    browsing: Browsing, server: Server, site_dir: Path, scheme: str
+) -> None:
+    page = open_runner(browsing, server, site_dir)
+    page.emulate_media(color_scheme=scheme)
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # by the debugger: the page's policy refuses inline code
+    audit = f"""async () => (await axe.run(document.querySelector({ROOT!r}))).violations
+        .filter(v => ['serious', 'critical'].includes(v.impact)).map(v => [v.id, v.nodes.length])"""
+    assert page.evaluate(audit) == []  # e.g. the line numbers' contrast on the code background
+    start_editing(page)
+    assert page.evaluate(audit) == []  # e.g. the scroller of long lines reachable by keyboard
+    assert_clean(page, browsing)

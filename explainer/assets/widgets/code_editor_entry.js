@@ -82,7 +82,9 @@ export function createEditor(textarea, names) {
       // Ctrl/Cmd+Enter runs the code: loader.js handles it; here it must not also add a line.
       keymap.of([{ key: "Mod-Enter", run: () => true }, indentWithTab, ...defaultKeymap, ...historyKeymap]),
       EditorView.editorAttributes.of({ class: "explainer-code-editor highlight" }),
-      EditorView.contentAttributes.of({ "aria-label": names.label, "aria-description": names.hint }),
+      // tabindex: focusable for every checker too (axe does not count contenteditable), so the
+      // scroller of long lines is reachable by keyboard.
+      EditorView.contentAttributes.of({ "aria-label": names.label, "aria-description": names.hint, tabindex: "0" }),
       typeOverLines,
       mirrorInto(textarea),
     ],
