@@ -23,6 +23,7 @@ Browsing = Server = Any  # fixtures from conftest.py
 ROOT = "[data-widget=minilm_live]"
 SENTENCE = "The trophy didn't fit in the suitcase because it was too big"
 MODEL = "minilm/model-f16.safetensors"
+FORGET = "async () => { localStorage.clear(); for (const k of await caches.keys()) await caches.delete(k); }"
 
 
 def data_requests(browsing: Browsing, since: int = 0) -> list[str]:
@@ -47,9 +48,13 @@ def agree(page: Any) -> None:
     wait_result(page, ROOT, button.click)
 
 
-def open_page(browsing: Browsing, server: Server, site_dir: Path) -> Any:
+def open_page(browsing: Browsing, server: Server, site_dir: Path, *, fresh: bool = False) -> Any:
+    """The explorer's page; ``fresh``: as for a reader who never agreed to the download."""
     page = browsing.new_page()
     page.goto(server.url + widget_page(site_dir, "minilm_live"))
+    if fresh:
+        page.evaluate(FORGET)
+        page.reload()
     return page
 
 
@@ -69,7 +74,7 @@ def loaded(browser: Any, site_dir: Path) -> None:
 def test_a_typed_sentence_asks_first_then_shows_the_compact_models_weights(
     browsing: Browsing, server: Server, site_dir: Path, loaded: None, minilm_weights: None
 ) -> None:
-    page = open_page(browsing, server, site_dir)
+    page = open_page(browsing, server, site_dir, fresh=True)
     run(page, SENTENCE)
     text = output_text(page)
     assert "MB the first time" in text and "Nothing has been downloaded yet" in text, text[:300]
@@ -173,9 +178,7 @@ def test_a_second_visit_downloads_no_weights(
 
 
 def test_a_preset_needs_no_download(browsing: Browsing, server: Server, site_dir: Path, loaded: None) -> None:
-    page = open_page(browsing, server, site_dir)
-    page.evaluate("() => localStorage.clear()")  # a reader who never agreed to the download
-    page.reload()
+    page = open_page(browsing, server, site_dir, fresh=True)
     before = len(browsing.requests)
     page.locator(f"{ROOT} input[name=sentence]").first.fill("She bought a hot dog at the game")
     page.locator(f"{ROOT} form [type=submit]").first.click()
@@ -199,9 +202,7 @@ def test_a_failed_download_is_a_message_and_the_sentence_stays(
 
     broken = serve_site(site_dir, damage)
     try:
-        page = browsing.new_page()
-        page.goto(broken.url + widget_page(site_dir, "minilm_live"))
-        page.evaluate("async () => { for (const k of await caches.keys()) await caches.delete(k); }")
+        page = open_page(browsing, broken, site_dir, fresh=True)
         run(page, SENTENCE)
         agree(page)
         text = output_text(page)
