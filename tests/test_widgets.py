@@ -36,7 +36,7 @@ WORDS = ("the", "king", "and", "queen", "ruled", "kingdom", "hot", "dog", "was",
 TINY = Embeddings(WORDS, np.random.default_rng(5).normal(size=(len(WORDS), 6)))
 EXPECTED = {
     "dot_product_playground", "saturation_lab", "step_through", "heatmap_explorer", "mask_explorer",
-    "multi_head_viewer", "contextualisation_probe", "code_runner",
+    "multi_head_viewer", "contextualisation_probe", "code_runner", "blending_slider", "minilm_live",
 }  # fmt: skip
 OUTPUT_OPEN = '<div class="explainer-output" data-output aria-live="polite">'
 HOSTILE = (

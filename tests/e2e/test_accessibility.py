@@ -344,7 +344,7 @@ def test_focus_is_visible_on_every_kind_of_widget_control(
         page.goto(server.url + url)
         controls = page.locator(
             "[data-widget] :is(input:not([type=hidden]), select, textarea, button):not([disabled])"
-        )
+        ).filter(visible=True)  # a control the widget hides (blending's third weight with two values)
         for i in range(min(controls.count(), 12)):
             page.keyboard.press("Shift")  # keyboard modality: :focus-visible applies to what gets focus next
             controls.nth(i).focus()

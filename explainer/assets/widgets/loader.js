@@ -33,6 +33,8 @@
    *   timer    runaway timer of a Run computation          started  performance.now() of the request
  *   known    state key -> <template data-known>, the states the build computed
  *   waiting  the reader is waiting for the runtime here (its status line says what loads)
+ *   shownKey state key of what the output shows (null: the pre-rendered first state)
+ *   sentKey  state key of the request in flight
    *   kept     data-keep key -> open, the reader's own choice for a <details data-keep> in the output
    *   shown    data-keep key -> open, as the last render left it (a difference is the reader's toggle)
    */
@@ -199,9 +201,11 @@
 
   /** Show the widget's current state: from a known template at once, else computed by the worker. */
   function request(w) {
-    const known = w.known.get(stateKey(readState(w.root)));
+    const key = stateKey(readState(w.root));
+    if (key === w.shownKey && !w.sent && !w.pending) return; // already shown (a slider fires input, then change)
+    const known = w.known.get(key);
     if (known) {
-      showKnown(w, known);
+      showKnown(w, known, key);
       return;
     }
     if (failed) return;
@@ -213,18 +217,20 @@
     }
     w.pending = false;
     w.sent = nextId++;
+    w.sentKey = key;
     w.started = performance.now();
     worker.postMessage({ type: "compute", id: w.sent, widget: w.name, state: readState(w.root) });
   }
 
   /** A state the build computed: its template replaces the output, no runtime involved. */
-  function showKnown(w, template) {
+  function showKnown(w, template, key) {
     const started = performance.now();
     clearTimeout(w.timer);
     w.sent = 0; // an answer still in flight for an older state is dropped
     w.pending = false;
     const corrected = template.dataset.corrected ? JSON.parse(template.dataset.corrected) : {};
     render(w, { html: template.content.cloneNode(true), state: corrected }); // data-state: still the runtime's
+    w.shownKey = key;
     announce(w, performance.now() - started, 0, true);
   }
 
@@ -245,6 +251,7 @@
       return;
     }
     render(w, message.response);
+    w.shownKey = w.sentKey;
     setState(w.root, "ready");
     if (!performance.getEntriesByName("explainer:first-live-result").length) {
       performance.mark("explainer:first-live-result");
@@ -508,7 +515,8 @@
         known.set(template.getAttribute("data-known"), template);
       }
       const w = { root, name, key, sent: 0, pending: false, changed: false, timer: 0, started: 0,
-                  kept: new Map(), shown: new Map(), known, waiting: false };
+                  kept: new Map(), shown: new Map(), known, waiting: false,
+                  shownKey: null, sentKey: null };
       widgets.set(key, w);
       applyKept(w); // the pre-rendered output is the first render
     }
