@@ -60,3 +60,25 @@ def test_rollout_of_one_layer_is_half_attention_half_residual() -> None:
 
 def test_rollout_of_identity_attention_is_identity() -> None:
     np.testing.assert_allclose(rollout(np.broadcast_to(np.eye(3), (2, 4, 3, 3))), np.eye(3))
+
+
+def test_ablation_of_no_head_moves_nothing_and_of_heads_moves_something(minilm_weights: None) -> None:
+    from explainer.examples.trained_live import ablation
+
+    model, enc = compact_minilm(), compact_encode(BENCH_SENTENCE)
+    assert ablation(model, enc, (), 2).token_cosine == pytest.approx(1.0, abs=1e-6)
+    moved = ablation(model, enc, ((1, 1), (6, 12)), 11)
+    assert 0.0 < moved.token_cosine < 0.9999 and 0.0 < moved.sentence_cosine < 0.9999
+    every = tuple((layer, head) for layer in range(1, 7) for head in range(1, 13))
+    assert ablation(model, enc, every, 11).token_cosine < moved.token_cosine  # no attention at all: further
+
+
+def test_switching_a_head_off_removes_exactly_its_output(minilm_weights: None) -> None:
+    model, enc = compact_minilm(), compact_encode(BENCH_SENTENCE)
+    x = enc.hidden_states[0].astype(np.float32)
+    keep = np.ones(12)
+    keep[4] = 0.0
+    full, _ = model.attend(x, model.layers[0])
+    without, weights = model.attend(x, model.layers[0], keep)
+    np.testing.assert_allclose(weights, enc.attentions[0], atol=1e-6)  # weights are still reported
+    assert not np.allclose(full, without)

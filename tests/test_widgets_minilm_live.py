@@ -145,3 +145,19 @@ def test_after_agreeing_the_browser_computes_the_presets_numbers(browser: Path) 
     _, again = _ask({"sentence": "the trophy", "load": "yes"}, browser)
     assert again == []  # a second sentence with known rows downloads nothing
     assert np.isfinite(weights).all()
+
+
+def test_parse_off_keeps_valid_heads_once() -> None:
+    from explainer.widgets.minilm_live import parse_off
+
+    assert parse_off("6-12,1-1,6-12,0-3,7-1,x,,2-", (6, 12)) == ((1, 1), (6, 12))
+    assert parse_off("", (6, 12)) == ()
+
+
+def test_heads_switched_off_show_how_far_the_outputs_move(minilm_weights: None) -> None:
+    result = compute("minilm_live", {"sentence": SENTENCE, "off": "4-2,6-12", "layer": "4", "head": "2"})
+    assert result.error is None and result.state["off"] == "4-2,6-12"
+    assert "Ablation: 2 heads switched off (L4 H2, L6 H12)" in result.html
+    assert re.search(r"keeps a cosine of 0\.\d{4}", result.html)
+    assert result.html.count("data-off") == 2 and "Switch L4 H2 back on" in result.html
+    assert 'data-set="off=6-12"' in result.html  # switching the enlarged head back on

@@ -28,8 +28,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HELD_OUT_SENTENCES",
+    "Ablation",
     "CellComputation",
     "CompactAccuracy",
+    "ablation",
     "cell_computation",
     "compact_accuracy",
     "compact_encode",
@@ -255,3 +257,39 @@ def download_table() -> Table:
 
 
 TABLES: dict[str, TableFactory] = {"trained_live_download": download_table}
+
+
+@dataclass(frozen=True)
+class Ablation:
+    """How far switching heads off moves the model's outputs (cosine with the intact model's).
+
+    Attributes:
+        off: the heads switched off, ``(layer, head)`` counted from 1.
+        token: the index of the token whose final vector is compared.
+        token_cosine: cosine between that token's final vector with and without the heads.
+        sentence_cosine: the same for the sentence embedding (the mean of the final vectors,
+            the pooling all-MiniLM-L6-v2 is trained with).
+    """
+
+    off: tuple[tuple[int, int], ...]
+    token: int
+    token_cosine: float
+    sentence_cosine: float
+
+
+def ablation(model: MiniLM, enc: Encoding, off: tuple[tuple[int, int], ...], token: int) -> Ablation:
+    """Run ``enc``'s sentence again with the heads ``off`` (counted from 1) contributing nothing."""
+    from explainer.embeddings import cosine_similarity
+
+    layers, heads = enc.attentions.shape[:2]
+    keep = np.ones((layers, heads))  # (layers, heads)
+    for layer, head in off:
+        keep[layer - 1, head - 1] = 0.0
+    ablated = model.forward(list(enc.ids), keep)[0][-1]  # (n, d): the last layer's output
+    intact = enc.hidden_states[-1]  # (n, d)
+    return Ablation(
+        off=off,
+        token=token,
+        token_cosine=float(cosine_similarity(intact[token], ablated[token])),
+        sentence_cosine=float(cosine_similarity(intact.mean(axis=0), ablated.mean(axis=0))),
+    )

@@ -205,24 +205,37 @@ class MiniLM:
         x = x + self.position_embeddings[:n] + self.token_type_embeddings[0]  # (n, d)
         return layer_norm(x, *self.ln_embeddings, self.eps)  # (n, d)
 
-    def attend(self, x: FloatArray, w: LayerWeights) -> tuple[FloatArray, FloatArray]:
-        """Multi-head self-attention with biases: output ``(n, d)``, weights ``(h, n, n)``."""
+    def attend(
+        self, x: FloatArray, w: LayerWeights, keep: FloatArray | None = None
+    ) -> tuple[FloatArray, FloatArray]:
+        """Multi-head self-attention with biases: output ``(n, d)``, weights ``(h, n, n)``.
+
+        ``keep`` (shape ``(h,)``, 1 or 0) switches heads off: a head with 0 contributes nothing
+        to the output (its weights are still returned), as in head-ablation studies.
+        """
         q = split_heads(linear(x, w.w_q, w.b_q), self.n_heads)  # (h, n, d_k)
         k = split_heads(linear(x, w.w_k, w.b_k), self.n_heads)  # (h, n, d_k)
         v = split_heads(linear(x, w.w_v, w.b_v), self.n_heads)  # (h, n, d_k)
         heads, weights = scaled_dot_product_attention(q, k, v)  # (h, n, d_k), (h, n, n): float64
+        if keep is not None:
+            heads = heads * np.asarray(keep, dtype=np.float64)[:, None, None]  # (h, n, d_k)
         merged = merge_heads(heads).astype(x.dtype)  # (n, d)
         return linear(merged, w.w_o, w.b_o), weights  # (n, d), (h, n, n)
 
-    def layer(self, x: FloatArray, w: LayerWeights) -> tuple[FloatArray, FloatArray]:
+    def layer(
+        self, x: FloatArray, w: LayerWeights, keep: FloatArray | None = None
+    ) -> tuple[FloatArray, FloatArray]:
         """One encoder layer: attention and feed-forward, each with residual + LayerNorm."""
-        attended, weights = self.attend(x, w)  # (n, d), (h, n, n)
+        attended, weights = self.attend(x, w, keep)  # (n, d), (h, n, n)
         a = layer_norm(x + attended, *w.ln_attn, self.eps)  # (n, d)
         hidden = gelu(linear(a, w.w_1, w.b_1))  # (n, d_ff)
         return layer_norm(a + linear(hidden, w.w_2, w.b_2), *w.ln_ffn, self.eps), weights  # (n, d), (h, n, n)
 
-    def forward(self, ids: list[int]) -> tuple[FloatArray, FloatArray]:
-        """Hidden states ``(layers + 1, n, d)`` and attention weights ``(layers, h, n, n)`` for ``ids``."""
+    def forward(self, ids: list[int], keep: FloatArray | None = None) -> tuple[FloatArray, FloatArray]:
+        """Hidden states ``(layers + 1, n, d)`` and attention weights ``(layers, h, n, n)`` for ``ids``.
+
+        ``keep``: shape ``(layers, h)``, 0 for a head switched off (see :meth:`attend`).
+        """
         if not 1 <= len(ids) <= self.max_tokens:
             raise ValueError(f"the model takes 1 to {self.max_tokens} tokens, got {len(ids)}")
         vocab_size = self.word_embeddings.shape[0]
@@ -230,14 +243,14 @@ class MiniLM:
             raise ValueError(f"token ids must lie in 0..{vocab_size - 1}")
         x = self.embed(ids)  # (n, d)
         states, weights = [x], []
-        for w in self.layers:
-            x, a = self.layer(x, w)  # (n, d), (h, n, n)
+        for i, w in enumerate(self.layers):
+            x, a = self.layer(x, w, None if keep is None else keep[i])  # (n, d), (h, n, n)
             states.append(x)
             weights.append(a)
         return np.stack(states), np.stack(weights)  # (L + 1, n, d), (L, h, n, n)
 
-    def encode(self, text: str) -> Encoding:
-        """Tokenize ``text`` and run the encoder on it.
+    def encode(self, text: str, keep: FloatArray | None = None) -> Encoding:
+        """Tokenize ``text`` and run the encoder on it (``keep``: heads on or off, see :meth:`forward`).
 
         Raises:
             ValueError: if the text is empty, or too long for the model.
@@ -249,7 +262,7 @@ class MiniLM:
             raise ValueError(
                 f"the sentence has {len(ids)} word pieces; the model takes at most {self.max_tokens}"
             )
-        states, attentions = self.forward(ids)
+        states, attentions = self.forward(ids, keep)
         return Encoding(tuple(tokens), tuple(ids), states, attentions)
 
 

@@ -32,7 +32,7 @@ from explainer.widgets.heatmap_explorer import parse_cell
 if TYPE_CHECKING:
     from explainer.minilm import Encoding, MiniLM
 
-__all__ = ["SPEC", "download_question", "parse_head"]
+__all__ = ["SPEC", "download_question", "parse_head", "parse_off"]
 
 DEFAULT_SENTENCE = "The cat sat on the mat because it was tired"
 
@@ -47,6 +47,25 @@ def parse_head(layer: str, head: str, shape: tuple[int, int]) -> tuple[int, int]
     if layer.isdigit() and head.isdigit() and 1 <= int(layer) <= shape[0] and 1 <= int(head) <= shape[1]:
         return int(layer), int(head)
     return shape
+
+
+def parse_off(text: str, shape: tuple[int, int]) -> tuple[tuple[int, int], ...]:
+    """The heads switched off, from ``"L-H,L-H"`` (counted from 1): valid ones, each once, sorted.
+
+    Example:
+        >>> parse_off("6-12,1-1,6-12,9-9,x", (6, 12))
+        ((1, 1), (6, 12))
+    """
+    found = set()
+    for item in text.split(","):
+        layer, _, head = item.strip().partition("-")
+        if layer.isdigit() and head.isdigit() and 1 <= int(layer) <= shape[0] and 1 <= int(head) <= shape[1]:
+            found.add((int(layer), int(head)))
+    return tuple(sorted(found))
+
+
+def _off_text(off: tuple[tuple[int, int], ...]) -> str:
+    return ",".join(f"{layer}-{head}" for layer, head in off)
 
 
 def _model(state: State) -> MiniLM | Output:
@@ -128,7 +147,7 @@ def _tokens(enc: Encoding) -> Element:
     )
 
 
-def _grid(enc: Encoding, chosen: tuple[int, int]) -> Element:
+def _grid(enc: Encoding, chosen: tuple[int, int], off: tuple[tuple[int, int], ...]) -> Element:
     """72 thumbnails in one picture, with a button per head over it."""
     layers, heads, n, _ = enc.attentions.shape
     src = "data:image/png;base64," + base64.b64encode(heat_png(enc.attentions)).decode("ascii")
@@ -141,7 +160,9 @@ def _grid(enc: Encoding, chosen: tuple[int, int]) -> Element:
                 "data-layer": i + 1,
                 "data-head": j + 1,
                 "data-set": f"layer={i + 1}&head={j + 1}",
-                "aria-label": f"layer {i + 1}, head {j + 1}",
+                "aria-label": f"layer {i + 1}, head {j + 1}"
+                + (", switched off" if (i + 1, j + 1) in off else ""),
+                "data-off": (i + 1, j + 1) in off,
                 "aria-pressed": "true" if (i + 1, j + 1) == chosen else "false",
             },
         )
@@ -225,6 +246,42 @@ def _rollout(enc: Encoding, token: int) -> Element:
     return bars(caption, list(enc.tokens), flow)
 
 
+def _switch(chosen: tuple[int, int], off: tuple[tuple[int, int], ...]) -> Element:
+    """A button that switches the enlarged head off (or back on), and one that restores every head."""
+    label = f"L{chosen[0]} H{chosen[1]}"
+    is_off = chosen in off
+    toggled = tuple(sorted(set(off) ^ {chosen}))
+    button = h(
+        "button",
+        {"type": "button", "class": "ml-switch", "data-set": f"off={_off_text(toggled)}"},
+        f"Switch {label} back on" if is_off else f"Switch {label} off (ablation)",
+    )
+    restore = h(
+        "button", {"type": "button", "class": "ml-switch", "data-set": "off="}, "Switch every head on"
+    )
+    return h("p", {"class": "ml-switches"}, button, " ", restore if off else None)
+
+
+def _ablation(model: MiniLM, enc: Encoding, off: tuple[tuple[int, int], ...], token: int) -> Element:
+    """How far the outputs move with the heads ``off``: cosine with the intact model, computed now."""
+    from explainer.examples.trained_live import ablation
+
+    a = ablation(model, enc, off, token)
+    names = ", ".join(f"L{layer} H{head}" for layer, head in off)
+    return h(
+        "section",
+        {"class": "ml-ablation"},
+        h("h4", None, f"Ablation: {plural(len(off), 'head')} switched off ({names})"),
+        h(
+            "p",
+            None,
+            f"The final vector of {enc.tokens[token]} keeps a cosine of {a.token_cosine:.4f} with the intact "
+            f"model's; the sentence embedding (the mean of all final vectors) keeps {a.sentence_cosine:.4f}. "
+            "1 means unmoved. The weights above are the intact model's.",
+        ),
+    )
+
+
 def _run(state: State, _embeddings: EmbeddingsSource) -> Output:
     sentence = str(state["sentence"])
     if not sentence.strip():
@@ -236,6 +293,7 @@ def _run(state: State, _embeddings: EmbeddingsSource) -> Output:
     layers, heads, n, _ = enc.attentions.shape
     chosen = parse_head(str(state["layer"]), str(state["head"]), (layers, heads))
     cell = parse_cell(str(state["cell"]), n)
+    off = parse_off(str(state["off"]), (layers, heads))
     weights = enc.attentions[chosen[0] - 1, chosen[1] - 1]  # (n, n)
     big = heatmap(
         f"Layer {chosen[0]}, head {chosen[1]}: each row is one query token's weights; "
@@ -246,11 +304,14 @@ def _run(state: State, _embeddings: EmbeddingsSource) -> Output:
         selected=cell,
         selectable=True,
     )
-    body = [_tokens(enc), _grid(enc, chosen), big]
+    body = [_tokens(enc), _grid(enc, chosen, off), _switch(chosen, off), big]
     if cell is not None:
         body.append(_cell_view(model, enc, chosen, cell))
     body.append(_rollout(enc, cell[0] if cell else 0))
+    if off:
+        body.append(_ablation(model, enc, off, cell[0] if cell else 0))
     fixed_state = {
+        "off": _off_text(off),
         "layer": str(chosen[0]),
         "head": str(chosen[1]),
         "cell": "" if cell is None else f"{cell[0]},{cell[1]}",
@@ -274,6 +335,7 @@ SPEC = WidgetSpec(
         Field("head", "Head", "hidden", "12"),
         Field("cell", "Cell", "hidden", ""),
         Field("load", "Download agreed", "hidden", ""),
+        Field("off", "Heads switched off", "hidden", ""),
     ),
     run=_run,
     submit_label="Show the 72 heads",
