@@ -16,7 +16,8 @@ NUMPY_ONLY_TABLE_MODULES: tuple[ModuleType, ...] = (softmax, scaling, self_atten
 
 CHAPTER_MODULES = (
     "dot_product softmax scaling blending self_attention masks word_order multi_head glove "
-    "glove_capabilities trained_heads trained_control trained_head_jobs trained_budget training cost"
+    "glove_capabilities context_map trained_heads trained_control trained_head_jobs trained_budget "
+    "trained_live training cost"
 )
 """Every chapter module of explainer.examples, in chapter order (2 to 12)."""
 

@@ -15,7 +15,7 @@ from explainer.examples import (
     glove_example_words,
     king_queen_example,
 )
-from explainer.examples.contextual_map import contextual_map
+from explainer.examples.context_map import contextual_map
 from explainer.figures import glove as figs
 from explainer.figures import registry
 from explainer.figures.draw import to_svg

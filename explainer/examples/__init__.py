@@ -11,11 +11,11 @@ one module per chapter (chapters 9 and 10 have several, each under 400 lines):
 - :mod:`~explainer.examples.self_attention`: chapter 6, self-attention in matrix form.
 - :mod:`~explainer.examples.masks`: chapter 7, masks.
 - :mod:`~explainer.examples.multi_head`: chapter 8, multi-head attention.
-- :mod:`~explainer.examples.glove` and :mod:`~explainer.examples.glove_capabilities`:
-  chapter 9, attention over real GloVe vectors.
+- :mod:`~explainer.examples.glove`, :mod:`~explainer.examples.glove_capabilities` and
+  :mod:`~explainer.examples.context_map`: chapter 9, attention over real GloVe vectors.
 - :mod:`~explainer.examples.trained_heads`, :mod:`~explainer.examples.trained_control`,
-  :mod:`~explainer.examples.trained_head_jobs` and :mod:`~explainer.examples.trained_budget`:
-  chapter 10, the heads of all-MiniLM-L6-v2.
+  :mod:`~explainer.examples.trained_head_jobs`, :mod:`~explainer.examples.trained_budget` and
+  :mod:`~explainer.examples.trained_live`: chapter 10, the heads of all-MiniLM-L6-v2.
 - :mod:`~explainer.examples.training`: chapter 11, where the weights come from.
 - :mod:`~explainer.examples.cost`: chapter 12, cost.
 
@@ -39,6 +39,7 @@ from explainer.examples import word_order  # chapter 7b
 from explainer.examples import multi_head  # chapter 8
 from explainer.examples import glove  # chapter 9
 from explainer.examples import glove_capabilities  # chapter 9
+from explainer.examples import context_map  # chapter 9
 from explainer.examples import trained_heads  # chapter 10
 from explainer.examples import trained_control  # chapter 10
 from explainer.examples import trained_head_jobs  # chapter 10
@@ -49,6 +50,7 @@ from explainer.examples import cost  # chapter 12
 # isort: on
 
 from explainer.examples.blending import *  # noqa: F403
+from explainer.examples.context_map import *  # noqa: F403
 from explainer.examples.cost import *  # noqa: F403
 from explainer.examples.dot_product import *  # noqa: F403
 from explainer.examples.glove import *  # noqa: F403
@@ -78,6 +80,7 @@ _CHAPTERS = (
     multi_head,
     glove,
     glove_capabilities,
+    context_map,
     trained_heads,
     trained_control,
     trained_head_jobs,

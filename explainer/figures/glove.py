@@ -24,7 +24,7 @@ from explainer.examples import (
     contextualisation_example,
     king_queen_example,
 )
-from explainer.examples.contextual_map import ContextualMap, MapMove, contextual_map
+from explainer.examples.context_map import ContextualMap, MapMove, contextual_map
 from explainer.figures.draw import heatmap, title, weight_bars
 from explainer.figures.spec import FigureSpec
 from explainer.figures.theme import Theme, new_figure, style_axes

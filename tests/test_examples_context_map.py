@@ -1,4 +1,4 @@
-"""Tests for explainer.examples.contextual_map: the principal axes, the projection, the four moves."""
+"""Tests for explainer.examples.context_map: the principal axes, the projection, the four moves."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from explainer.embeddings import Embeddings
-from explainer.examples.contextual_map import contextual_map, mixed_point, principal_axes
+from explainer.examples.context_map import contextual_map, mixed_point, principal_axes
 from explainer.examples.glove import WORD_GROUPS, contextualisation_example, glove_example_words
 
 
