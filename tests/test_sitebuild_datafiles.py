@@ -59,3 +59,15 @@ def test_without_the_glove_package_the_site_has_no_rows(
     monkeypatch.setattr(embeddings, "default_embeddings", missing)
     assert datafiles.write_glove(tmp_path / "data", tmp_path) == []
     assert not (tmp_path / "data" / "glove").exists()
+
+
+def test_a_second_build_into_the_same_site_replaces_the_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tiny = embeddings.Embeddings(("a", "b", "c"), np.eye(3))
+    monkeypatch.setattr(embeddings, "default_embeddings", lambda: tiny)
+    data = tmp_path / "site" / "data"
+    datafiles.write_glove(data, tmp_path)
+    datafiles.write_glove(data, tmp_path)  # files (hard links) already there
+    cached = next((tmp_path / ".cache" / "glove-rows").iterdir())
+    assert (data / glove_rows.shard_name(0)).read_bytes() == (cached / glove_rows.shard_name(0)).read_bytes()

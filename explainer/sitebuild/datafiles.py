@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -52,13 +53,22 @@ def write_glove(dest: Path, root: Path) -> list[Path]:
         except (ImportError, OSError) as error:  # the GloVe widgets then say their rows are missing
             log.warning(f"explainer: no GloVe rows in the site ({error})")
             return []
+        for stale in cached.parent.glob("*"):  # 85 MB each: keep only the rows of this code
+            shutil.rmtree(stale, ignore_errors=True)
         partial = cached.with_name(cached.name + ".partial")
-        shutil.rmtree(partial, ignore_errors=True)
         glove_rows.write_rows(vectors, partial)
-        shutil.rmtree(cached, ignore_errors=True)
         partial.rename(cached)
-    shutil.copytree(cached, dest, dirs_exist_ok=True)
+    shutil.copytree(cached, dest, dirs_exist_ok=True, copy_function=_link_or_copy)
     return sorted(p for p in (dest / glove_rows.ROWS_DIR).iterdir() if p.is_file())
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    """A hard link (instant, no second 85 MB) where the file system allows it, else a copy."""
+    Path(dst).unlink(missing_ok=True)  # a previous build's file (or link): never write through it
+    try:
+        os.link(src, dst)
+    except OSError:  # another device, or a file system without hard links
+        shutil.copy2(src, dst)
 
 
 def write_minilm(dest: Path, root: Path) -> list[Path]:
