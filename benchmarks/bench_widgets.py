@@ -6,10 +6,16 @@ Pages sends), in the same run for both approaches:
 
 - bytes transferred before any interaction (all, and Pyodide's);
 - time from the first interaction to the first live result, cold (empty cache,
-  fresh profile) and warm (persistent profile, second visit);
+  fresh profile) and warm (persistent profile, second visit); the first interaction
+  asks for a state the build could not know (a typed sentence, a new random draw),
+  so the runtime has to answer it;
 - update latency after load, p50/p95: input event -> new output in the page, and
-  input event -> the frame that shows it drawn,
-  for sentences of 2..16 tokens.
+  input event -> the frame that shows it drawn, for sentences of 2..16 tokens
+  (heatmap) or new random draws (saturation lab); each computed by Python;
+- the heatmap explorer at 16 tokens alone (a different sentence each time), with the
+  Python part the worker measured, so the time can be split: Python, the rest;
+- known states: a click on a heatmap cell of the page's own sentence, shown from the
+  page's template with no runtime (input event -> output in the page).
 - the floor: ``loadPyodide()`` alone on a blank page, cold and warm, with no
   package loaded and nothing computed; no widget running Python on this
   Pyodide can answer sooner.
@@ -31,6 +37,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import statistics
 import tempfile
 import threading
@@ -92,7 +99,9 @@ window.__baseline = (async () => {{
   window.__compute = () => {{
     const state = {{}};
     for (const c of root.querySelectorAll("form [name]")) {{
-      state[c.name] = c.type === "checkbox" ? c.checked : c.value;
+      // a slider over stops: its position is an index, its state the stop (as loader.js reads it)
+      const value = c.dataset.stops ? c.dataset.stops.split(",")[c.value] : c.value;
+      state[c.name] = c.type === "checkbox" ? c.checked : value;
     }}
     const glove = needsGlove ? "/home/pyodide/glove.npz" : undefined;
     const request = {{ widget: "{name}", state, embeddings: glove }};
@@ -137,6 +146,12 @@ class Row:
     update_p95_ms: float
     painted_p50_ms: float
     painted_p95_ms: float
+    update16_p50_ms: float | None = None
+    update16_p95_ms: float | None = None
+    python16_p50_ms: float | None = None
+    python16_p95_ms: float | None = None
+    known_p50_ms: float | None = None
+    known_p95_ms: float | None = None
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -179,6 +194,8 @@ def baseline_page(site: Path, name: str, page_dir: str) -> bytes:
     """The chapter page with our loader swapped for a main-thread Pyodide that starts at load."""
     html = (site / page_dir / "index.html").read_text(encoding="utf-8")
     html = html.replace('<script src="../assets/widgets/loader.js" defer></script>', "")
+    # The site's Content-Security-Policy refuses inline scripts; this page exists only to be measured.
+    html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
     script = BASELINE_SCRIPT.format(
         root="../", name=name, glove="true" if name == "heatmap_explorer" else "false"
     )
@@ -193,6 +210,10 @@ def transferred(page: Any) -> tuple[int, int]:
     return sum(size for _, size in entries), sum(size for url, size in entries if "/pyodide/" in url)
 
 
+# A change no build could know: a typed sentence, or a new random draw (the hidden seed).
+FIRST_CHANGE = {"heatmap_explorer": ("sentence", "the cat sat"), "saturation_lab": ("seed", "1")}
+
+
 def first_result_ms(page: Any, url: str, approach: str, name: str) -> tuple[float, tuple[int, int]]:
     """Open ``url``; return (ms from first interaction to first live result, bytes before it)."""
     page.goto(url, wait_until="load")
@@ -201,41 +222,82 @@ def first_result_ms(page: Any, url: str, approach: str, name: str) -> tuple[floa
         return float(ms), transferred(page)
     page.wait_for_load_state("networkidle")
     before = transferred(page)
+    field, value = FIRST_CHANGE[name]
     ms = page.evaluate(f"""() => new Promise(resolve => {{
         const root = document.querySelector('[data-widget="{name}"]');
         const t0 = performance.now();
         root.addEventListener('explainer:result', () => resolve(performance.now() - t0), {{ once: true }});
-        const box = root.querySelector('form input:not([type=hidden])');
+        const box = root.querySelector('form [name="{field}"]');
+        box.value = {json.dumps(value)};
         box.dispatchEvent(new Event('input', {{ bubbles: true }}));
     }})""")
     return float(ms), before
 
 
+# One timed change: set a form field, wait for the widget's result; [in page, painted, python ms, known].
+TIMED_CHANGE_JS = """([name, field, value]) => new Promise(resolve => {
+    const root = document.querySelector(`[data-widget="${name}"]`);
+    const box = root.querySelector(`form [name="${field}"]`);
+    const t0 = performance.now();
+    // Two times: the new output is in the page; the frame that shows it has been drawn
+    // (the main-thread approach renders after its result too, so both pay for it there).
+    root.addEventListener('explainer:result', (event) => {
+        const inPage = performance.now() - t0;
+        const detail = event.detail || {};
+        requestAnimationFrame(() => setTimeout(() => resolve(
+            [inPage, performance.now() - t0, detail.python_ms ?? null, detail.known ?? null]), 0));
+    }, { once: true });
+    box.value = value;
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+})"""
+
+
 def update_latencies(page: Any, name: str, repeats: int) -> list[tuple[float, float]]:
-    """Input event -> output replaced, for sentences of 2..16 tokens (heatmap) or slider moves."""
+    """Input event -> output replaced, for sentences of 2..16 tokens (heatmap) or new random draws."""
     times = []
     for i in range(repeats):
         n = 2 + i % 15
-        value = " ".join(WORDS[:n]) if name == "heatmap_explorer" else str(1 + (i * 37) % 500)
-        field = "sentence" if name == "heatmap_explorer" else "d_k"
-        times.append(
-            tuple(
-                page.evaluate(f"""() => new Promise(resolve => {{
-            const root = document.querySelector('[data-widget="{name}"]');
-            const box = root.querySelector('form [name="{field}"]');
-            const t0 = performance.now();
-            // Two times: the new output is in the page; the frame that shows it has been drawn
-            // (the main-thread approach renders after its result too, so both pay for it there).
-            const done = () => {{
-                const inPage = performance.now() - t0;
-                requestAnimationFrame(() => setTimeout(() => resolve([inPage, performance.now() - t0]), 0));
-            }};
-            root.addEventListener('explainer:result', done, {{ once: true }});
-            box.value = {json.dumps(value)};
-            box.dispatchEvent(new Event('input', {{ bubbles: true }}));
-        }})""")
-            )
+        value = " ".join(WORDS[:n]) if name == "heatmap_explorer" else str(2 + i)
+        field = "sentence" if name == "heatmap_explorer" else "seed"
+        in_page, painted, _, _ = page.evaluate(TIMED_CHANGE_JS, [name, field, value])
+        times.append((in_page, painted))
+    return times
+
+
+def sixteen_token_updates(page: Any, repeats: int) -> list[tuple[float, float]]:
+    """The heatmap explorer at 16 tokens, a new sentence each time: (in page, Python in the worker)."""
+    times = []
+    for i in range(repeats):
+        words = WORDS[i % len(WORDS) :] + WORDS[: i % len(WORDS)]  # 17 rotations, then a changed first word
+        words = [*words[:15], WORDS[(i // len(WORDS)) % len(WORDS)]] if i >= len(WORDS) else words[:16]
+        in_page, _, python_ms, _ = page.evaluate(
+            TIMED_CHANGE_JS, ["heatmap_explorer", "sentence", " ".join(words)]
         )
+        times.append((in_page, python_ms if python_ms is not None else float("nan")))
+    return times
+
+
+def known_cell_clicks(page: Any, url: str, repeats: int) -> list[float]:
+    """Clicks on heatmap cells of the page's own sentence: shown from the page's templates, no runtime."""
+    page.goto(url, wait_until="load")
+    times = []
+    cells = page.locator('[data-widget="heatmap_explorer"] [data-output] .explainer-cell')
+    n = cells.count()
+    for i in range(repeats):
+        index = (i * 7) % n
+        ms, known = page.evaluate(
+            """(index) => new Promise(resolve => {
+            const root = document.querySelector('[data-widget="heatmap_explorer"]');
+            const cell = root.querySelectorAll('[data-output] .explainer-cell')[index];
+            const t0 = performance.now();
+            const done = (e) => resolve([performance.now() - t0, e.detail.known]);
+            root.addEventListener('explainer:result', done, { once: true });
+            cell.click();
+        })""",
+            index,
+        )
+        if known:
+            times.append(float(ms))
     return times
 
 
@@ -249,6 +311,7 @@ def measure(playwright: Any, base: str, approach: str, name: str, runs: int, rep
     page_dir = WIDGETS[name]
     url = base + page_dir + (BASELINE_NAME if approach == "baseline" else "")
     cold, warm, before = [], [], (0, 0)
+    updates, sixteen, known = [], [], []
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
             context = playwright.chromium.launch_persistent_context(
@@ -259,9 +322,13 @@ def measure(playwright: Any, base: str, approach: str, name: str, runs: int, rep
             page = context.new_page()
             ms, _ = first_result_ms(page, url, approach, name)
             warm.append(ms)
-            updates = update_latencies(page, name, repeats)
+            updates += update_latencies(page, name, repeats)
+            if name == "heatmap_explorer":
+                sixteen += sixteen_token_updates(page, repeats)
+                if approach == "worker":
+                    known += known_cell_clicks(context.new_page(), url, repeats)
             context.close()
-    return Row(
+    row = Row(
         approach,
         name,
         before[0],
@@ -273,6 +340,16 @@ def measure(playwright: Any, base: str, approach: str, name: str, runs: int, rep
         percentile([u[1] for u in updates], 0.5),
         percentile([u[1] for u in updates], 0.95),
     )
+    if sixteen:
+        row.update16_p50_ms, row.update16_p95_ms = (
+            percentile([u[0] for u in sixteen], q) for q in (0.5, 0.95)
+        )
+        python = [u[1] for u in sixteen if u[1] == u[1]]  # the main-thread baseline reports none
+        if python:
+            row.python16_p50_ms, row.python16_p95_ms = (percentile(python, q) for q in (0.5, 0.95))
+    if known:
+        row.known_p50_ms, row.known_p95_ms = percentile(known, 0.5), percentile(known, 0.95)
+    return row
 
 
 def runtime_floor(playwright: Any, base: str, runs: int) -> dict[str, float]:
@@ -344,6 +421,7 @@ def table(rows: list[Row]) -> str:
         " | update p50 / p95 ms | painted p50 / p95 ms |"
     )
     lines = [head, "|---|---|---|---|---|---|---|"]
+    extra = []
     for r in rows:
         lines.append(
             f"| {r.widget} | {r.approach} | {r.bytes_before_interaction:,}"
@@ -351,7 +429,21 @@ def table(rows: list[Row]) -> str:
             f" | {r.cold_ms:.0f} | {r.warm_ms:.0f} | {r.update_p50_ms:.1f} / {r.update_p95_ms:.1f}"
             f" | {r.painted_p50_ms:.1f} / {r.painted_p95_ms:.1f} |"
         )
-    return "\n".join(lines)
+        if r.update16_p50_ms is not None and r.update16_p95_ms is not None:
+            python = (
+                f", Python in the worker {r.python16_p50_ms:.1f} / {r.python16_p95_ms:.1f}"
+                if r.python16_p50_ms is not None and r.python16_p95_ms is not None
+                else ""
+            )
+            extra.append(
+                f"{r.widget} {r.approach} at 16 tokens: update p50 / p95 "
+                f"{r.update16_p50_ms:.1f} / {r.update16_p95_ms:.1f} ms{python}"
+            )
+        if r.known_p50_ms is not None and r.known_p95_ms is not None:
+            extra.append(
+                f"{r.widget} known cell click: p50 / p95 {r.known_p50_ms:.1f} / {r.known_p95_ms:.1f} ms"
+            )
+    return "\n".join(lines + extra)
 
 
 if __name__ == "__main__":
