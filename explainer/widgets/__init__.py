@@ -102,17 +102,17 @@ def _spec(name: str) -> WidgetSpec:
 def _embeddings_source(embeddings: Embeddings | None) -> EmbeddingsSource:
     """A loader called only by widgets that need vectors.
 
-    ``None`` means the :data:`~explainer.embeddings.BROWSER_VOCAB_SIZE` most
-    frequent GloVe words: exactly what the browser has, so a pre-rendered
-    widget and its live update agree even about which words are unknown.
+    ``None`` means all 400,000 GloVe words: what the browser reads row by row
+    (:mod:`explainer.glove_rows`), so a pre-rendered widget and its live update
+    agree even about which words are unknown.
     """
 
     def source() -> Embeddings:
         if embeddings is not None:
             return embeddings
-        from explainer.embeddings import BROWSER_VOCAB_SIZE, default_embeddings
+        from explainer.embeddings import default_embeddings
 
-        return default_embeddings().head(BROWSER_VOCAB_SIZE)
+        return default_embeddings()
 
     return source
 
@@ -140,9 +140,8 @@ def compute(name: str, state: object, *, embeddings: Embeddings | None = None) -
     Args:
         name: a widget name from :func:`names`.
         state: the form's state as a JSON object (other types give a message).
-        embeddings: the vectors for the GloVe widgets; ``None`` loads the
-            browser's subset of :func:`explainer.embeddings.default_embeddings`
-            (its first ``BROWSER_VOCAB_SIZE`` words) when needed.
+        embeddings: the vectors for the GloVe widgets; ``None`` loads
+            :func:`explainer.embeddings.default_embeddings` (every word) when needed.
 
     Returns:
         The output HTML, the normalised state and the message (or ``None``).
