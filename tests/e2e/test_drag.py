@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import re
-import statistics
 from pathlib import Path
 from typing import Any
 
@@ -161,9 +160,7 @@ def test_arrow_keys_move_a_key_and_keep_focus(browsing: Browsing, server: Server
     keys = page.input_value(f"{DP} textarea[name=keys]")
     assert keys.startswith(f"C: {11 + 6 * step:g}, {13 + step:g}\n"), keys
     wait_caption(page, DP, caption("dot_product_playground", {"keys": keys}))
-    total, loader, python = ([round(t[i], 1) for t in timings] for i in range(3))
-    print(f"ms, key press to new picture {total}; request to render {loader}; in Python {python}")
-    assert statistics.median(total) < 200, timings  # about one frame on an idle machine; generous for shared CI
+    assert len(timings) == 6 and all(t[0] > 0 for t in timings)  # how fast: benchmarks, not this test
     assert not browsing.console_errors
 
 

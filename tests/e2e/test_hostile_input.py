@@ -188,6 +188,14 @@ def test_rapid_typing_ends_on_the_last_sentence(browsing: Browsing, server: Serv
 
 
 # ---------------------------------------------------------------- the code runner
+def set_code(page: Any, root: str, code: str) -> None:
+    """Type ``code`` into the code runner's editor (the code's first focus loads it, hiding the textarea)."""
+    if not page.locator(f"{root} .cm-content").count():
+        page.focus(f"{root} textarea[name=code]")
+        page.locator(f"{root} .cm-content:focus").wait_for()
+    page.fill(f"{root} .cm-content", code)
+
+
 def test_the_code_runner_prints_hostile_output_as_text(
     browsing: Browsing, server: Server, site_dir: Path
 ) -> None:
@@ -204,7 +212,7 @@ def test_the_code_runner_prints_hostile_output_as_text(
         "import numpy as np\nprint(np.float64(1e308) * 10, np.nextafter(0, 1), -0.0)": "inf 5e-324 -0.0",
     }
     for code, expected in cases.items():
-        page.fill(f"{root} {field}", code)
+        set_code(page, root, code)
         answered(page, root, lambda: page.click(f"{root} [type=submit]"))
         assert_safe_and_clear(page, root, field, code, dialogs)
         text = page.inner_text(f"{root} [data-output]")
