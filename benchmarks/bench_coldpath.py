@@ -8,8 +8,9 @@ Every variant runs in the same process, alternating, on fresh browser profiles:
 - variants of our worker on /self-attention/ (the heatmap explorer, which also
   needs the GloVe subset): ``before`` (official source files, packages loaded
   after the interpreter), ``preload`` (packages named to ``loadPyodide``, so they
-  download while it starts), ``preload+pyc`` (also byte-compiled standard
-  library, numpy and explainer, as :mod:`explainer.sitebuild.wheel` makes them);
+  download while it starts), ``pyc`` (byte-compiled standard library, numpy and
+  explainer, as :mod:`explainer.sitebuild.wheel` makes them) and ``preload+pyc``
+  (both: what the site ships);
   each cold (empty cache) and warm (second visit), from the first input event
   to the ``explainer:result`` event, with the worker's phases (its "ready" message);
 - throttled (20 Mbit/s, 40 ms RTT, CDP ``Network.emulateNetworkConditions``):
@@ -77,7 +78,7 @@ FIRST_RESULT = """(text) => new Promise((resolve) => {
   box.value = text;
   box.dispatchEvent(new Event("input", { bubbles: true }));
 })"""
-AFTER_ENTER = """() => new Promise((resolve) => {
+AFTER_ENTER = """() => { window.__afterEnter = new Promise((resolve) => {
   const root = document.querySelector('[data-widget="heatmap_explorer"]');
   let t0 = null;
   root.addEventListener("keydown", (e) => { if (e.key === "Enter") t0 = performance.now(); }, true);
@@ -86,8 +87,7 @@ AFTER_ENTER = """() => new Promise((resolve) => {
     root.removeEventListener("explainer:result", done);
     resolve(performance.now() - t0);
   });
-  window.__afterEnter = true;
-})"""
+}); }"""
 
 
 def source_files(site: Path) -> dict[str, bytes]:
@@ -181,11 +181,11 @@ def typed_after_enter(page: Any, url: str) -> dict[str, Any]:
     box = page.locator('[data-widget="heatmap_explorer"] input[name="sentence"]')
     box.focus()
     page.wait_for_timeout(3000)  # the scenario: the reader looks at the field for 3 s before typing
-    pending = page.evaluate_handle(AFTER_ENTER)
+    page.evaluate(AFTER_ENTER)
     box.fill("")
     box.press_sequentially("the dog chased the ball")
     box.press("Enter")
-    return {"ms": float(pending.evaluate("p => p")), "phases": {}}
+    return {"ms": float(page.evaluate("window.__afterEnter")), "phases": {}}
 
 
 def untouched(page: Any, url: str) -> dict[str, Any]:
@@ -236,10 +236,12 @@ def levers(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
     from explainer.sitebuild.runtime import compiled_files
 
     source = source_files(site)
+    compiled = compiled_files(source, ROOT)
     variants = {
         "before": variant(site, source, preload=False),
         "preload": variant(site, source, preload=True),
-        "preload+pyc": variant(site, compiled_files(source, ROOT), preload=True),
+        "pyc": variant(site, compiled, preload=False),
+        "preload+pyc": variant(site, compiled, preload=True),
     }
     for i in range(runs):
         for name, overrides in variants.items():
@@ -257,20 +259,20 @@ def levers(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
 
 
 def throttled(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
-    """The site as built beside the main-thread-at-load page, on a 20 Mbit/s, 40 ms connection."""
-    with serve(site, {"/main-thread.html": main_thread_page(site)}) as base:
-        for i in range(runs):
+    """The site as built (with and without preload) beside the main-thread page, on a slow connection."""
+    pages = {"/main-thread.html": main_thread_page(site)}
+    for i in range(runs):
+        for preload in (True, False):
+            with serve(site, {**pages, **variant(site, None, preload=preload)}) as base:
+                key = "preload+pyc throttled" if preload else "pyc throttled"
+                url = base + PAGE
+                rec.once(
+                    pw, key, lambda b, u=url, i=i: first_result(b.page(), u, f"one two {i}"), throttled=True
+                )
+        with serve(site, pages) as base:
+            url = base + "main-thread.html"
             rec.once(
-                pw,
-                "ours throttled",
-                lambda b, i=i: first_result(b.page(), base + PAGE, f"one two {i}"),
-                throttled=True,
-            )
-            rec.once(
-                pw,
-                "main thread throttled",
-                lambda b: main_thread_result(b.page(), base + "main-thread.html"),
-                throttled=True,
+                pw, "main thread throttled", lambda b, u=url: main_thread_result(b.page(), u), throttled=True
             )
 
 

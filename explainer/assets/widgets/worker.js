@@ -1,9 +1,10 @@
 /*
- * The one Web Worker that serves every widget on a page (started by loader.js on
- * the reader's first interaction). It loads Pyodide, numpy and the `explainer`
- * wheel (plus the GloVe subset when a widget on the page needs it), then answers
- * each request by calling the Python function explainer.browser.handle(json).
- * Python computes and renders; this file only moves JSON.
+ * The one Web Worker that serves every widget on a page (started by loader.js when
+ * a reader needs live Python, or shows intent). It loads Pyodide, numpy and the
+ * `explainer` wheel (plus the GloVe subset when a widget on the page needs it), then
+ * answers each request by calling the Python function explainer.browser.handle(json).
+ * Python computes and renders; this file only moves JSON. The cold path (wheels named
+ * to loadPyodide, byte-compiled archives) is measured by benchmarks/bench_coldpath.py.
  *
  * Messages in:  {type: "init", widgets: [name, ...]}
  *               {type: "compute", id, widget, state}
