@@ -154,7 +154,9 @@
   }
 
   function onWorkerMessage(message) {
-    if (message.type === "progress") {
+    if (message.type === "progress" && message.id) {
+      downloading(message);
+    } else if (message.type === "progress") {
       setStatus(`${message.text}…`);
     } else if (message.type === "ready") {
       workerReady = true;
@@ -172,12 +174,21 @@
     } else if (message.type === "running") {
       // Only the reader's own code can run forever; the widgets' computations are bounded.
       const w = [...widgets.values()].find((x) => x.sent === message.id);
+      if (w) clearTimeout(w.timer); // sent again after a download: the timer measures Python only
       if (w && hasSubmit(w.root)) w.timer = setTimeout(() => stopRunaway(w), COMPUTE_TIMEOUT_MS);
     } else if (message.type === "result") {
       onResult(message);
     } else if (message.type === "failed") {
       fail(message.message);
     }
+  }
+
+  /** Data files one computation needs are downloading: say so in that widget; the network is not Python. */
+  function downloading(message) {
+    const w = [...widgets.values()].find((x) => x.sent === message.id);
+    if (!w) return;
+    clearTimeout(w.timer);
+    w.root.querySelector("[data-status]").textContent = `${w.root.dataset.loading}: ${message.text}…`;
   }
 
   /** A computation ran too long: end the worker (the only way to stop Python), keep the page usable. */
@@ -252,6 +263,7 @@
     }
     render(w, message.response);
     w.shownKey = w.sentKey;
+    w.root.querySelector("[data-status]").textContent = ""; // a download's progress, if any
     setState(w.root, "ready");
     if (!performance.getEntriesByName("explainer:first-live-result").length) {
       performance.mark("explainer:first-live-result");
