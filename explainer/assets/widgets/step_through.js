@@ -124,6 +124,7 @@
 
   function init() {
     for (const root of document.querySelectorAll('[data-widget="step_through"]')) {
+      root.setAttribute("data-player", ""); // one step at a time, even where CSS cannot tell a script runs
       const { step, row } = place(root);
       show(root, step, row, false);
     }
