@@ -193,6 +193,7 @@
 
   /** A computation ran too long: end the worker (the only way to stop Python), keep the page usable. */
   function stopRunaway(w) {
+    if (!worker) return; // already ended (a second timer of the same computation)
     worker.terminate();
     worker = null;
     workerReady = false;
