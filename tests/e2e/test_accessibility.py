@@ -273,17 +273,6 @@ def test_saturation_lab_by_keyboard(browsing: Browsing, server: Server, site_dir
     assert "not scaled" in page.inner_text(f"{root} [data-output]")
 
 
-def test_step_through_by_keyboard(browsing: Browsing, server: Server, site_dir: Path) -> None:
-    page, root = open_widget(browsing, server, site_dir, "step_through")
-    next_button = f"{root} .explainer-step-buttons button:last-child"
-    tab_to(page, next_button)
-    assert "Step 2 of 5" in live_result(page, root, press(page, "Enter"))
-    tab_to(page, next_button)
-    assert "Step 3 of 5" in live_result(page, root, press(page, "Space"))
-    tab_to(page, f"{root} .explainer-step-buttons button:first-child")  # Previous
-    assert "Step 2 of 5" in live_result(page, root, press(page, "Enter"))
-
-
 def test_heatmap_explorer_by_keyboard(browsing: Browsing, server: Server, site_dir: Path) -> None:
     page, root = open_widget(browsing, server, site_dir, "heatmap_explorer")
     tab_to(page, f"{root} input[name=sentence]")

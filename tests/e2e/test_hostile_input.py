@@ -330,7 +330,7 @@ BURSTS = {
     "saturation_lab": burst_keys("input[name=d_k]", *["ArrowRight"] * 12, "ArrowLeft"),
     "mask_explorer": burst_keys("input[name=kind]:checked", "ArrowRight", "ArrowRight", "ArrowLeft"),
     "multi_head_viewer": burst_keys("select[name=n_heads]", "ArrowDown", "ArrowDown", "ArrowUp"),
-    "step_through": burst_clicks("5.", "2.", "4."),
+    "step_through": burst_clicks("New random numbers", "New random numbers", "New random numbers"),
     "code_runner": burst_typing("textarea[name=code]", "print(6 * 7)"),
 }
 
