@@ -42,8 +42,19 @@ ARGS: dict[str, tuple[list[str], list[str]]] = {
     "bench_pyodide_attention.py": ([], ["--repeats", "3"]),
     "bench_minilm.py": ([], ["--repeats", "5", "--loads", "1"]),
     "bench_known.py": ([], ["--quick"]),
+    "bench_coldpath.py": ([], ["--runs", "2", "--throttled-runs", "1", "--typed-runs", "2"]),
+    "bench_frames.py": ([], []),
+    "bench_minilm_live.py": ([], ["--repeats", "3"]),
 }
-SITE_SCRIPTS = {"bench_pages.py", "bench_widgets.py", "bench_pyodide_attention.py", "bench_known.py"}
+SITE_SCRIPTS = {
+    "bench_pages.py",
+    "bench_widgets.py",
+    "bench_pyodide_attention.py",
+    "bench_known.py",
+    "bench_coldpath.py",
+    "bench_frames.py",
+    "bench_minilm_live.py",
+}
 
 
 def scripts(only: list[str] | None) -> list[Path]:

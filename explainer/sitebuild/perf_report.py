@@ -248,11 +248,97 @@ def known_table(results: Results) -> Table:
     return Table(headers, tuple(out))
 
 
+_PHASES = ("loadPyodide", "packages", "import explainer", "first compute")
+
+
+def coldpath_table(results: Results) -> Table:
+    """Start-up to the first live result per cold-path variant, each beside its baseline of the same run.
+
+    Loopback variants are compared with ``before`` (the source files, packages after start-up);
+    throttled ones with the main-thread-at-load page on the same throttled connection.
+    """
+    summary = results["coldpath"]["summary"]
+    out = []
+    for name, row in summary.items():
+        variant, _, temp = name.rpartition(" ")
+        base = "main thread throttled cold" if "throttled" in variant else f"before {temp}"
+        compared = not variant.startswith(("floor", "typed", "before", "main thread"))
+        ratio = _ratio(row["ms"], summary.get(base, {}).get("ms")) if compared else "–"
+        phases = row.get("phases", {})
+        shown = " / ".join(f"{phases[p] / 1e3:.1f}" if p in phases else "–" for p in _PHASES)
+        out.append((variant, temp, f"{row['ms'] / 1e3:.2f}", ratio, shown if phases else "–"))
+    headers = ("variant", "cache", "median s", "ratio to its baseline", "s in " + " / ".join(_PHASES))
+    return Table(headers, tuple(out))
+
+
+def frames_table(results: Results) -> Table:
+    """Frame times over whole plays of the step-through, with motion and with reduced motion."""
+    frames = results["frames"]
+    out = [
+        (
+            play["motion"],
+            f"{play['play_s']:.1f}",
+            str(play["frames"]),
+            f"{play['p50_ms']:.1f} / {play['p95_ms']:.1f} / {play['p99_ms']:.1f}",
+            str(play["over_one_frame"]),
+            str(play["animations_peak"]),
+        )
+        for play in frames["plays"]
+    ]
+    added = frames["site_bytes_added"]["total"]
+    out.append(("bytes the widget adds to its page (gzip)", _kib(added), "", "", "", ""))
+    headers = (
+        "motion",
+        "play s",
+        "frames",
+        "frame p50 / p95 / p99 ms",
+        "frames over one",
+        "animations at once",
+    )
+    return Table(headers, tuple(out))
+
+
+def minilm_live_table(results: Results) -> Table:
+    """The trained model in the reader's browser: download, forward pass, first and next result, accuracy."""
+    live = results["minilm_live"]
+    browser, host = live["browser"], live["host"]
+    rows = [
+        ("bytes before the first typed result", f"{browser['bytes_before_first_result'] / 1e6:.2f} MB"),
+        (
+            "forward pass, 16 word pieces, Pyodide (Node), median",
+            f"{live['pyodide_node']['median_ms']:.0f} ms",
+        ),
+        (
+            "the same on the host, NumPy, compact float32",
+            f"{host['host_numpy_compact_float32']['median_ms']:.1f} ms",
+        ),
+        (
+            "the same on the host, NumPy, full float64",
+            f"{host['host_numpy_full_float64']['median_ms']:.1f} ms",
+        ),
+        (
+            "first grid after the download button, cold cache",
+            f"{browser['first_result_after_download_button_ms']:.0f} ms",
+        ),
+        ("a second sentence, to the grid in the page", f"{browser['second_sentence_ms']:.0f} ms"),
+        (
+            f"largest attention difference, compact vs full ({live['accuracy']['sentences']} sentences)",
+            f"{live['accuracy']['max_attention_error']:.1e}",
+        ),
+    ]
+    if "median_ms" in live.get("torch_cpu", {}):
+        rows.insert(4, ("the same in transformers on torch, CPU", f"{live['torch_cpu']['median_ms']:.1f} ms"))
+    return Table(("measure", "value"), tuple(rows))
+
+
 REPORT: tuple[tuple[str, str, Callable[[Results], Table]], ...] = (
     ("perf_build", "Site build", build_table),
     ("perf_pages", "Bytes per page before interaction", pages_table),
     ("perf_widgets", "Widgets in the browser", widgets_table),
     ("perf_known", "Known states: answers with no runtime", known_table),
+    ("perf_coldpath", "The runtime's cold path", coldpath_table),
+    ("perf_frames", "The step-through's frames", frames_table),
+    ("perf_minilm_live", "The trained model in the browser", minilm_live_table),
     ("perf_attention", "Attention core against n (NumPy)", attention_table),
     ("perf_pyodide", "Attention core in Pyodide", pyodide_table),
     ("perf_minilm", "The trained model of chapter 10", minilm_table),
