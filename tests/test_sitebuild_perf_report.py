@@ -168,6 +168,10 @@ def test_page_tables_say_when_results_are_missing(tmp_path: Path) -> None:
         "perf_pyodide",
         "perf_minilm",
         "perf_site",
+        "perf_known",
+        "perf_coldpath",
+        "perf_frames",
+        "perf_minilm_live",
     }
 
 
@@ -186,3 +190,51 @@ def test_page_tables_read_the_folder_they_are_given(tmp_path: Path) -> None:
     (tmp_path / "attention_core.json").write_text(json.dumps(ATTENTION), encoding="utf-8")
     assert "make bench" not in str(perf_report.tables(tmp_path)["perf_attention"]().rows)
     assert "make bench" in str(perf_report.tables(tmp_path)["perf_build"]().rows)
+
+
+def test_known_table_compares_each_control_with_the_runtime() -> None:
+    known = {
+        "rows": [
+            {"approach": "known states", "widget": "mask_explorer", "control": "input[name=kind]",
+             "first_ms": 2.0, "p50_ms": 1.0, "p95_ms": 1.5, "runtime_bytes": 0},
+            {"approach": "runtime (baseline)", "widget": "mask_explorer", "control": "input[name=kind]",
+             "first_ms": 4000.0, "p50_ms": 9.0, "p95_ms": 20.0, "runtime_bytes": 17 * 2**20},
+        ]
+    }  # fmt: skip
+    rows = perf_report.known_table({"known": known}).rows
+    assert rows[0][:4] == ("mask_explorer", "name=kind", "shipped with the page", "2.0 (0.0005×)")
+    assert rows[0][5] == "0" and rows[1][5] == "17.0 MiB"
+
+
+def test_coldpath_ratios_are_to_the_baseline_of_the_same_kind() -> None:
+    summary = {
+        "before cold": {"ms": 10000.0, "phases": {"loadPyodide": 6000.0}},
+        "pyc cold": {"ms": 5000.0, "phases": {"loadPyodide": 3000.0, "packages": 1000.0}},
+        "pyc throttled cold": {"ms": 8000.0, "phases": {}},
+        "main thread throttled cold": {"ms": 16000.0, "phases": {}},
+        "floor cold": {"ms": 4000.0, "phases": {}},
+    }
+    rows = {row[0]: row for row in perf_report.coldpath_table({"coldpath": {"summary": summary}}).rows}
+    assert rows["pyc"][3] == "0.5×" and rows["pyc"][4] == "3.0 / 1.0 / – / –"
+    assert rows["pyc throttled"][3] == "0.5×"  # against the main-thread page on the same connection
+    assert rows["before"][3] == rows["floor"][3] == rows["main thread throttled"][3] == "–"
+
+
+def test_frames_and_minilm_live_tables_read_their_results() -> None:
+    play = {"motion": "reduce", "play_s": 28.0, "frames": 1700, "p50_ms": 16.7, "p95_ms": 16.8,
+            "p99_ms": 17.0, "over_one_frame": 2, "animations_peak": 0}  # fmt: skip
+    frames = perf_report.frames_table({"frames": {"plays": [play], "site_bytes_added": {"total": 12 * 1024}}})
+    assert frames.rows[0][3] == "16.7 / 16.8 / 17.0" and frames.rows[-1][1] == "12 KiB"
+    live = {
+        "browser": {"bytes_before_first_result": 22_000_000, "first_result_after_download_button_ms": 970.0,
+                    "second_sentence_ms": 310.0},
+        "host": {"host_numpy_compact_float32": {"median_ms": 7.5},
+                 "host_numpy_full_float64": {"median_ms": 15.8}},
+        "pyodide_node": {"median_ms": 57.0},
+        "accuracy": {"max_attention_error": 7.8e-4, "sentences": 8},
+        "torch_cpu": {"skipped": "no torch"},
+    }  # fmt: skip
+    values = dict(perf_report.minilm_live_table({"minilm_live": live}).rows)
+    assert values["bytes before the first typed result"] == "22.00 MB"
+    assert values["largest attention difference, compact vs full (8 sentences)"] == "7.8e-04"
+    assert not any("torch" in key for key in values)
