@@ -309,3 +309,10 @@ def test_the_first_state_is_among_the_known_ones() -> None:
 def test_widgets_without_choices_ship_no_known_states() -> None:
     assert "data-known" not in prerender("contextualisation_probe")
     assert "data-known" not in prerender("code_runner")
+
+
+def test_the_runtime_setting_is_a_static_widget_with_its_save_data_message() -> None:
+    html = prerender("runtime_settings")
+    assert 'data-widget="runtime_settings" data-state="static"' in html
+    assert 'input type="checkbox" data-setting="start-when-visible"' in html
+    assert '<template data-message="save-data">' in html and "<form" not in html

@@ -43,6 +43,7 @@ def render_settings(params: dict[str, str]) -> str:
         {
             "class": "explainer-widget explainer-settings",
             "data-widget": SPEC.name,
+            "data-state": "static",
             "role": "group",
             "aria-label": SPEC.title,
         },
