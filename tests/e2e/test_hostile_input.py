@@ -146,19 +146,20 @@ def test_dot_product_keys_accept_hostile_lines(browsing: Browsing, server: Serve
 def test_hostile_numbers_from_a_link_reach_the_saturation_lab_safely(
     browsing: Browsing, server: Server, site_dir: Path, d_k: str
 ) -> None:
-    """A crafted link is the only way to put a non-number into the d_k slider."""
-    state = quote(json.dumps({"d_k": d_k, "scale": True}))
+    """A crafted link is the only way to give the d_k slider a value that is not one of its stops:
+    the slider keeps a stop, and the widget shows that stop's known state, with no runtime."""
+    state = quote(json.dumps({"d_k": d_k, "scale": False}))
     page, dialogs = armed_page(
         browsing, server.url + widget_page(site_dir, "saturation_lab") + f"#saturation_lab-0={state}"
     )
     root = "[data-widget=saturation_lab]"
-    page.wait_for_function(
-        f"document.querySelector({root!r}).dataset.state === 'ready'", timeout=READY_TIMEOUT_MS
-    )
+    page.wait_for_function(f"!document.querySelector({root!r} + ' input[name=scale]').checked")
     assert page.evaluate("window.__pwned") is None and dialogs == []
     assert page.eval_on_selector(root, NO_MARKUP_JS) == 0
+    stop = page.get_attribute(f"{root} input[name=d_k]", "aria-valuetext")
     text = page.inner_text(f"{root} [data-output]")
-    assert text.strip() and "nan" not in text.lower().split()
+    assert f"d_k = {stop} and scores not scaled" in text and "nan" not in text.lower().split()
+    assert page.get_attribute(root, "data-state") == "static"
     assert not browsing.console_errors, browsing.console_errors[:5]
 
 
