@@ -67,7 +67,9 @@ def test_a_rare_word_is_known_and_only_its_shards_are_downloaded(
     np.testing.assert_allclose(got, expected["weights"], rtol=1e-9, atol=1e-12)
     fetched = [name for name in data_requests(browsing) if name != "glove/manifest.json"]
     shards = sorted({shard_name(shard_of(w)) for w in tokenize(SENTENCE)})
-    assert sorted(set(fetched)) == shards  # no other shard, and not the frequent-words file
+    # No other shard, and not the frequent-words file (shards other tests already cached in this
+    # browser profile are not fetched again, so this is a subset).
+    assert set(fetched) <= set(shards)
     files = manifest(site_dir)
     first_sentence = (
         sum(files[n]["bytes"] for n in shards) + (site_dir / "data/glove/manifest.json").stat().st_size
