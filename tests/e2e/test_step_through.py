@@ -101,6 +101,15 @@ def test_play_moves_reduced_motion_does_not_and_both_end_alike(
     assert not browsing.console_errors
 
 
+def shift_tab_to(page: Any, selector: str, limit: int = 80) -> None:
+    """Press Shift+Tab until the focused element matches ``selector``."""
+    for _ in range(limit):
+        if page.evaluate(f"document.activeElement.matches({selector!r})"):
+            return
+        page.keyboard.press("Shift+Tab")
+    raise AssertionError(f"Shift+Tab never reached {selector}")
+
+
 def test_every_control_by_keyboard(browsing: Browsing, server: Server, site_dir: Path) -> None:
     page = open_page(browsing, server, site_dir)
     tab_to(page, f"{ROOT} [data-st=next]")
@@ -130,7 +139,7 @@ def test_every_control_by_keyboard(browsing: Browsing, server: Server, site_dir:
     tab_to(page, f"{ROOT} .st-step.st-on .st-v.st-on .st-m")  # a grid: its numbers one focus away
     scores = step_through_example().scores[0]
     assert all(num(s) in page.evaluate("document.activeElement.getAttribute('aria-label')") for s in scores)
-    tab_to(page, f"{ROOT} [data-st=play]")
+    shift_tab_to(page, f"{ROOT} [data-st=play]")  # back up from the picture to the first control
     page.keyboard.press("Enter")
     assert state(page)["playing"] and page.inner_text(f"{ROOT} [data-st=play]") == "Pause"
     page.keyboard.press("Enter")

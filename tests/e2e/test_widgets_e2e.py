@@ -165,6 +165,8 @@ def test_every_widget_goes_live_with_the_prerendered_result(
         nudge(page)
         wait_all(page, "ready")
         after = outputs(page)
+        # What a widget's own script announced for screen readers after the result is not the result.
+        after = [re.sub(r'(<div class="st-live" aria-live="polite">).*?(</div>)', r"\1\2", a) for a in after]
         for name, old, new in zip(names, before, after, strict=True):
             if name != "code_runner":  # the runner waits for Run; its output stays as built
                 assert rounded_numbers(new) == rounded_numbers(old), f"{url}: {name}'s live result differs"
