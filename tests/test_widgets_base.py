@@ -100,8 +100,8 @@ def test_the_form_has_one_labelled_control_per_field_with_the_state_values() -> 
     assert '<option value="a" selected>A</option><option value="b">B</option>' in html
     assert '<input type="radio" name="kind" value="y" checked>' in html
     assert (
-        '<input type="range" name="d" min="0" max="3" step="1" value="2" data-stops="1,2,4,8" aria-valuetext="4">'
-        in html
+        '<input type="range" name="d" min="0" max="3" step="1" value="2" '
+        'data-stops="1,2,4,8" aria-valuetext="4">' in html
     )
     assert "<output data-stop>4</output>" in html
     assert 'rows="3"' in html and "print(1)</textarea>" in html
