@@ -29,22 +29,17 @@ import json
 import os
 import re
 import statistics
+import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_widgets import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 WIDGET = '[data-widget="step_through"]'
 FRAME_MS = 1000 / 60
 GOALS = {"frame_p95_ms": round(FRAME_MS, 1), "added_kb_gzip": 60}
