@@ -18,24 +18,19 @@ writes ``benchmarks/results/known.json``.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
 import re
 import statistics
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_widgets import CHROMIUM, CHROMIUM_ARGS, percentile  # noqa: E402
+from bench_widgets import CHROMIUM, CHROMIUM_ARGS, percentile, serve  # noqa: E402
 
 RUNTIME = re.compile(r"/pyodide/|/assets/glove/|/data/|worker\.js|runtime\.json")
 KNOWN = re.compile(r'<template data-known="[^"]*"[^>]*>.*?</template>', re.S)
@@ -66,38 +61,11 @@ CHANGE = """async ([root, selector, change]) => {
 }"""
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    strip = False
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        path = Path(self.translate_path(self.path))
-        if not (
-            self.strip and path.suffix in ("", ".html") and (path / "index.html").exists() | path.is_file()
-        ):
-            super().do_GET()
-            return
-        page = path / "index.html" if path.is_dir() else path
-        body = KNOWN.sub("", page.read_text(encoding="utf-8")).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-@contextmanager
-def serve(site: Path, strip: bool) -> Iterator[str]:
-    handler = type("Handler", (_Handler,), {"strip": strip})
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+def stripped_pages(site: Path) -> dict[str, bytes]:
+    """The benchmarked pages without their known states: the baseline, as pages were before."""
+    dirs = sorted({page_dir for _, page_dir, _, _ in CASES})
+    pages = {d: (site / d / "index.html").read_text(encoding="utf-8") for d in dirs}
+    return {f"/{d}": KNOWN.sub("", html).encode() for d, html in pages.items()}
 
 
 def measure(playwright: Any, base: str, case: tuple[str, str, str, str], repeats: int) -> dict[str, Any]:
@@ -141,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     with sync_playwright() as playwright:
         for approach, strip in (("known states", False), ("runtime (baseline)", True)):
-            with serve(args.site, strip) as base:
+            with serve(args.site, stripped_pages(args.site) if strip else {}) as base:
                 for case in CASES:
                     rows.append({"approach": approach, **measure(playwright, base, case, repeats)})
                     print(json.dumps(rows[-1]))
