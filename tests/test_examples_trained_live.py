@@ -1,4 +1,4 @@
-"""Tests for explainer.examples.trained_live: accuracy, sizes, a cell's computation, rollout."""
+"""Tests for explainer.examples.trained_live: accuracy, sizes, a cell's computation, rollout, link norms."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from explainer.examples.trained_live import (
     download_table,
     rollout,
 )
+from explainer.minilm import Encoding, MiniLM
+from explainer.types import FloatArray
 
 
 def test_held_out_sentences_are_not_presets() -> None:
@@ -82,3 +84,61 @@ def test_switching_a_head_off_removes_exactly_its_output(minilm_weights: None) -
     without, weights = model.attend(x, model.layers[0], keep)
     np.testing.assert_allclose(weights, enc.attentions[0], atol=1e-6)  # weights are still reported
     assert not np.allclose(full, without)
+
+
+def _brute_force_contributions(model: MiniLM, enc: Encoding, row: int, col: int) -> FloatArray:
+    """‖α_ij (x_j W_V + b_V)^h W_O^h‖ head by head, with plain slices and loops (the reference)."""
+    layers, heads = enc.attentions.shape[:2]
+    out = np.zeros((layers, heads))
+    for layer in range(layers):
+        w = model.layers[layer]
+        x_j = enc.hidden_states[layer][col].astype(np.float64)  # (d,)
+        d_k = w.w_v.shape[1] // heads
+        for head in range(heads):
+            cols = slice(head * d_k, (head + 1) * d_k)
+            v_j = x_j @ w.w_v[:, cols].astype(np.float64) + w.b_v[cols]  # (d_k,)
+            f_j = v_j @ w.w_o[cols, :].astype(np.float64)  # (d,)
+            alpha = enc.attentions[layer, head, row, col]
+            out[layer, head] = np.linalg.norm(alpha * f_j)
+    return out
+
+
+def test_link_contributions_match_a_loop_over_heads(minilm_weights: None) -> None:
+    from explainer.examples.trained_live import link_contributions
+
+    model, enc = compact_minilm(), compact_encode("the cat sat because it was tired")
+    got = link_contributions(model, enc, 5, 2)
+    assert got.shape == (6, 12)
+    np.testing.assert_allclose(got, _brute_force_contributions(model, enc, 5, 2), rtol=1e-4, atol=1e-6)
+    assert not np.allclose(got, link_contributions(model, enc, 5, 3))  # another key, other norms
+
+
+def test_transformed_values_sum_to_each_heads_output_and_the_layers(minilm_weights: None) -> None:
+    from explainer.examples.trained_live import transformed_values
+
+    model, enc = compact_minilm(), compact_encode("the cat sat because it was tired")
+    layer, row = 2, 5
+    f = transformed_values(model, enc, layer)  # (h, n, d)
+    alpha = enc.attentions[layer, :, row]  # (h, n)
+    per_head = np.einsum("hj,hjd->hd", alpha, f)  # (h, d): Σ_j α_ij f_h(x_j)
+    w = model.layers[layer]
+    x = enc.hidden_states[layer].astype(np.float32)
+    for head in (0, 7):
+        keep = np.zeros(12)
+        keep[head] = 1.0
+        alone, _ = model.attend(x, w, keep)  # only that head, plus b_O
+        np.testing.assert_allclose(per_head[head] + w.b_o, alone[row], atol=2e-4)
+    whole, _ = model.attend(x, w)
+    np.testing.assert_allclose(per_head.sum(axis=0) + w.b_o, whole[row], atol=5e-4)
+
+
+def test_top_link_heads_are_ranked_by_norm_with_their_weight_rank() -> None:
+    from explainer.examples.trained_live import top_link_heads
+
+    weights = np.array([[0.9, 0.1, 0.5], [0.2, 0.7, 0.0]])
+    norms = np.array([[0.3, 0.8, 0.5], [0.1, 0.4, 0.0]])
+    top = top_link_heads(weights, norms, 3)
+    assert [(t.layer, t.head) for t in top] == [(1, 2), (1, 3), (2, 2)]
+    assert [t.weight_rank for t in top] == [5, 3, 2]  # weight alone orders them otherwise
+    assert [t.weight for t in top] == [0.1, 0.5, 0.7] and top[0].norm == 0.8
+    assert len(top_link_heads(weights, norms, 10)) == 6

@@ -4,12 +4,16 @@ The browser runs the compact model of :mod:`explainer.minilm.compact`
 (float16 matrices, embedding rows in shards). This module measures it against
 the full model on :data:`HELD_OUT_SENTENCES` sentences (none of them is a preset of the
 page), counts the bytes a first sentence downloads, and computes what the
-live explorer shows beside the weights: one head's computation for one cell
-and the attention rollout.
+live explorer shows beside the weights: one head's computation for one cell,
+the attention rollout, which heads carry one link most (weight times the norm
+of the transformed value) and what switching heads off changes.
 
 References:
     Abnar and Zuidema (2020), "Quantifying Attention Flow in Transformers",
     arXiv:2005.00928 (attention rollout, with the residual term).
+    Kobayashi, Kuribayashi, Yokoi and Inui (2020), "Attention is Not Only a Weight:
+    Analyzing Transformers with Vector Norms", EMNLP 2020, arXiv:2004.10102 (the norm
+    ``‖α_ij f(x_j)‖`` of what key ``j`` adds to query ``i``).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from explainer.attention import split_heads
 from explainer.examples.table import Table, TableFactory
 from explainer.types import FloatArray
 
@@ -31,14 +36,18 @@ __all__ = [
     "Ablation",
     "CellComputation",
     "CompactAccuracy",
+    "LinkContribution",
     "ablation",
     "cell_computation",
     "compact_accuracy",
     "compact_encode",
     "compact_minilm",
     "download_table",
+    "link_contributions",
     "live_model",
     "rollout",
+    "top_link_heads",
+    "transformed_values",
 ]
 
 HELD_OUT_SENTENCES: tuple[str, ...] = (
@@ -292,4 +301,85 @@ def ablation(model: MiniLM, enc: Encoding, off: tuple[tuple[int, int], ...], tok
         token=token,
         token_cosine=float(cosine_similarity(intact[token], ablated[token])),
         sentence_cosine=float(cosine_similarity(intact.mean(axis=0), ablated.mean(axis=0))),
+    )
+
+
+def transformed_values(model: MiniLM, enc: Encoding, layer: int) -> FloatArray:
+    """Every head's transformed value of every token of ``layer`` (from 0): ``f_h(x_j) = v_j^h W_O^h``.
+
+    ``v_j^h`` is head ``h``'s slice of ``x_j W_V + b_V`` (bias included) and ``W_O^h`` its slice
+    (``d_k`` rows) of the output projection. The head's output for query ``i`` is then
+    ``Σ_j α_ij f_h(x_j)``, and the layer's attention output is the sum over heads plus ``b_O``
+    (Kobayashi et al. 2020, eq. 5).
+
+    Returns:
+        shape ``(heads, n, d_model)``, float64.
+    """
+    from explainer.minilm.model import linear
+
+    w = model.layers[layer]
+    x = enc.hidden_states[layer].astype(model.position_embeddings.dtype)  # (n, d): the layer's input
+    v = split_heads(linear(x, w.w_v, w.b_v), model.n_heads)  # (h, n, d_k), float64, biases included
+    w_o = np.asarray(w.w_o, dtype=np.float64).reshape(model.n_heads, v.shape[-1], -1)  # (h, d_k, d)
+    return np.asarray(v @ w_o)  # (h, n, d)
+
+
+def link_contributions(model: MiniLM, enc: Encoding, row: int, col: int) -> FloatArray:
+    """Every head's contribution of key ``col`` to query ``row``: ``‖α_ij f_h(x_j)‖``, one forward pass.
+
+    Returns:
+        shape ``(layers, heads)``: the norm of the vector head ``(layer, head)`` (from 0) adds to
+        token ``row``'s output for key ``col``; a measure of contribution, not a causal test.
+    """
+    layers = range(len(model.layers))
+    f_col = np.stack([transformed_values(model, enc, layer)[:, col] for layer in layers])  # (layers, h, d)
+    norms = np.linalg.norm(f_col, axis=-1)  # (layers, heads): ‖f_h(x_col)‖
+    return np.asarray(enc.attentions[:, :, row, col] * norms)  # (layers, heads)
+
+
+@dataclass(frozen=True)
+class LinkContribution:
+    """One head's share in one link, by weight and by weight times norm.
+
+    Attributes:
+        layer: counted from 1. head: counted from 1.
+        weight: the attention weight ``α_ij``.
+        norm: ``‖α_ij f(x_j)‖``, the length of what the head adds to query ``i`` through key ``j``.
+        weight_rank: the head's place (from 1) among all heads ranked by weight alone.
+    """
+
+    layer: int
+    head: int
+    weight: float
+    norm: float
+    weight_rank: int
+
+
+def top_link_heads(weights: FloatArray, norms: FloatArray, count: int) -> tuple[LinkContribution, ...]:
+    """The ``count`` heads with the largest norms, largest first, each with its rank by weight alone.
+
+    Args:
+        weights: ``α_ij`` of every head, shape ``(layers, heads)``.
+        norms: ``‖α_ij f(x_j)‖`` of every head, shape ``(layers, heads)``.
+        count: heads to return.
+
+    Example:
+        >>> top = top_link_heads(np.array([[0.9, 0.1]]), np.array([[0.2, 0.5]]), 1)
+        >>> (top[0].head, top[0].weight_rank)
+        (2, 2)
+    """
+    heads = weights.shape[1]
+    by_norm = np.argsort(-norms, axis=None, kind="stable")[:count]  # flat indices, largest first
+    by_weight = np.argsort(-weights, axis=None, kind="stable")  # (layers * heads,)
+    rank = np.empty_like(by_weight)
+    rank[by_weight] = np.arange(1, by_weight.size + 1)  # flat index -> place by weight, from 1
+    return tuple(
+        LinkContribution(
+            layer=int(i) // heads + 1,
+            head=int(i) % heads + 1,
+            weight=float(weights.flat[i]),
+            norm=float(norms.flat[i]),
+            weight_rank=int(rank[i]),
+        )
+        for i in by_norm
     )
