@@ -161,3 +161,45 @@ def test_heads_switched_off_show_how_far_the_outputs_move(minilm_weights: None) 
     assert re.search(r"keeps a cosine of 0\.\d{4}", result.html)
     assert result.html.count("data-off") == 2 and "Switch L4 H2 back on" in result.html
     assert 'data-set="off=6-12"' in result.html  # switching the enlarged head back on
+
+
+def test_the_enlarged_head_is_also_drawn_as_lines_in_every_known_state(minilm_weights: None) -> None:
+    from explainer.examples import compact_encode
+
+    result = compute("minilm_live", {"sentence": SENTENCE, "layer": "4", "head": "2"})
+    weights = compact_encode(SENTENCE).attentions[3, 1]  # (n, n)
+    n = weights.shape[0]
+    assert '<details class="ml-lines" data-keep="lines">' in result.html
+    assert len(re.findall(r'<g data-q="\d+">', result.html)) == n
+    widths = re.findall(
+        r'<path d="M0 ([\d.]+)L1 ([\d.]+)" data-k="(\d+)" stroke-width="([\d.]+)"', result.html
+    )
+    assert len(widths) == int((weights > 0).sum())
+    first = [float(w) for _, _, _, w in widths[:n]]  # the lines of query 0, in key order
+    np.testing.assert_allclose(first, 1 + 3 * weights[0], atol=0.006)
+    assert 'aria-label="it as a query: show only its lines"' in result.html
+    page = prerender("minilm_live")
+    templates = re.findall(r"<template data-known=.*?</template>", page, re.S)
+    assert templates and all('class="hx-lines"' in t for t in templates)  # presets switch with no runtime
+
+
+def test_a_chosen_link_lists_the_heads_that_carry_it_most(minilm_weights: None) -> None:
+    from explainer.examples import compact_encode
+    from explainer.examples.trained_live import compact_minilm, link_contributions
+
+    result = compute("minilm_live", {"sentence": SENTENCE, "cell": "11,2"})
+    assert "Which heads carry it → trophy most" in result.html
+    assert "not proof that the model needs it" in result.html
+    norms = link_contributions(compact_minilm(), compact_encode(SENTENCE), 11, 2)  # (layers, heads)
+    best = np.argsort(-norms, axis=None)[:5]
+    expected = [(int(i) // 12 + 1, int(i) % 12 + 1) for i in best]
+    section = result.html[result.html.index('class="ml-link"') :]
+    shown = re.findall(
+        r'data-set="layer=(\d)&amp;head=(\d+)"[^>]*>L\d H\d+</button></td><td>([\d.]+)', section
+    )
+    assert [(int(a), int(b)) for a, b, _ in shown] == expected
+    assert [float(x) for _, _, x in shown] == [round(float(norms.flat[i]), 3) for i in best]
+    off = ",".join(f"{a}-{b}" for a, b in sorted(expected))
+    assert f'data-set="off={off}"' in section and "Switch these 5 heads off" in section
+    again = compute("minilm_live", {"sentence": SENTENCE, "cell": "11,2", "off": off})
+    assert "Switch these 5 heads back on" in again.html and "Ablation: 5 heads switched off" in again.html

@@ -12,8 +12,18 @@ the widget answers with the download's size and a button that sets ``load``;
 after that, ``NeedFiles`` travels on to the worker, which downloads, checks
 and caches the files and asks again.
 
+The enlarged head is shown as a heatmap and, in a disclosure the reader opens,
+as lines (BertViz's head view, drawn by :mod:`explainer.widgets.heatmap_lines`;
+``minilm_live.js`` isolates a token's lines on hover or focus). Both are in
+every output, so the preset sentences switch between them with no runtime.
+A chosen cell (query ``i`` → key ``j``) also lists the heads that carry that
+link most by Kobayashi et al.'s norm ``‖α_ij f_h(x_j)‖``
+(:func:`explainer.examples.trained_live.link_contributions`), with a button
+that switches them off.
+
 Hidden fields: ``layer`` and ``head`` (counted from 1, the enlarged head),
-``cell`` (``"ROW,COL"`` from 0, the explained weight) and ``load``.
+``cell`` (``"ROW,COL"`` from 0, the explained weight), ``off`` (heads
+switched off, ``"L-H,L-H"``) and ``load``.
 """
 
 from __future__ import annotations
@@ -28,13 +38,16 @@ from explainer.widgets.base import EmbeddingsSource, Field, Output, State, Widge
 from explainer.widgets.common import bars, fixed, fmt, heatmap, plural, table
 from explainer.widgets.head_grid import heat_png
 from explainer.widgets.heatmap_explorer import parse_cell
+from explainer.widgets.heatmap_lines import lines_view
 
 if TYPE_CHECKING:
     from explainer.minilm import Encoding, MiniLM
 
-__all__ = ["SPEC", "download_question", "parse_head", "parse_off"]
+__all__ = ["SPEC", "TOP_HEADS", "download_question", "parse_head", "parse_off"]
 
 DEFAULT_SENTENCE = "The cat sat on the mat because it was tired"
+TOP_HEADS = 5
+"""Heads listed (and switched off together) for a chosen link."""
 
 
 def parse_head(layer: str, head: str, shape: tuple[int, int]) -> tuple[int, int]:
@@ -234,6 +247,109 @@ def _cell_view(model: MiniLM, enc: Encoding, chosen: tuple[int, int], cell: tupl
     )
 
 
+def _labels(tokens: tuple[str, ...]) -> list[str]:
+    """Token labels with the position added to repeated ones, so every button has its own name."""
+    return [f"{t} ({i + 1})" if tokens.count(t) > 1 else t for i, t in enumerate(tokens)]
+
+
+def _enlarged(enc: Encoding, chosen: tuple[int, int], cell: tuple[int, int] | None) -> Element:
+    """The chosen head as a heatmap and, in a disclosure kept open or closed by the loader, as lines."""
+    weights = enc.attentions[chosen[0] - 1, chosen[1] - 1]  # (n, n)
+    big = heatmap(
+        f"Layer {chosen[0]}, head {chosen[1]}: each row is one query token's weights; "
+        "choose a cell to see how it is computed",
+        enc.tokens,
+        enc.tokens,
+        weights,
+        selected=cell,
+        selectable=True,
+    )
+    lines = h(
+        "details",
+        {"class": "ml-lines", "data-keep": "lines"},
+        h("summary", None, f"L{chosen[0]} H{chosen[1]} as lines (BertViz's head view)"),
+        h("div", {"class": "hx-views"}, lines_view(_labels(enc.tokens), weights, True)),
+    )
+    return h("div", {"class": "hx ml-enlarged"}, big, lines)
+
+
+def _link_heads(
+    model: MiniLM, enc: Encoding, cell: tuple[int, int], off: tuple[tuple[int, int], ...]
+) -> Element:
+    """The heads that add the most to ``cell``'s link, by ``‖α f(x)‖``, and a switch for all of them."""
+    from explainer.examples.trained_live import link_contributions, top_link_heads
+
+    row, col = cell
+    query, key = enc.tokens[row], enc.tokens[col]
+    weights = enc.attentions[:, :, row, col]  # (layers, heads)
+    top = top_link_heads(weights, link_contributions(model, enc, row, col), TOP_HEADS)
+    total = weights.size
+    rows = (
+        h(
+            "tr",
+            None,
+            h("td", None, str(rank)),
+            h(
+                "td",
+                None,
+                h(
+                    "button",
+                    {
+                        "type": "button",
+                        "class": "ml-switch",
+                        "data-set": f"layer={t.layer}&head={t.head}",
+                        "aria-label": f"Enlarge layer {t.layer}, head {t.head}",
+                    },
+                    f"L{t.layer} H{t.head}",
+                ),
+            ),
+            h("td", None, fixed(t.norm, 3)),
+            h("td", None, fixed(t.weight, 3)),
+            h("td", None, f"{t.weight_rank} of {total}"),
+        )
+        for rank, t in enumerate(top, start=1)
+    )
+    heads = tuple(sorted((t.layer, t.head) for t in top))
+    ranked = table(
+        f"The {plural(len(top), 'head')} adding most to {query} through {key}, of all {total}",
+        "explainer-matrix ml-top",
+        ["rank", "head", "‖α f(x)‖", "weight α", "rank by weight alone"],
+        rows,
+    )
+    switch = h(
+        "button",
+        {
+            "type": "button",
+            "class": "ml-switch",
+            "data-set": f"off={'' if off == heads else _off_text(heads)}",
+        },
+        f"Switch these {len(heads)} heads back on"
+        if off == heads
+        else f"Switch these {len(heads)} heads off (ablation)",
+    )
+    return h(
+        "section",
+        {"class": "ml-link"},
+        h("h4", None, f"Which heads carry {query} → {key} most"),
+        h(
+            "p",
+            None,
+            f"Through this link each head adds α f(x) to the output of {query}: the weight times the value "
+            f"of {key} sent through that head's share of the output projection. Ranked by the length of "
+            "that vector (Kobayashi et al. 2020), a head with a small weight but a long vector can come "
+            "before one with a large weight.",
+        ),
+        ranked,
+        h(
+            "p",
+            {"class": "ml-caveat"},
+            "This measures how much a head adds, not proof that the model needs it: "
+            "switching the heads off tests that.",
+        ),
+        h("p", {"class": "ml-switches"}, switch),
+    )
+
+
 def _rollout(enc: Encoding, token: int) -> Element:
     """Attention rollout from one token's final vector back to the input tokens."""
     from explainer.examples.trained_live import rollout
@@ -294,19 +410,9 @@ def _run(state: State, _embeddings: EmbeddingsSource) -> Output:
     chosen = parse_head(str(state["layer"]), str(state["head"]), (layers, heads))
     cell = parse_cell(str(state["cell"]), n)
     off = parse_off(str(state["off"]), (layers, heads))
-    weights = enc.attentions[chosen[0] - 1, chosen[1] - 1]  # (n, n)
-    big = heatmap(
-        f"Layer {chosen[0]}, head {chosen[1]}: each row is one query token's weights; "
-        "choose a cell to see how it is computed",
-        enc.tokens,
-        enc.tokens,
-        weights,
-        selected=cell,
-        selectable=True,
-    )
-    body = [_tokens(enc), _grid(enc, chosen, off), _switch(chosen, off), big]
+    body = [_tokens(enc), _grid(enc, chosen, off), _switch(chosen, off), _enlarged(enc, chosen, cell)]
     if cell is not None:
-        body.append(_cell_view(model, enc, chosen, cell))
+        body += [_cell_view(model, enc, chosen, cell), _link_heads(model, enc, cell, off)]
     body.append(_rollout(enc, cell[0] if cell else 0))
     if off:
         body.append(_ablation(model, enc, off, cell[0] if cell else 0))
@@ -341,5 +447,5 @@ SPEC = WidgetSpec(
     submit_label="Show the 72 heads",
     known=_known,
     loading="Loading Python to run all-MiniLM-L6-v2",
-    assets=("minilm_live.css", "minilm_live.js"),
+    assets=("heatmap_explorer.css", "minilm_live.css", "minilm_live.js"),
 )
