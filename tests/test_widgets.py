@@ -37,6 +37,7 @@ TINY = Embeddings(WORDS, np.random.default_rng(5).normal(size=(len(WORDS), 6)))
 EXPECTED = {
     "dot_product_playground", "saturation_lab", "step_through", "heatmap_explorer", "mask_explorer",
     "multi_head_viewer", "contextualisation_probe", "code_runner", "blending_slider", "minilm_live",
+    "minilm_pair",
 }  # fmt: skip
 OUTPUT_OPEN = '<div class="explainer-output" data-output aria-live="polite">'
 HOSTILE = (

@@ -26,6 +26,7 @@ from explainer.widgets import (
     heatmap_explorer,
     mask_explorer,
     minilm_live,
+    minilm_pair,
     multi_head,
     runtime_settings,
     saturation,
@@ -73,6 +74,7 @@ SPECS: tuple[WidgetSpec | StaticWidgetSpec, ...] = (
     code_runner.SPEC,
     head_grid.SPEC,
     minilm_live.SPEC,
+    minilm_pair.SPEC,
     runtime_settings.SPEC,
 )
 """Every widget, in reading order."""

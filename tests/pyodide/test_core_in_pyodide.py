@@ -122,7 +122,7 @@ def _requests(glove_path: str | None) -> list[str]:
             {"widget": name, "state": {}, **({"embeddings": glove_path} if name in glove_widgets else {})}
         )
         for name in widgets.names()
-        if name not in ("code_runner", "minilm_live")  # the model: tests/pyodide/test_minilm_pyodide.py
+        if name not in ("code_runner", "minilm_live", "minilm_pair")  # the model: test_minilm_pyodide.py
     ]
 
 
