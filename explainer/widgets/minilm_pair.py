@@ -28,14 +28,14 @@ from explainer.html import Element, h
 from explainer.minilm.wordpiece import basic_tokenize
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec, message
 from explainer.widgets.common import fixed, quote, table
-from explainer.widgets.plane import Plane, at, grid, label, plane_for
+from explainer.widgets.plane import Plane, at, grid, plane_for
 
 if TYPE_CHECKING:
     from explainer.minilm import MiniLM
 
 __all__ = ["SPEC", "scatter"]
 
-SIZE = 300.0
+SIZE = 240.0
 """The longer side of the scatter's box, in SVG units."""
 NAMED = 3
 """The heads that move most, ringed and named in the scatter."""
@@ -198,13 +198,14 @@ def _rows(pair: PairPreference, heads: Iterable[HeadRank]) -> list[Element]:
 def _tables(pair: PairPreference) -> list[Element]:
     """The heads that move most, and every head in a disclosure (the scatter's points as text)."""
     _, a, b = (p.word for p in pair.places[0])
-    columns = ["head", f"{a} − {b}, first", f"{a} − {b}, second", "change", "flips"]
+    columns = ["head", "first", "second", "change", "flips"]
     layers, heads = pair.preference.shape[1:]
     change = pair.preference[1] - pair.preference[0]  # (layers, heads)
     every = [HeadRank(i + 1, j + 1, float(change[i, j])) for i in range(layers) for j in range(heads)]
     top = table(
-        f"The {LISTED} heads whose preference moves most",
-        "explainer-matrix",
+        f"The {LISTED} heads whose preference ({a} − {b}) moves most: in the first sentence, the second, "
+        "and the change",
+        "explainer-matrix mp-table",
         columns,
         _rows(pair, pair.moved(LISTED)),
     )
@@ -212,7 +213,9 @@ def _tables(pair: PairPreference) -> list[Element]:
         "details",
         {"class": "mp-all", "data-keep": "all-heads"},
         h("summary", None, f"All {len(every)} heads as a table"),
-        table(f"Every head's preference, {a} − {b}", "explainer-matrix", columns, _rows(pair, every)),
+        table(
+            f"Every head's preference ({a} − {b})", "explainer-matrix mp-table", columns, _rows(pair, every)
+        ),
     )
     return [top, full]
 
@@ -235,23 +238,36 @@ def _mark(plane: Plane, pair: PairPreference, i: int, j: int) -> Element:
     return h("circle", {"cx": _u(cx), "cy": _u(cy), "r": "3.5", "class": "mp-head"}, title)
 
 
-def _named(plane: Plane, pair: PairPreference, head: HeadRank) -> list[Element]:
-    """A ring around a head that moves most, and its name beside it (on the side with room)."""
-    x, y = (float(v) for v in pair.preference[:, head.layer - 1, head.head - 1])
-    cx, cy = at(plane, x, y)
-    left = x > (plane.x_lo + plane.x_hi) / 2
-    return [
-        h("circle", {"cx": _u(cx), "cy": _u(cy), "r": "8", "class": "mp-ring"}),
-        label(
-            x,
-            y,
-            head.label,
-            plane,
-            dx=-11 if left else 11,
-            dy=4,
-            cls="pl-label" + (" pl-label--end" if left else ""),
-        ),
-    ]
+Box = tuple[float, float, float, float]  # left, top, right, bottom, in SVG units
+SPOTS = ((11.0, 4.0, "start"), (-11.0, 4.0, "end"), (0.0, -12.0, "middle"), (0.0, 21.0, "middle"))
+"""Where a head's name may sit from its ring's centre: right, left, above, below (dx, dy, text anchor)."""
+
+
+def _name_box(cx: float, cy: float, spot: tuple[float, float, str], text: str) -> Box:
+    """The box a name of 11-unit bold text takes at ``spot`` (about 6.6 units a character)."""
+    dx, dy, anchor = spot
+    width = 6.6 * len(text)
+    left = cx + dx - {"start": 0.0, "end": width, "middle": width / 2}[anchor]
+    return left, cy + dy - 9, left + width, cy + dy + 2
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _named(plane: Plane, pair: PairPreference, heads: tuple[HeadRank, ...]) -> list[Element]:
+    """Rings around ``heads``, each name on the first side (inwards first) clear of every ring and name."""
+    centres = [at(plane, *(float(v) for v in pair.preference[:, r.layer - 1, r.head - 1])) for r in heads]
+    taken: list[Box] = [(cx - 8, cy - 8, cx + 8, cy + 8) for cx, cy in centres]
+    parts = [h("circle", {"cx": _u(cx), "cy": _u(cy), "r": "8", "class": "mp-ring"}) for cx, cy in centres]
+    for head, (cx, cy) in zip(heads, centres, strict=True):
+        spots = SPOTS if cx < plane.width / 2 else (SPOTS[1], SPOTS[0], *SPOTS[2:])
+        clear = [s for s in spots if not any(_overlap(_name_box(cx, cy, s, head.label), t) for t in taken)]
+        dx, dy, anchor = (clear or spots)[0]
+        taken.append(_name_box(cx, cy, (dx, dy, anchor), head.label))
+        attrs = {"class": "pl-label", "x": _u(cx + dx), "y": _u(cy + dy), "text-anchor": anchor}
+        parts.append(h("text", attrs, head.label))
+    return parts
 
 
 def _axes(plane: Plane, pair: PairPreference) -> list[Element]:
@@ -285,7 +301,7 @@ def scatter(pair: PairPreference) -> Element:
     first, second = pair.preference  # (layers, heads) each
     plane = plane_for(zip(first.ravel().tolist(), second.ravel().tolist(), strict=True), size=SIZE)
     marks = [_mark(plane, pair, i, j) for i, j in np.ndindex(first.shape)]
-    named = [part for head in pair.moved(NAMED) for part in _named(plane, pair, head)]
+    named = _named(plane, pair, pair.moved(NAMED))
     _, a, b = (p.word for p in pair.places[0])
     name = (
         f"Scatter of {first.size} heads: x is each head's preference for {a} over {b} in the first sentence, "
