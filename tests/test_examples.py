@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import subprocess
 import sys
 from types import ModuleType
@@ -34,7 +36,11 @@ def test_every_table_renders(module: ModuleType, name: str) -> None:
 
 def chapter_modules() -> list[ModuleType]:
     """The chapter modules: every submodule with a ``TABLES`` registry (not ``common``, not ``table``)."""
-    return [m for m in vars(examples).values() if isinstance(m, ModuleType) and hasattr(m, "TABLES")]
+    found = [
+        importlib.import_module(f"explainer.examples.{info.name}")
+        for info in pkgutil.iter_modules(examples.__path__)
+    ]
+    return [m for m in found if hasattr(m, "TABLES")]
 
 
 def test_tables_merges_every_chapter_without_clashes() -> None:
@@ -60,3 +66,21 @@ def test_importing_examples_does_not_import_matplotlib() -> None:
     code = "import sys, explainer.examples; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_chapters_lists_every_chapter_in_order() -> None:
+    assert [m.__name__.rsplit(".", 1)[1] for m in examples.chapters()] == CHAPTER_MODULES.split()
+
+
+def test_importing_examples_imports_no_chapter() -> None:
+    code = (
+        "import sys, explainer.examples; "
+        "print(sorted(m for m in sys.modules if m.startswith('explainer.examples.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['explainer.examples.table']"
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'no_such_example'"):
+        examples.no_such_example  # noqa: B018

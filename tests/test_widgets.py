@@ -7,6 +7,7 @@ typed text is ever interpreted as HTML, and what was typed is kept.
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import subprocess
@@ -21,14 +22,15 @@ from hypothesis import strategies as st
 
 from explainer.embeddings import Embeddings
 from explainer.widgets import (
-    NEEDS_EMBEDDINGS,
-    SPECS,
+    WIDGETS,
     WidgetSpec,
     compute,
     initial_state,
     names,
+    needs_embeddings,
     prerender,
     registry,
+    specs,
 )
 from explainer.widgets.base import state_key
 
@@ -253,7 +255,7 @@ def test_only_the_glove_widgets_load_embeddings(name: str, monkeypatch: pytest.M
     loads: list[int] = []
     monkeypatch.setattr(explainer.embeddings, "default_embeddings", lambda: loads.append(1) or TINY)
     compute(name, {})
-    assert bool(loads) == (name in NEEDS_EMBEDDINGS)
+    assert bool(loads) == (name in needs_embeddings())
 
 
 def test_without_embeddings_the_glove_widgets_know_every_word(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -287,7 +289,7 @@ def test_static_widgets_are_delegated_and_checked(monkeypatch: pytest.MonkeyPatc
 KNOWN = re.compile(r'<template data-known="([^"]*)"(?: data-corrected="([^"]*)")?>(.*?)</template>', re.S)
 
 
-@pytest.mark.parametrize("name", [s.name for s in SPECS if isinstance(s, WidgetSpec) and s.known])
+@pytest.mark.parametrize("name", [s.name for s in specs() if isinstance(s, WidgetSpec) and s.known])
 def test_known_templates_are_exactly_what_compute_returns(name: str) -> None:
     page = prerender(name)
     found = KNOWN.findall(page)
@@ -317,3 +319,22 @@ def test_the_runtime_setting_is_a_static_widget_with_its_save_data_message() -> 
     assert 'data-widget="runtime_settings" data-state="static"' in html
     assert 'input type="checkbox" data-setting="start-when-visible"' in html
     assert '<template data-message="save-data">' in html and "<form" not in html
+
+
+def test_every_widget_is_named_with_its_own_module() -> None:
+    for name, module in WIDGETS.items():
+        assert importlib.import_module(f"explainer.widgets.{module}").SPEC.name == name
+
+
+def test_computing_one_widget_imports_only_its_own_module() -> None:
+    code = (
+        "import json, sys, explainer.browser as b; "
+        "b.handle(json.dumps({'widget': 'saturation_lab', 'state': {}})); "
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('explainer.'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(out.stdout))
+    assert "explainer.widgets.saturation" in loaded
+    others = {f"explainer.widgets.{m}" for m in WIDGETS.values()} - {"explainer.widgets.saturation"}
+    assert not loaded & others, sorted(loaded & others)
+    assert not {m for m in loaded if m.startswith("explainer.examples.trained")}, sorted(loaded)

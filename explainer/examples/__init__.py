@@ -22,77 +22,84 @@ one module per chapter (chapters 9 and 10 have several, each under 400 lines):
 Helpers they share live in :mod:`~explainer.examples.common`, the table type
 in :mod:`~explainer.examples.table`. Everything listed in a chapter module's
 ``__all__`` is re-exported here, and :func:`tables` merges their ``TABLES``.
+
+Importing this package imports no chapter: a name is looked up, and its chapter
+imported, on first use (PEP 562's module ``__getattr__``). The reader's Web Worker
+imports only the chapters its widget needs, which keeps the first live result
+fast; pages, tests and notebooks see every name as before.
 """
 
 from __future__ import annotations
 
-# The chapter modules in chapter order (isort would sort them by name); the star imports
-# after them re-export each module's __all__ by name, so type checkers see every example.
-# isort: off
-from explainer.examples import dot_product  # chapter 2
-from explainer.examples import softmax  # chapter 3
-from explainer.examples import scaling  # chapter 4
-from explainer.examples import blending  # chapter 5
-from explainer.examples import self_attention  # chapter 6
-from explainer.examples import masks  # chapter 7
-from explainer.examples import word_order  # chapter 7b
-from explainer.examples import multi_head  # chapter 8
-from explainer.examples import glove  # chapter 9
-from explainer.examples import glove_capabilities  # chapter 9
-from explainer.examples import context_map  # chapter 9
-from explainer.examples import trained_heads  # chapter 10
-from explainer.examples import trained_control  # chapter 10
-from explainer.examples import trained_head_jobs  # chapter 10
-from explainer.examples import trained_budget  # chapter 10
-from explainer.examples import trained_live  # chapter 10
-from explainer.examples import training  # chapter 11
-from explainer.examples import cost  # chapter 12
-# isort: on
+import importlib
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-from explainer.examples.blending import *  # noqa: F403
-from explainer.examples.context_map import *  # noqa: F403
-from explainer.examples.cost import *  # noqa: F403
-from explainer.examples.dot_product import *  # noqa: F403
-from explainer.examples.glove import *  # noqa: F403
-from explainer.examples.glove_capabilities import *  # noqa: F403
-from explainer.examples.masks import *  # noqa: F403
-from explainer.examples.multi_head import *  # noqa: F403
-from explainer.examples.scaling import *  # noqa: F403
-from explainer.examples.self_attention import *  # noqa: F403
-from explainer.examples.softmax import *  # noqa: F403
-from explainer.examples.table import Table, TableFactory
-from explainer.examples.trained_budget import *  # noqa: F403
-from explainer.examples.trained_control import *  # noqa: F403
-from explainer.examples.trained_head_jobs import *  # noqa: F403
-from explainer.examples.trained_heads import *  # noqa: F403
-from explainer.examples.trained_live import *  # noqa: F403
-from explainer.examples.training import *  # noqa: F403
-from explainer.examples.word_order import *  # noqa: F403
+from explainer.examples.table import Table as Table
+from explainer.examples.table import TableFactory
 
-_CHAPTERS = (
-    dot_product,
-    softmax,
-    scaling,
-    blending,
-    self_attention,
-    masks,
-    word_order,
-    multi_head,
-    glove,
-    glove_capabilities,
-    context_map,
-    trained_heads,
-    trained_control,
-    trained_head_jobs,
-    trained_budget,
-    trained_live,
-    training,
-    cost,
+if TYPE_CHECKING:  # what ``__getattr__`` finds at run time, spelt out for type checkers
+    from explainer.examples.blending import *  # noqa: F403
+    from explainer.examples.context_map import *  # noqa: F403
+    from explainer.examples.cost import *  # noqa: F403
+    from explainer.examples.dot_product import *  # noqa: F403
+    from explainer.examples.glove import *  # noqa: F403
+    from explainer.examples.glove_capabilities import *  # noqa: F403
+    from explainer.examples.masks import *  # noqa: F403
+    from explainer.examples.multi_head import *  # noqa: F403
+    from explainer.examples.scaling import *  # noqa: F403
+    from explainer.examples.self_attention import *  # noqa: F403
+    from explainer.examples.softmax import *  # noqa: F403
+    from explainer.examples.trained_budget import *  # noqa: F403
+    from explainer.examples.trained_control import *  # noqa: F403
+    from explainer.examples.trained_head_jobs import *  # noqa: F403
+    from explainer.examples.trained_heads import *  # noqa: F403
+    from explainer.examples.trained_live import *  # noqa: F403
+    from explainer.examples.training import *  # noqa: F403
+    from explainer.examples.word_order import *  # noqa: F403
+
+CHAPTERS: tuple[str, ...] = (
+    "dot_product",  # chapter 2
+    "softmax",  # chapter 3
+    "scaling",  # chapter 4
+    "blending",  # chapter 5
+    "self_attention",  # chapter 6
+    "masks",  # chapter 7
+    "word_order",  # chapter 7b
+    "multi_head",  # chapter 8
+    "glove",  # chapter 9
+    "glove_capabilities",  # chapter 9
+    "context_map",  # chapter 9
+    "trained_heads",  # chapter 10
+    "trained_control",  # chapter 10
+    "trained_head_jobs",  # chapter 10
+    "trained_budget",  # chapter 10
+    "trained_live",  # chapter 10
+    "training",  # chapter 11
+    "cost",  # chapter 12
 )
+"""The chapter modules, in chapter order."""
 
-__all__ = [*(name for module in _CHAPTERS for name in module.__all__), "Table", "tables"]
+
+def chapters() -> list[ModuleType]:
+    """Every chapter module, imported, in chapter order."""
+    return [importlib.import_module(f"{__name__}.{name}") for name in CHAPTERS]
 
 
 def tables() -> dict[str, TableFactory]:
     """All named tables that pages can show with ``table: NAME``."""
-    return {name: factory for module in _CHAPTERS for name, factory in module.TABLES.items()}
+    return {name: factory for module in chapters() for name, factory in module.TABLES.items()}
+
+
+def __getattr__(name: str) -> object:
+    """A chapter module, ``__all__``, or a chapter's public name: imported on first use."""
+    if name in CHAPTERS:
+        return importlib.import_module(f"{__name__}.{name}")
+    if name == "__all__":
+        return [*(n for module in chapters() for n in module.__all__), "Table", "tables"]
+    for module in chapters():
+        if name in module.__all__:
+            value = getattr(module, name)
+            globals()[name] = value  # later lookups skip this search
+            return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -135,7 +135,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
             except SiteBuildError as err:
                 raise PluginError(f"explainer: {err}") from None
             files.append(File.generated(config, editor.BUNDLE, content=bundle))
-        for spec in widgets.SPECS:
+        for spec in widgets.specs():
             if isinstance(spec, widgets.StaticWidgetSpec) and spec.stylesheet is not None:
                 css = self._remember(("stylesheet", spec.name), spec.stylesheet)
                 files.append(File.generated(config, widget_files.stylesheet_path(spec.name), content=css))

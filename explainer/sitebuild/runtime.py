@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Literal
 from explainer import embeddings
 from explainer.sitebuild import DistError
 from explainer.sitebuild.wheel import build_explainer_wheel, compile_in_pyodide
-from explainer.widgets import NEEDS_EMBEDDINGS
+from explainer.widgets import needs_embeddings
 
 if TYPE_CHECKING:
     from pyodide_lock import PyodideLockSpec
@@ -374,7 +374,7 @@ def write_widget_assets(dest: Path, *, mode: Mode, wheel: Path, glove: Path | No
         "index_url": CDN_INDEX_URL if mode == "cdn" else f"{to_site}{PYODIDE_DIR}/",
         "wheel_url": f"{to_site}{PYODIDE_DIR}/{wheel.name}",
         "data_url": f"{to_site}data/",  # what widgets download on demand (sitebuild.datafiles): GloVe rows
-        "glove_widgets": list(NEEDS_EMBEDDINGS),
+        "glove_widgets": list(needs_embeddings()),
         "preload": True,  # name the wheels to loadPyodide: they download while it starts
         "sizes": _step_sizes(runtime, wheel, glove) if mode == "self-hosted" else {},
     }

@@ -29,14 +29,15 @@ def _own(spec: widgets.WidgetSpec | widgets.StaticWidgetSpec) -> list[str]:
 
 
 def static_assets() -> list[str]:
-    """Package files every build copies: the widget CSS and every widget's own assets."""
-    return [*WIDGET_CSS, *(path for spec in widgets.SPECS for path in _own(spec))]
+    """Package files every build copies: the widget CSS and every widget's own assets, each once
+    (a widget may link another's stylesheet, as ``minilm_live`` does ``heatmap_explorer.css``)."""
+    return list(dict.fromkeys([*WIDGET_CSS, *(path for spec in widgets.specs() for path in _own(spec))]))
 
 
 def head_assets(name: str, *, live: bool) -> list[str]:
     """What a page with widget ``name`` links: the CSS, a data-made stylesheet, the loader, its own assets."""
     *styles, loader = WIDGET_HEAD
-    spec = widgets.registry()[name]
+    spec = widgets.widget_spec(name)
     if isinstance(spec, widgets.StaticWidgetSpec) and spec.stylesheet is not None:
         styles.append(stylesheet_path(name))
     return [*styles, *([loader] if live else []), *_own(spec)]

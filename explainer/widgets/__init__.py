@@ -7,31 +7,19 @@ region of a pre-rendered widget is exactly ``compute(name, initial_state).html``
 
 The HTML, state and URL contract the JavaScript relies on is written once, in
 ARCHITECTURE.md, section "The widget contract". Every widget, live or
-build-time only (the chapter-10 head grid), is in :func:`registry`.
+build-time only (the chapter-10 head grid), is named in :data:`WIDGETS` with its
+module, which is imported only when that widget is asked for.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Mapping
+from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 from explainer.html import Element, h, render
-from explainer.widgets import (
-    blending,
-    code_runner,
-    contextualisation,
-    dot_product,
-    head_grid,
-    heatmap_explorer,
-    mask_explorer,
-    minilm_live,
-    minilm_pair,
-    multi_head,
-    runtime_settings,
-    saturation,
-    step_through,
-)
 from explainer.widgets.base import (
     EmbeddingsSource,
     State,
@@ -50,55 +38,81 @@ if TYPE_CHECKING:
     from explainer.embeddings import Embeddings
 
 __all__ = [
-    "NEEDS_EMBEDDINGS",
-    "SPECS",
+    "WIDGETS",
     "StaticWidgetSpec",
     "WidgetResult",
     "WidgetSpec",
     "compute",
     "initial_state",
     "names",
+    "needs_embeddings",
     "prerender",
     "registry",
+    "specs",
+    "widget_spec",
 ]
 
-SPECS: tuple[WidgetSpec | StaticWidgetSpec, ...] = (
-    dot_product.SPEC,
-    saturation.SPEC,
-    blending.SPEC,
-    step_through.SPEC,
-    heatmap_explorer.SPEC,
-    mask_explorer.SPEC,
-    multi_head.SPEC,
-    contextualisation.SPEC,
-    code_runner.SPEC,
-    head_grid.SPEC,
-    minilm_live.SPEC,
-    minilm_pair.SPEC,
-    runtime_settings.SPEC,
-)
-"""Every widget, in reading order."""
+WIDGETS: dict[str, str] = {
+    "dot_product_playground": "dot_product",
+    "saturation_lab": "saturation",
+    "blending_slider": "blending",
+    "step_through": "step_through",
+    "heatmap_explorer": "heatmap_explorer",
+    "mask_explorer": "mask_explorer",
+    "multi_head_viewer": "multi_head",
+    "contextualisation_probe": "contextualisation",
+    "code_runner": "code_runner",
+    "head_grid": "head_grid",
+    "minilm_live": "minilm_live",
+    "minilm_pair": "minilm_pair",
+    "runtime_settings": "runtime_settings",
+}
+"""Every widget's name and the module (in this package) whose ``SPEC`` it is, in reading order.
 
-NEEDS_EMBEDDINGS = tuple(sorted(s.name for s in SPECS if isinstance(s, WidgetSpec) and s.needs_embeddings))
-"""The widgets that compute with GloVe vectors (the others never load them)."""
+A module is imported only when its widget is asked for: the reader's Web Worker
+imports the one widget it computes, not all of them.
+"""
+
+
+@cache
+def widget_spec(name: str) -> WidgetSpec | StaticWidgetSpec:
+    """The widget ``name``, its module imported now.
+
+    Raises:
+        ValueError: for a name that is not in :data:`WIDGETS`.
+    """
+    if name not in WIDGETS:
+        raise ValueError(f"unknown widget {name!r}; known widgets: {', '.join(names())}")
+    found: WidgetSpec | StaticWidgetSpec = importlib.import_module(f"{__name__}.{WIDGETS[name]}").SPEC
+    return found
+
+
+def specs() -> tuple[WidgetSpec | StaticWidgetSpec, ...]:
+    """Every widget, in reading order (this imports every widget module)."""
+    return tuple(widget_spec(name) for name in WIDGETS)
+
+
+def needs_embeddings() -> tuple[str, ...]:
+    """The widgets that compute with GloVe vectors (the others never load them)."""
+    return tuple(sorted(s.name for s in specs() if isinstance(s, WidgetSpec) and s.needs_embeddings))
 
 
 def registry() -> dict[str, WidgetSpec | StaticWidgetSpec]:
     """Every widget, by name."""
-    return {spec.name: spec for spec in SPECS}
+    return {s.name: s for s in specs()}
 
 
 def names() -> list[str]:
     """The names of the live widgets (those :func:`compute` serves), in reading order."""
-    return [spec.name for spec in SPECS if isinstance(spec, WidgetSpec)]
+    return [s.name for s in specs() if isinstance(s, WidgetSpec)]
 
 
 def _spec(name: str) -> WidgetSpec:
     """The live widget ``name``; a build-time-only or unknown name is a ``ValueError``."""
-    spec = registry().get(name)
-    if not isinstance(spec, WidgetSpec):
+    found = widget_spec(name)
+    if not isinstance(found, WidgetSpec):
         raise ValueError(f"unknown widget {name!r}; known widgets: {', '.join(names())}")
-    return spec
+    return found
 
 
 def _embeddings_source(embeddings: Embeddings | None) -> EmbeddingsSource:
@@ -171,7 +185,7 @@ def prerender(
     Raises:
         ValueError: for an unknown widget or parameter name.
     """
-    static = registry().get(name)
+    static = widget_spec(name) if name in WIDGETS else None
     if isinstance(static, StaticWidgetSpec):
         return _prerender_static(static, params or {})
     spec = _spec(name)
