@@ -313,7 +313,7 @@ def _link_heads(
     ranked = table(
         f"The {plural(len(top), 'head')} adding most to {query} through {key}, of all {total}",
         "explainer-matrix ml-top",
-        ["rank", "head", "‖α f(x)‖", "weight α", "rank by weight alone"],
+        ["rank", "head", "‖α\u00a0f(x)‖", "weight\u00a0α", "rank by weight"],
         rows,
     )
     switch = h(
@@ -413,9 +413,9 @@ def _run(state: State, _embeddings: EmbeddingsSource) -> Output:
     body = [_tokens(enc), _grid(enc, chosen, off), _switch(chosen, off), _enlarged(enc, chosen, cell)]
     if cell is not None:
         body += [_cell_view(model, enc, chosen, cell), _link_heads(model, enc, cell, off)]
-    body.append(_rollout(enc, cell[0] if cell else 0))
-    if off:
+    if off:  # beside the switches that set it, before the rollout
         body.append(_ablation(model, enc, off, cell[0] if cell else 0))
+    body.append(_rollout(enc, cell[0] if cell else 0))
     fixed_state = {
         "off": _off_text(off),
         "layer": str(chosen[0]),
