@@ -16,9 +16,21 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 
+from tests.e2e.test_accessibility import (
+    AXE,
+    PHONE,
+    SCHEMES,
+    press,
+    tab_into,
+    tab_to,
+    typing,
+    wait_for_palette,
+)
+from tests.e2e.test_heatmap import AUDIT_WIDGET_JS
 from tests.e2e.test_widgets_e2e import heatmap_weights, wait_all, wait_result, widget_page
 
 pytestmark = pytest.mark.browser
+expect = pytest.importorskip("playwright.sync_api").expect  # waits on a state, never a fixed time
 Browsing = Server = Any  # fixtures from conftest.py
 ROOT = "[data-widget=minilm_live]"
 SENTENCE = "The trophy didn't fit in the suitcase because it was too big"
@@ -229,3 +241,132 @@ def test_a_second_visit_remembers_the_agreement(
 def test_the_data_manifest_lists_every_minilm_file(site_dir: Path, loaded: None) -> None:
     files = json.loads((site_dir / "data" / "minilm" / "manifest.json").read_text(encoding="utf-8"))
     assert MODEL in files and all(len(v["sha256"]) == 64 for v in files.values())
+
+
+# ------------------------------------------------ the lines view, the link's heads, keyboard, axe, phone
+CELL = "[data-output] button[data-row='11'][data-col='2']"  # it -> trophy in SENTENCE
+LINK_OFF = f"{ROOT} [data-output] .ml-link button[data-set^='off=']"
+
+
+def live(page: Any, sentence: str) -> None:
+    """Run ``sentence`` and, if the widget asks, agree to the download: the 72 heads are shown."""
+    run(page, sentence)
+    if page.locator(f"{ROOT} [data-output] button[data-set='load=yes']").count():
+        agree(page)
+    expect(page.locator(f"{ROOT} [data-output] .ml-head")).to_have_count(72)
+
+
+def choose_link_and_ablate(page: Any) -> None:
+    """Choose it -> trophy, open the lines view, switch the link's top heads off."""
+    wait_result(page, ROOT, page.locator(f"{ROOT} {CELL}").first.click)
+    page.locator(f"{ROOT} .ml-lines > summary").first.click()
+    wait_result(page, ROOT, page.locator(LINK_OFF).first.click)
+    expect(page.locator(f"{ROOT} .ml-ablation")).to_contain_text("5 heads switched off")
+    expect(page.locator(f"{ROOT} .ml-lines").first).to_have_attribute("open", "")  # kept by the loader
+
+
+def test_the_lines_view_isolates_a_tokens_lines_with_no_runtime(
+    browsing: Browsing, server: Server, site_dir: Path
+) -> None:
+    page = open_page(browsing, server, site_dir)
+    lines = page.locator(f"{ROOT} [data-output] .ml-lines").first
+    lines.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(lines).to_have_attribute("open", "")
+    n = lines.locator(".hx-tokens--q .hx-token").count()
+    page.keyboard.press("Tab")  # the first query token
+    expect(page.locator(f"{ROOT} .hx[data-hl]")).to_have_count(1)
+    assert lines.locator("g[data-q='0'] > path.is-on").count() == n  # its n lines, and only those
+    assert lines.locator("path.is-on").count() == n
+    assert page.locator(f"{ROOT} th[data-q='0'].is-on").count() == 1  # its heatmap row too
+    lines.locator(".hx-token[data-k='1']").hover()  # a key: the lines into it
+    expect(lines.locator("path.is-on")).to_have_count(n)
+    assert lines.locator("path.is-on[data-k='1']").count() == n
+    page.keyboard.press("Enter")  # press the focused query token: it stays when the pointer leaves
+    expect(lines.locator(".hx-token[data-q='0']")).to_have_attribute("aria-pressed", "true")
+    names = lines.locator(".hx-token").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    assert len(set(names)) == 2 * n  # every token button has its own name
+    assert not [u for u in browsing.requests if "/pyodide/" in u or "worker.js" in u]  # no runtime
+    assert not browsing.console_errors, browsing.console_errors[:5]
+
+
+def test_keyboard_only_sentence_head_cell_computation_and_the_links_heads(
+    browsing: Browsing, server: Server, site_dir: Path, loaded: None
+) -> None:
+    page = open_page(browsing, server, site_dir)
+    tab_into(page, ROOT)
+    tab_to(page, f"{ROOT} input[name=sentence]")
+    wait_result(page, ROOT, lambda: (typing(page, SENTENCE)(), page.keyboard.press("Enter")))  # Enter runs it
+    if page.locator(f"{ROOT} [data-output] button[data-set='load=yes']").count():
+        tab_to(page, f"{ROOT} [data-output] button[data-set='load=yes']")
+        wait_result(page, ROOT, press(page, "Enter"))
+    tab_to(page, f"{ROOT} .ml-head")  # the grid's first head, L1 H1
+    wait_result(page, ROOT, press(page, "Enter"))
+    expect(page.locator(f"{ROOT} .ml-head[aria-pressed=true]")).to_have_attribute("data-layer", "1")
+    tab_to(page, f"{ROOT} [data-output] .explainer-cell")
+    for key in ["ArrowDown"] * 11 + ["ArrowRight"] * 2:
+        page.keyboard.press(key)
+    assert page.evaluate("[document.activeElement.dataset.row, document.activeElement.dataset.col]") == [
+        "11",
+        "2",
+    ]
+    wait_result(page, ROOT, press(page, "Enter"))
+    text = output_text(page)
+    assert "How L1 H1 weighs it → trophy" in text and "÷ √32" in text
+    assert "Which heads carry it → trophy most" in text and "not proof" in text
+    expect(page.locator(f"{ROOT} .ml-top tbody tr")).to_have_count(5)
+    tab_to(page, LINK_OFF)
+    wait_result(page, ROOT, press(page, "Enter"))
+    expect(page.locator(f"{ROOT} .ml-ablation")).to_contain_text("5 heads switched off")
+    assert not browsing.console_errors, browsing.console_errors[:5]
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm ci)")
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_no_serious_axe_violation_with_a_link_chosen_and_heads_off(
+    browsing: Browsing, server: Server, site_dir: Path, loaded: None, scheme: str
+) -> None:
+    page = browsing.new_page()
+    page.emulate_media(color_scheme=scheme)
+    url = widget_page(site_dir, "minilm_live")
+    page.goto(server.url + url, wait_until="load")
+    page.evaluate("() => localStorage.clear()")  # Material prefers a palette it stored to the media query
+    page.reload(wait_until="load")
+    wait_for_palette(page, SCHEMES[scheme], url)
+    live(page, SENTENCE)
+    choose_link_and_ablate(page)
+    page.locator(f"{ROOT} .hx-token[data-q='11']").first.focus()  # a token's lines isolated
+    expect(page.locator(f"{ROOT} .hx[data-hl]")).to_have_count(1)
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # by the debugger: the page's CSP refuses inline scripts
+    violations = page.evaluate(AUDIT_WIDGET_JS, ROOT)
+    assert not violations, violations
+    assert not browsing.console_errors, browsing.console_errors[:5]
+
+
+BOXES_JS = """(root) => {
+    const width = document.documentElement.clientWidth;
+    const boxes = [...document.querySelector(root).querySelectorAll(
+        "[data-output] .ml-grid, [data-output] .explainer-scroll, [data-output] .hx-lines")];
+    return {
+        scroll: document.documentElement.scrollWidth, width,
+        out: boxes.filter(b => b.getBoundingClientRect().right > width + 1).map(b => b.className),
+        clipped: boxes.filter(b => b.scrollWidth > b.clientWidth + 1
+            && !["auto", "scroll"].includes(getComputedStyle(b).overflowX)).map(b => b.className),
+        scrolls: boxes.filter(b => b.scrollWidth > b.clientWidth + 1).length,
+    };
+}"""
+
+
+def test_on_a_phone_the_page_never_scrolls_sideways(
+    browsing: Browsing, server: Server, site_dir: Path, loaded: None
+) -> None:
+    page = browsing.new_page()
+    page.set_viewport_size(PHONE)
+    page.goto(server.url + widget_page(site_dir, "minilm_live"))
+    live(page, SENTENCE)
+    choose_link_and_ablate(page)
+    found = page.evaluate(BOXES_JS, ROOT)
+    assert found["scroll"] <= found["width"] == PHONE["width"], found  # no sideways page scroll
+    assert found["out"] == [] and found["clipped"] == [], found  # each box fits, or scrolls itself
+    assert found["scrolls"] >= 1, found  # the 16 × 16 heatmap is wider than a phone: it scrolls in its box
+    assert not browsing.console_errors, browsing.console_errors[:5]
