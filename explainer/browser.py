@@ -33,13 +33,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from explainer.datafiles import NeedFiles
-from explainer.glove_rows import GloveRows
 from explainer.html import render
 from explainer.widgets import compute
 from explainer.widgets.base import message
 
 if TYPE_CHECKING:
     from explainer.embeddings import Embeddings
+    from explainer.glove_rows import GloveRows
 
 __all__ = ["handle"]
 
@@ -66,9 +66,8 @@ def handle(request_json: str) -> str:
     if data_error is not None:
         return _failure(data_error, state)
     try:
-        source = _embeddings_source(embeddings_path)
-        # GloveRows reads like Embeddings (word in, len, dim, lookup, head): see explainer.glove_rows.
-        result = compute(name, state, embeddings=source)  # type: ignore[arg-type]
+        # A loader, so a widget without vectors never imports their modules.
+        result = compute(name, state, embeddings=functools.partial(_embeddings_source, embeddings_path))
         return json.dumps(result.to_json_dict(), ensure_ascii=False, allow_nan=False)
     except NeedFiles as need:
         return json.dumps({"need": list(need.files), "what": need.what}, ensure_ascii=False)
@@ -107,14 +106,20 @@ def _data_error(request_json: str) -> str | None:
     return text
 
 
-def _embeddings_source(path: str | None) -> Embeddings | GloveRows:
-    """The compact GloVe file at ``path`` (loaded once per path), else the sharded rows."""
-    return _rows() if path is None else _load_compact(path)
+def _embeddings_source(path: str | None) -> Embeddings:
+    """The compact GloVe file at ``path`` (loaded once per path), else the sharded rows.
+
+    :class:`~explainer.glove_rows.GloveRows` reads like ``Embeddings`` (word in, len,
+    dim, lookup, head), which is all the widgets use.
+    """
+    return _rows() if path is None else _load_compact(path)  # type: ignore[return-value]
 
 
 @functools.lru_cache(maxsize=1)
 def _rows() -> GloveRows:
     """One reader of the sharded rows per worker: shards read once stay in memory."""
+    from explainer.glove_rows import GloveRows
+
     return GloveRows()
 
 

@@ -338,3 +338,4 @@ def test_computing_one_widget_imports_only_its_own_module() -> None:
     others = {f"explainer.widgets.{m}" for m in WIDGETS.values()} - {"explainer.widgets.saturation"}
     assert not loaded & others, sorted(loaded & others)
     assert not {m for m in loaded if m.startswith("explainer.examples.trained")}, sorted(loaded)
+    assert "explainer.glove_rows" not in loaded and "explainer.embeddings" not in loaded, sorted(loaded)

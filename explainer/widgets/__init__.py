@@ -115,13 +115,16 @@ def _spec(name: str) -> WidgetSpec:
     return found
 
 
-def _embeddings_source(embeddings: Embeddings | None) -> EmbeddingsSource:
+def _embeddings_source(embeddings: Embeddings | EmbeddingsSource | None) -> EmbeddingsSource:
     """A loader called only by widgets that need vectors.
 
     ``None`` means all 400,000 GloVe words: what the browser reads row by row
     (:mod:`explainer.glove_rows`), so a pre-rendered widget and its live update
-    agree even about which words are unknown.
+    agree even about which words are unknown. A loader is used as it is, so a
+    caller can put off even importing the vectors' module until a widget asks.
     """
+    if callable(embeddings):
+        return embeddings
 
     def source() -> Embeddings:
         if embeddings is not None:
@@ -150,13 +153,16 @@ def initial_state(name: str, params: Mapping[str, object] | None = None) -> dict
     return normalise_state(spec, given)
 
 
-def compute(name: str, state: object, *, embeddings: Embeddings | None = None) -> WidgetResult:
+def compute(
+    name: str, state: object, *, embeddings: Embeddings | EmbeddingsSource | None = None
+) -> WidgetResult:
     """Compute and render a widget's output for a state sent by the page.
 
     Args:
         name: a widget name from :func:`names`.
         state: the form's state as a JSON object (other types give a message).
-        embeddings: the vectors for the GloVe widgets; ``None`` loads
+        embeddings: the vectors for the GloVe widgets, or a function that returns them
+            when a widget first needs them; ``None`` loads
             :func:`explainer.embeddings.default_embeddings` (every word) when needed.
 
     Returns:
