@@ -201,5 +201,11 @@ def test_a_chosen_link_lists_the_heads_that_carry_it_most(minilm_weights: None) 
     assert [float(x) for _, _, x in shown] == [round(float(norms.flat[i]), 3) for i in best]
     off = ",".join(f"{a}-{b}" for a, b in sorted(expected))
     assert f'data-set="off={off}"' in section and "Switch these 5 heads off" in section
+    weights = compact_encode(SENTENCE).attentions[:, :, 11, 2]  # (layers, heads)
+    heaviest = sorted((int(i) // 12 + 1, int(i) % 12 + 1) for i in np.argsort(-weights, axis=None)[:5])
+    assert heaviest != sorted(expected)  # here weight alone picks other heads
+    by_weight = ",".join(f"{a}-{b}" for a, b in heaviest)
+    assert f'data-set="off={by_weight}">Switch the 5 with the largest weights off' in section
     again = compute("minilm_live", {"sentence": SENTENCE, "cell": "11,2", "off": off})
     assert "Switch these 5 heads back on" in again.html and "Ablation: 5 heads switched off" in again.html
+    assert f'data-set="off={by_weight}"' in again.html  # the other set is one press away

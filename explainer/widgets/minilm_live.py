@@ -33,6 +33,8 @@ import json
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from explainer.html import Element, h
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec, message
 from explainer.widgets.common import bars, fixed, fmt, heatmap, plural, table
@@ -316,17 +318,13 @@ def _link_heads(
         ["rank", "head", "‖α\u00a0f(x)‖", "weight\u00a0α", "rank by weight"],
         rows,
     )
-    switch = h(
-        "button",
-        {
-            "type": "button",
-            "class": "ml-switch",
-            "data-set": f"off={'' if off == heads else _off_text(heads)}",
-        },
-        f"Switch these {len(heads)} heads back on"
-        if off == heads
-        else f"Switch these {len(heads)} heads off (ablation)",
+    largest = np.argsort(-weights, axis=None, kind="stable")[: len(top)]  # flat indices, by weight alone
+    by_weight = tuple(
+        sorted((int(i) // weights.shape[1] + 1, int(i) % weights.shape[1] + 1) for i in largest)
     )
+    switches = [_heads_switch(f"these {len(heads)} heads", heads, off)]
+    if by_weight != heads:  # the test of weight against weight × norm: ablate either set
+        switches.append(_heads_switch(f"the {len(by_weight)} with the largest weights", by_weight, off))
     return h(
         "section",
         {"class": "ml-link"},
@@ -346,8 +344,18 @@ def _link_heads(
             "This measures how much a head adds, not proof that the model needs it: "
             "switching the heads off tests that.",
         ),
-        h("p", {"class": "ml-switches"}, switch),
+        h("p", {"class": "ml-switches"}, switches),
     )
+
+
+def _heads_switch(what: str, heads: tuple[tuple[int, int], ...], off: tuple[tuple[int, int], ...]) -> Element:
+    """A button that switches exactly ``heads`` off, or every head back on when they are the ones off."""
+    if off == heads:
+        return h(
+            "button", {"type": "button", "class": "ml-switch", "data-set": "off="}, f"Switch {what} back on"
+        )
+    label = f"Switch {what} off (ablation)"
+    return h("button", {"type": "button", "class": "ml-switch", "data-set": f"off={_off_text(heads)}"}, label)
 
 
 def _rollout(enc: Encoding, token: int) -> Element:
