@@ -27,6 +27,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from collections.abc import Mapping
@@ -34,14 +35,14 @@ from typing import TYPE_CHECKING, Any
 
 from explainer.datafiles import NeedFiles
 from explainer.html import render
-from explainer.widgets import compute
+from explainer.widgets import compute, widget_spec
 from explainer.widgets.base import message
 
 if TYPE_CHECKING:
     from explainer.embeddings import Embeddings
     from explainer.glove_rows import GloveRows
 
-__all__ = ["handle"]
+__all__ = ["handle", "prepare"]
 
 
 class RequestError(ValueError):
@@ -73,6 +74,17 @@ def handle(request_json: str) -> str:
         return json.dumps({"need": list(need.files), "what": need.what}, ensure_ascii=False)
     except Exception as error:  # the worker must always get an answer it can show
         return _failure(f"Sorry, the widget could not compute this ({type(error).__name__}: {error}).", state)
+
+
+def prepare(name: str) -> None:
+    """Import widget ``name``'s modules now, so its first computation does not wait for them.
+
+    The worker calls this once the runtime is ready, while the reader is still typing.
+    It never raises: an unknown name or a failing import surfaces, as a message, when
+    the widget computes.
+    """
+    with contextlib.suppress(Exception):  # reported by handle() when the widget is used
+        widget_spec(name)
 
 
 def parse_request(request_json: str) -> tuple[str, dict[str, Any], str | None]:

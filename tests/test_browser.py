@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -159,3 +161,12 @@ def test_a_download_failure_is_the_message_and_the_state_is_kept() -> None:
 def test_a_download_failure_needs_a_message(bad: object) -> None:
     response = call({"widget": "heatmap_explorer", "state": {}, "data_error": bad})
     assert "without a message" in response["error"]
+
+
+def test_prepare_imports_the_widgets_module_and_never_raises() -> None:
+    code = (
+        "import sys, explainer.browser as b; b.prepare('mask_explorer'); b.prepare('no_such_widget'); "
+        "print(*(f'explainer.widgets.{m}' in sys.modules for m in ('mask_explorer', 'minilm_live')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"]

@@ -82,7 +82,7 @@ def widget_spec(name: str) -> WidgetSpec | StaticWidgetSpec:
         ValueError: for a name that is not in :data:`WIDGETS`.
     """
     if name not in WIDGETS:
-        raise ValueError(f"unknown widget {name!r}; known widgets: {', '.join(names())}")
+        raise ValueError(f"unknown widget {name!r}; known widgets: {', '.join(WIDGETS)}")
     found: WidgetSpec | StaticWidgetSpec = importlib.import_module(f"{__name__}.{WIDGETS[name]}").SPEC
     return found
 

@@ -129,8 +129,11 @@
     if (worker) worker.terminate();
   }
 
-  /** Start the worker once; every widget shows "loading" until it answers. */
-  function start() {
+  /**
+   * Start the worker once; every widget shows "loading" until it answers. `first`: the widget the
+   * reader is in, named first so the worker prepares its Python before the page's other widgets'.
+   */
+  function start(first) {
     if (worker || failed) return;
     if (!window.Worker || !window.WebAssembly || !SCRIPT_URL) {
       fail("this browser has no Web Worker or WebAssembly support");
@@ -148,7 +151,8 @@
       event.preventDefault(); // reported in the widget instead of as an uncaught error
       fail(event.message || "the runtime script could not be loaded");
     };
-    worker.postMessage({ type: "init", widgets: [...new Set([...widgets.values()].map((w) => w.name))] });
+    const names = [...widgets.values()].map((w) => w.name);
+    worker.postMessage({ type: "init", widgets: [...new Set(first ? [first, ...names] : names)] });
     clearTimeout(start.timer);
     start.timer = setTimeout(() => workerReady || fail("it took too long to load"), LOAD_TIMEOUT_MS);
   }
@@ -224,7 +228,7 @@
     if (!workerReady || w.sent) {
       w.pending = true; // sent when the runtime is ready / the current answer arrives
       wait(w);
-      start();
+      start(w.name);
       return;
     }
     w.pending = false;
@@ -376,7 +380,7 @@
   function warmUp(w) {
     if (SAVE_DATA || workerReady || failed) return;
     wait(w);
-    start();
+    start(w.name);
   }
 
   /** Would pressing this data-set button lead to a state the build did not compute (a new random draw)? */

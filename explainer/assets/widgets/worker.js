@@ -6,7 +6,7 @@
  * Python computes and renders; this file only moves JSON. The cold path (wheels named
  * to loadPyodide, byte-compiled archives) is measured by benchmarks/bench_coldpath.py.
  *
- * Messages in:  {type: "init", widgets: [name, ...]}
+ * Messages in:  {type: "init", widgets: [name, ...]}  (the widget the reader is in first)
  *               {type: "compute", id, widget, state}
  * Messages out: {type: "progress", text, step, steps}
  *               {type: "ready", ms, phases: {name: ms}}  (start-up phases, in the order they ran)
@@ -89,7 +89,23 @@ async function boot(widgets) {
     gloveReady = Promise.resolve();
   }
   self.postMessage({ type: "ready", ms: performance.now() - started, phases });
+  prepare(pyodide, widgets);
   return { pyodide, handle, config };
+}
+
+/**
+ * While the reader is still typing, import each widget's Python (explainer.browser.prepare),
+ * one widget per task: a computation that arrives meanwhile runs before the next one.
+ */
+function prepare(pyodide, widgets) {
+  const [name, ...rest] = widgets;
+  if (name === undefined) return;
+  setTimeout(() => {
+    const start = performance.now();
+    pyodide.pyimport("explainer.browser").prepare(name);
+    performance.measure(`explainer:prepare ${name}`, { start });
+    prepare(pyodide, rest);
+  }, 0);
 }
 
 /** Load our packages unless loadPyodide already did (runtime.json's `preload`); fail on any error. */
