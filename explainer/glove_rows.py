@@ -15,13 +15,16 @@ A shard file (``glove/rows-0012.bin``), little-endian::
     vectors  float32[n, dim]
     words    UTF-8, the n words joined by "\\n"
 
-Nearest-neighbour searches need the :data:`~explainer.embeddings.BROWSER_VOCAB_SIZE`
-most frequent words whole: :data:`FREQUENT_FILE`, written by
-:func:`explainer.embeddings.save_compact`, which :meth:`GloveRows.head` reads.
+Neighbour searches run over the :data:`~explainer.embeddings.BROWSER_VOCAB_SIZE` most
+frequent words without downloading them all (3.7 MB): :data:`NEAR_INDEX` holds each one's
+direction in 8 bits with a bound on its error, which narrows a search to a few dozen
+candidates, read exactly from files of about 32 similar words (``glove/near-0042.bin``, shard
+format): the same neighbours as a search over all of them (:meth:`GloveRows.nearest_frequent`).
 """
 
 from __future__ import annotations
 
+import itertools
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -35,18 +38,21 @@ from explainer.embeddings import (
     BROWSER_VOCAB_SIZE,
     Embeddings,
     UnknownWordsError,
-    load_compact,
     save_compact,
 )
 from explainer.types import Float32Array
 
 __all__ = [
     "FREQUENT_FILE",
+    "NEAR_INDEX",
     "N_SHARDS",
     "GloveRows",
+    "NearIndex",
     "Shard",
     "decode_shard",
     "encode_shard",
+    "near_name",
+    "nearest_frequent",
     "require_words",
     "shard_name",
     "shard_of",
@@ -58,10 +64,18 @@ N_SHARDS = 1024
 
 ROWS_DIR = "glove"
 FREQUENT_FILE = f"{ROWS_DIR}/frequent-{BROWSER_VOCAB_SIZE}.npz"
-"""The most frequent words whole, for nearest-neighbour searches (``save_compact`` format)."""
+"""The most frequent words whole (``save_compact`` format); the widgets read :data:`NEAR_INDEX` instead."""
+
+NEAR_INDEX = f"{ROWS_DIR}/near-index.bin"
+"""Every frequent word's unit vector in 8 bits, grouped by cluster (:class:`NearIndex`)."""
+NEAR_CLUSTER_WORDS = 32
+"""Words per cluster file (``glove/near-0042.bin``), on average."""
 
 ROWS_WHAT = "the GloVe rows for your words"
-FREQUENT_WHAT = f"the {BROWSER_VOCAB_SIZE:,} most frequent GloVe words"
+NEAR_WHAT = "the index of the most frequent GloVe words"
+NEAR_ROWS_WHAT = "the GloVe rows of the nearest words"
+_SLACK = 1e-5  # a float32 cosine is this close to the exact one: the bounds leave room for it
+_NEAR_MAGIC = int.from_bytes(b"GLVN", "little")
 _MAGIC = int.from_bytes(b"GLVR", "little")
 _VERSION = 1
 _HEADER = np.dtype("<u4")
@@ -155,8 +169,95 @@ def shard_rows(words: Sequence[str], n_shards: int = N_SHARDS) -> list[list[int]
     return rows
 
 
+def near_name(cluster: int) -> str:
+    """The file of one cluster of frequent words, e.g. ``glove/near-0042.bin`` (shard format)."""
+    return f"{ROWS_DIR}/near-{cluster:04d}.bin"
+
+
+@dataclass(frozen=True, eq=False)
+class NearIndex:
+    """Every frequent word's unit vector as ``codes · scale`` (8 bits), grouped by cluster. File: 5 uint32
+    (magic "GLVN", n_clusters, n, dim, 0), then each attribute in order, little-endian.
+
+    Attributes:
+        starts: uint32, where each cluster's entries begin: cluster ``c`` is ``starts[c]:starts[c + 1]``.
+        ranks: uint32, each entry's row in GloVe (its frequency rank), shape ``(n,)``.
+        scale, error: float32, shape ``(n,)``; ``‖unit vector − codes · scale‖ <= error``.
+        codes: int8, shape ``(n, dim)``.
+    """
+
+    starts: np.ndarray
+    ranks: np.ndarray
+    scale: np.ndarray
+    error: np.ndarray
+    codes: np.ndarray
+
+    def to_bytes(self) -> bytes:
+        n, dim = self.codes.shape
+        header = np.array([_NEAR_MAGIC, len(self.starts) - 1, n, dim, 0], dtype="<u4")
+        arrays = (self.starts.astype("<u4"), self.ranks.astype("<u4"), self.scale.astype("<f4"))
+        return b"".join(a.tobytes() for a in (header, *arrays, self.error.astype("<f4"), self.codes))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> NearIndex:
+        magic, n_clusters, n, dim, _ = (int(x) for x in np.frombuffer(data, "<u4", 5))
+        if magic != _NEAR_MAGIC or len(data) != 20 + 4 * (n_clusters + 1) + 12 * n + n * dim:
+            raise ValueError(f"{NEAR_INDEX} is not a neighbour index of the right size")
+        at = np.cumsum([20, 4 * (n_clusters + 1), 4 * n, 4 * n, 4 * n])  # where each array begins
+        starts = np.frombuffer(data, "<u4", n_clusters + 1, at[0])
+        ranks = np.frombuffer(data, "<u4", n, int(at[1]))
+        scale, error = (np.frombuffer(data, "<f4", n, int(o)) for o in at[2:4])
+        return cls(starts, ranks, scale, error, np.frombuffer(data, np.int8, n * dim, at[4]).reshape(n, dim))
+
+    def clusters_to_read(self, vector: ArrayLike, k: int, excluded: Iterable[int]) -> list[int]:
+        """The clusters holding every word that can be among the ``k`` nearest to ``vector``.
+
+        Each entry's cosine lies within ``approx ± (error + slack)``. The ``k``-th largest lower
+        bound (``excluded`` ranks left out) is a cosine at least ``k`` words reach, so a word
+        whose upper bound falls below it cannot be among the ``k`` nearest.
+        """
+        v = np.asarray(vector, dtype=np.float32).astype(np.float64)  # (dim,), as Embeddings.cosine
+        if not np.isfinite(norm := float(np.linalg.norm(v))) or norm == 0.0:
+            raise ValueError("cosine similarity needs a finite, non-zero vector")
+        approx = (self.codes @ (v / norm)) * self.scale  # (n,)
+        allowed = ~np.isin(self.ranks, np.fromiter(excluded, dtype=np.int64))  # (n,)
+        lower = (approx - self.error - _SLACK)[allowed]  # (n_allowed,)
+        threshold = np.partition(lower, -k)[-k] if len(lower) > k else -np.inf
+        entries = np.flatnonzero(allowed & (approx + self.error + _SLACK >= threshold))  # (m,)
+        return sorted({int(c) for c in np.searchsorted(self.starts, entries, side="right") - 1})
+
+
+def _clusters(units: np.ndarray, n_clusters: int, rounds: int = 8) -> np.ndarray:
+    """Spherical k-means (seeded): each row's cluster, ``(n,)``. Similar words together: fewer files read."""
+    centres = units[np.random.default_rng(0).choice(len(units), n_clusters, replace=False)]  # (C, d)
+    for _ in range(rounds):
+        label = np.argmax(units @ centres.T, axis=1)  # (n,)
+        sums = np.zeros_like(centres)  # (C, d)
+        np.add.at(sums, label, units)
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)  # (C, 1)
+        centres = np.where(norms > 0, sums / np.maximum(norms, 1e-30), centres)  # (C, d)
+    return np.asarray(np.argmax(units @ centres.T, axis=1))  # (n,)
+
+
+def near_index(embeddings: Embeddings, n_words: int) -> tuple[NearIndex, list[list[int]]]:
+    """The index of the first ``n_words`` words and each cluster's rows (ascending)."""
+    vectors = np.asarray(embeddings.vectors[:n_words], dtype=np.float64)  # (n, d)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)  # (n, 1)
+    units = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)  # (n, d)
+    label = _clusters(units, max(1, n_words // NEAR_CLUSTER_WORDS))  # (n,)
+    order = np.argsort(label, kind="stable")  # (n,): grouped by cluster, by rank within one
+    scale = (np.abs(units).max(axis=1) / 127.0).astype(np.float32)  # (n,)
+    scale[scale == 0] = 1.0
+    codes = np.rint(units / scale[:, None].astype(np.float64)).astype(np.int8)  # (n, d)
+    error = np.linalg.norm(units - codes * scale[:, None].astype(np.float64), axis=1)  # (n,)
+    starts = np.searchsorted(label[order], np.arange(label.max() + 2))  # (C + 1,)
+    error32 = np.nextafter(error[order].astype(np.float32), np.float32(np.inf))  # (n,): rounded up
+    index = NearIndex(starts, order, scale[order], error32, codes[order])
+    return index, [order[a:b].tolist() for a, b in itertools.pairwise(starts)]
+
+
 def write_rows(embeddings: Embeddings, dest: Path, n_shards: int = N_SHARDS) -> list[Path]:
-    """Write every shard and :data:`FREQUENT_FILE` under ``dest`` (the site's data folder).
+    """Write every shard, :data:`NEAR_INDEX` with its clusters and :data:`FREQUENT_FILE` under ``dest``.
 
     Returns:
         The files written, shards first.
@@ -168,6 +269,11 @@ def write_rows(embeddings: Embeddings, dest: Path, n_shards: int = N_SHARDS) -> 
         path = dest / shard_name(shard)
         path.write_bytes(encode_shard(embeddings, rows, shard, n_shards))
         written.append(path)
+    index, clusters = near_index(embeddings, min(len(embeddings), BROWSER_VOCAB_SIZE))
+    (dest / NEAR_INDEX).write_bytes(index.to_bytes())
+    for cluster, rows in enumerate(clusters):
+        (dest / near_name(cluster)).write_bytes(encode_shard(embeddings, rows, cluster, len(clusters)))
+    written += [dest / NEAR_INDEX, *(dest / near_name(c) for c in range(len(clusters)))]
     written.append(save_compact(embeddings, dest / FREQUENT_FILE, BROWSER_VOCAB_SIZE))
     return written
 
@@ -176,17 +282,17 @@ class GloveRows:
     """The whole GloVe vocabulary, read shard by shard from :func:`explainer.datafiles.data_root`.
 
     It answers what the GloVe widgets ask of :class:`~explainer.embeddings.Embeddings`:
-    ``word in rows``, ``len(rows)``, ``rows.dim``, ``rows.lookup(tokens)``,
-    ``rows.head(n)`` (the most frequent words, for neighbour searches) and, for a
-    vocabulary no larger than :data:`FREQUENT_FILE`, ``rows.nearest(...)``. Each answer
-    reads the files it needs; a file not downloaded yet raises
-    :class:`~explainer.datafiles.NeedFiles`. Shards once read are kept.
+    ``word in rows``, ``len(rows)``, ``rows.dim``, ``rows.lookup(tokens)``, and neighbour
+    searches among the most frequent words (:meth:`nearest_frequent`). Each answer reads the
+    files it needs; a file not downloaded yet raises :class:`~explainer.datafiles.NeedFiles`.
+    Files once read are kept.
     """
 
     def __init__(self, n_shards: int = N_SHARDS) -> None:
         self.n_shards = n_shards
         self._shards: dict[int, Shard] = {}
-        self._frequent: list[Embeddings] = []
+        self._near: dict[str, Shard] = {}
+        self._index: list[NearIndex] = []
 
     def __repr__(self) -> str:
         return f"GloveRows({len(self._shards)} of {self.n_shards} shards read)"
@@ -243,27 +349,44 @@ class GloveRows:
         rows = [self._shard(t) for t in tokens]
         return np.stack([s.vectors[s.index[t]] for s, t in zip(rows, tokens, strict=True)])  # (n, d)
 
-    def head(self, n_words: int) -> Embeddings:
-        """The ``n_words`` most frequent words, read from :data:`FREQUENT_FILE` (at most its size)."""
-        if not 1 <= n_words <= BROWSER_VOCAB_SIZE:
-            raise ValueError(f"n_words must be from 1 to {BROWSER_VOCAB_SIZE:,}, got {n_words}")
-        if not self._frequent:
-            (path,) = datafiles.require([FREQUENT_FILE], FREQUENT_WHAT)
-            self._frequent.append(load_compact(path))
-        frequent = self._frequent[0]
-        return frequent if n_words >= len(frequent) else frequent.head(n_words)
+    def nearest_frequent(
+        self, vectors: Sequence[ArrayLike], k: int, exclude: Iterable[str] = ()
+    ) -> list[list[tuple[str, float]]]:
+        """For each vector, ``head(BROWSER_VOCAB_SIZE).nearest(vector, k, exclude)``, reading only
+        :data:`NEAR_INDEX` and the clusters of the candidates (all of them in one request)."""
+        exclude = list(exclude)
+        self.require(exclude)
+        if not self._index:
+            (path,) = datafiles.require([NEAR_INDEX], NEAR_WHAT)
+            self._index.append(NearIndex.from_bytes(path.read_bytes()))
+        ranks = [int(s.ranks[s.index[w]]) for w in exclude if w in (s := self._shard(w)).index]
+        wanted = [self._index[0].clusters_to_read(v, k, ranks) for v in vectors]
+        names = sorted({near_name(c) for clusters in wanted for c in clusters} - set(self._near))
+        for name, path in zip(names, datafiles.require(names, NEAR_ROWS_WHAT), strict=True):
+            self._near[name] = decode_shard(path.read_bytes(), name)
+        pairs = zip(vectors, wanted, strict=True)  # no cluster: every frequent word was excluded
+        return [
+            self._candidates(clusters).nearest(v, k, exclude) if clusters else [] for v, clusters in pairs
+        ]
 
-    def nearest(self, vector: ArrayLike, k: int = 5, exclude: Iterable[str] = ()) -> list[tuple[str, float]]:
-        """:meth:`Embeddings.nearest` over the whole vocabulary, when :data:`FREQUENT_FILE` holds it all.
+    def _candidates(self, clusters: Iterable[int]) -> Embeddings:
+        """The words of ``clusters``, in frequency order (ties rank as in the whole vocabulary)."""
+        shards = [self._near[near_name(c)] for c in clusters]
+        ranks = np.concatenate([s.ranks for s in shards])  # (m,)
+        order = np.argsort(ranks)  # (m,)
+        words = [w for s in shards for w in s.words]
+        return Embeddings(tuple(words[i] for i in order), np.concatenate([s.vectors for s in shards])[order])
 
-        Raises:
-            ValueError: the vocabulary is larger than that file (search ``head(n)`` instead).
-        """
-        if len(self) > BROWSER_VOCAB_SIZE:
-            raise ValueError(
-                f"only the {BROWSER_VOCAB_SIZE:,} most frequent words can be searched: use head()"
-            )
-        return self.head(len(self)).nearest(vector, k, exclude)
+
+def nearest_frequent(
+    vectors: Embeddings | GloveRows, queries: Sequence[ArrayLike], k: int, exclude: Iterable[str] = ()
+) -> list[list[tuple[str, float]]]:
+    """The ``k`` nearest of the :data:`~explainer.embeddings.BROWSER_VOCAB_SIZE` most frequent words
+    to each query, from in-memory :class:`Embeddings` or, reading only what it needs, :class:`GloveRows`."""
+    if isinstance(vectors, GloveRows):
+        return vectors.nearest_frequent(queries, k, exclude)
+    vocab = vectors if len(vectors) <= BROWSER_VOCAB_SIZE else vectors.head(BROWSER_VOCAB_SIZE)
+    return [vocab.nearest(q, k, exclude) for q in queries]
 
 
 def require_words(vectors: object, words: Iterable[str]) -> None:

@@ -6,16 +6,18 @@ was" against "the hot dog was". The output comes from
 :func:`explainer.examples.glove.glove_attention`, and the neighbours are
 searched, as in :func:`explainer.examples.glove.contextualisation_example`,
 among the :data:`~explainer.embeddings.BROWSER_VOCAB_SIZE` most frequent words,
-leaving out the sentence's own words.
+leaving out the sentence's own words. In the browser that search reads a small index
+and the rows of a few dozen candidates, not all of those words
+(:func:`explainer.glove_rows.nearest_frequent`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from explainer.embeddings import BROWSER_VOCAB_SIZE, cosine_similarity, tokenize
+from explainer.embeddings import cosine_similarity, tokenize
+from explainer.glove_rows import nearest_frequent
 from explainer.html import Element, h
-from explainer.types import FloatArray
 from explainer.widgets.base import EmbeddingsSource, Field, Output, State, WidgetError, WidgetSpec
 from explainer.widgets.common import bars, fmt, quote
 from explainer.widgets.glove_common import attend
@@ -56,13 +58,8 @@ def run(state: State, embeddings: EmbeddingsSource) -> Output:
     r = att.result
     row = _word_position(str(state["word"]), r.tokens)
     word = r.tokens[row]
-    emb = embeddings()
-    vocab = emb if len(emb) <= BROWSER_VOCAB_SIZE else emb.head(BROWSER_VOCAB_SIZE)  # what the browser has
     output = r.output[row]  # (d,)
-
-    def nearest(vector: FloatArray) -> list[tuple[str, float]]:
-        return vocab.nearest(vector, k=N_NEIGHBOURS, exclude=r.tokens)
-
+    raw_near, output_near = nearest_frequent(embeddings(), [r.vectors[row], output], N_NEIGHBOURS, r.tokens)
     cosine = cosine_similarity(output, r.vectors[row])
     moved = float(np.linalg.norm(output - r.vectors[row]))  # as ContextShift.moved, in all d dimensions
     share = moved / float(np.linalg.norm(r.vectors[row]))
@@ -78,8 +75,8 @@ def run(state: State, embeddings: EmbeddingsSource) -> Output:
         h(
             "div",
             {"class": "explainer-columns"},
-            _neighbour_list(f"Nearest words to the raw vector of “{word}”", nearest(r.vectors[row])),
-            _neighbour_list(f"Nearest words to the attention output for “{word}”", nearest(output)),
+            _neighbour_list(f"Nearest words to the raw vector of “{word}”", raw_near),
+            _neighbour_list(f"Nearest words to the attention output for “{word}”", output_near),
         ),
     ]
     return Output(tuple(body), att.note)

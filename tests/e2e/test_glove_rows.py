@@ -3,11 +3,14 @@
 The GloVe widgets read all 400,000 words from sharded rows under ``data/glove/``
 (explainer.glove_rows); the worker downloads only the shards a sentence needs,
 checks each against ``data/glove/manifest.json`` and keeps it in Cache Storage.
+The contextualisation probe's neighbour search reads the neighbour index and a few
+clusters of candidates, never the 3.7 MB file of the 20,000 most frequent words.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +19,7 @@ import numpy as np
 import pytest
 
 from explainer.embeddings import tokenize
-from explainer.glove_rows import FREQUENT_FILE, shard_name, shard_of
+from explainer.glove_rows import FREQUENT_FILE, NEAR_INDEX, shard_name, shard_of
 from tests.e2e.test_widgets_e2e import cli_weights, heatmap_weights, wait_all, wait_result, widget_page
 
 pytestmark = pytest.mark.browser
@@ -132,3 +135,36 @@ def test_a_failed_download_is_a_message_and_the_next_try_works(
 
 def heatmap_weights_tokens(page: Any) -> str:
     return str(page.locator(f"{ROOT} [data-output] table").first.inner_text())
+
+
+PROBE = "[data-widget=contextualisation_probe]"
+PROBE_SENTENCE = "the old dog slept by the mended nets"
+
+
+def probe_lists(html: str) -> list[list[str]]:
+    """The words of each neighbour list in a probe's output."""
+    return [re.findall(r"<li>([^ <]+) ", block) for block in re.findall(r"<ol>(.*?)</ol>", html, re.S)]
+
+
+def test_a_probe_downloads_its_rows_the_index_and_a_few_clusters_not_the_frequent_words(
+    browsing: Browsing, server: Server, site_dir: Path
+) -> None:
+    from explainer.widgets import compute
+
+    page = browsing.new_page()
+    page.goto(server.url + widget_page(site_dir, "contextualisation_probe"))
+    box = page.locator(f"{PROBE} input[name=sentence]").first
+    wait_result(page, PROBE, lambda: box.fill(PROBE_SENTENCE))  # the probed word stays "dog"
+    html = page.locator(f"{PROBE} [data-output]").first.inner_html()
+    expected = compute("contextualisation_probe", {"sentence": PROBE_SENTENCE, "word": "dog"})  # all words
+    assert probe_lists(html) == probe_lists(expected.html) and len(probe_lists(html)) == 2
+    fetched = [name for name in data_requests(browsing) if name != "glove/manifest.json"]
+    assert FREQUENT_FILE not in fetched  # the search needs only the index and the candidates' rows
+    shards = {shard_name(shard_of(w)) for w in tokenize(PROBE_SENTENCE)}
+    assert all(n in shards or n == NEAR_INDEX or n.startswith("glove/near-0") for n in fetched), fetched
+    files = manifest(site_dir)
+    clusters = [n for n in fetched if n.startswith("glove/near-0")]
+    assert 0 < len(clusters) <= 40, clusters  # of 625
+    most = sum(files[n]["bytes"] for n in {*shards, NEAR_INDEX, *clusters})  # nothing cached before
+    assert most < files[FREQUENT_FILE]["bytes"] / 2, most
+    assert not browsing.console_errors, browsing.console_errors[:5]
