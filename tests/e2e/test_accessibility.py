@@ -28,8 +28,9 @@ READY_TIMEOUT_MS = 90_000
 SCHEMES = {"light": "default", "dark": "slate"}  # emulated colour scheme -> Material palette
 WIDGET_RE = re.compile(r'data-widget="([a-z_]+)"')
 
-AUDIT_JS = """async () => {
-    const result = await axe.run(document, {resultTypes: ["violations"]});
+AUDIT_JS = """async (root) => {
+    const scope = root ? document.querySelector(root) : document;
+    const result = await axe.run(scope, {resultTypes: ["violations"]});
     return result.violations
         .filter(v => v.impact === "serious" || v.impact === "critical")
         .map(v => ({id: v.id, impact: v.impact, help: v.help,
@@ -67,13 +68,13 @@ def wait_for_palette(page: Any, palette: str, url: str) -> None:
         raise AssertionError(f"{url}: palette {actual!r}, expected {palette!r}") from error
 
 
-def audit(page: Any) -> list[dict[str, Any]]:
-    """axe-core's serious and critical violations on the page as it is now."""
+def audit(page: Any, root: str | None = None) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it is now (in ``root`` alone, if given)."""
     if not page.evaluate("typeof window.axe === 'object'"):
         # Evaluated by the browser's debugger, which the pages' Content-Security-Policy does not
         # govern; a <script> tag with axe's source would be refused as an inline script.
         page.evaluate(AXE.read_text(encoding="utf-8"))
-    return list(page.evaluate(AUDIT_JS))
+    return list(page.evaluate(AUDIT_JS, root))
 
 
 @pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm ci)")

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import Browsing, Server
-from tests.e2e.test_accessibility import AXE, SCHEMES, pages_with_widgets, wait_for_palette
+from tests.e2e.test_accessibility import AXE, SCHEMES, audit, pages_with_widgets, wait_for_palette
 
 ROOT = '[data-widget="heatmap_explorer"]'
 RUNTIME = ("/pyodide/", "/assets/glove/", "worker.js", "runtime.json")
@@ -37,13 +37,6 @@ STATE_JS = """(root) => {
     return {hl: hx.hasAttribute("data-hl"), visible, all, cells: lit(".explainer-cell"),
             headers: lit("th"), tokens: lit(".hx-token"),
             pressed: [...hx.querySelectorAll('.hx-token[aria-pressed="true"]')].length};
-}"""
-
-
-AUDIT_WIDGET_JS = """async (root) => {
-    const result = await axe.run(document.querySelector(root), {resultTypes: ["violations"]});
-    return result.violations.filter(v => v.impact === "serious" || v.impact === "critical")
-        .map(v => ({id: v.id, nodes: v.nodes.slice(0, 4).map(n => n.target.join(" ") + n.failureSummary)}));
 }"""
 
 
@@ -184,6 +177,5 @@ def test_no_serious_axe_violation_with_a_token_highlighted(
     wait_for_palette(page, SCHEMES[scheme], url)
     page.focus(f"{ROOT} .hx-token[data-q='1']")
     assert state(page)["hl"] is True
-    page.evaluate(AXE.read_text(encoding="utf-8"))  # by the debugger: the page's CSP refuses inline scripts
-    violations = page.evaluate(AUDIT_WIDGET_JS, ROOT)
+    violations = audit(page, ROOT)
     assert not violations, violations

@@ -23,13 +23,13 @@ from tests.e2e.test_accessibility import (
     AXE,
     PHONE,
     SCHEMES,
+    audit,
     press,
     tab_into,
     tab_to,
     typing,
     wait_for_palette,
 )
-from tests.e2e.test_heatmap import AUDIT_WIDGET_JS
 from tests.e2e.test_widgets_e2e import heatmap_weights, wait_all, wait_result, widget_page
 
 pytestmark = pytest.mark.browser
@@ -340,8 +340,7 @@ def test_no_serious_axe_violation_with_a_link_chosen_and_heads_off(
     choose_link_and_ablate(page)
     page.locator(f"{ROOT} .hx-token[data-q='11']").first.focus()  # a token's lines isolated
     expect(page.locator(f"{ROOT} .hx[data-hl]")).to_have_count(1)
-    page.evaluate(AXE.read_text(encoding="utf-8"))  # by the debugger: the page's CSP refuses inline scripts
-    violations = page.evaluate(AUDIT_WIDGET_JS, ROOT)
+    violations = audit(page, ROOT)
     assert not violations, violations
     assert not browsing.console_errors, browsing.console_errors[:5]
 
