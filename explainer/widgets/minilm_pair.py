@@ -331,11 +331,11 @@ def scatter(pair: PairPreference) -> Element:
 
 def _run(state: State, _embeddings: EmbeddingsSource) -> Output:
     from explainer.examples.trained_live import compact_encode
-    from explainer.widgets.minilm_live import _model  # the consent flow: no download before load=yes
+    from explainer.widgets.minilm_live import model_or_question  # the consent flow: no download unasked
 
     sentences, words = _checked_sentences(state), _checked_words(state)
     _check_present(sentences, words)
-    model = _model(state)
+    model = model_or_question(state)
     if isinstance(model, Output):
         return model
     _check_pieces(model, sentences)
