@@ -18,7 +18,7 @@ A shard file (``glove/rows-0012.bin``), little-endian::
 Neighbour searches run over the :data:`~explainer.embeddings.BROWSER_VOCAB_SIZE` most
 frequent words without downloading them all (3.7 MB): :data:`NEAR_INDEX` holds each one's
 direction in 8 bits with a bound on its error, which narrows a search to a few dozen
-candidates, read exactly from files of about 32 similar words (``glove/near-0042.bin``, shard
+candidates, read exactly from files of about 32 similar words (``glove-near/0042.bin``, shard
 format): the same neighbours as a search over all of them (:meth:`GloveRows.nearest_frequent`).
 """
 
@@ -66,10 +66,10 @@ ROWS_DIR = "glove"
 FREQUENT_FILE = f"{ROWS_DIR}/frequent-{BROWSER_VOCAB_SIZE}.npz"
 """The most frequent words whole (``save_compact`` format); the widgets read :data:`NEAR_INDEX` instead."""
 
-NEAR_INDEX = f"{ROWS_DIR}/near-index.bin"
+NEAR_DIR = "glove-near"  # a folder of its own: its manifest is read only by neighbour searches
+NEAR_INDEX = f"{NEAR_DIR}/index.bin"
 """Every frequent word's unit vector in 8 bits, grouped by cluster (:class:`NearIndex`)."""
-NEAR_CLUSTER_WORDS = 32
-"""Words per cluster file (``glove/near-0042.bin``), on average."""
+NEAR_CLUSTER_WORDS = 32  # words per cluster file (glove-near/0042.bin), on average
 
 ROWS_WHAT = "the GloVe rows for your words"
 NEAR_WHAT = "the index of the most frequent GloVe words"
@@ -170,8 +170,8 @@ def shard_rows(words: Sequence[str], n_shards: int = N_SHARDS) -> list[list[int]
 
 
 def near_name(cluster: int) -> str:
-    """The file of one cluster of frequent words, e.g. ``glove/near-0042.bin`` (shard format)."""
-    return f"{ROWS_DIR}/near-{cluster:04d}.bin"
+    """The file of one cluster of frequent words, e.g. ``glove-near/0042.bin`` (shard format)."""
+    return f"{NEAR_DIR}/{cluster:04d}.bin"
 
 
 @dataclass(frozen=True, eq=False)
@@ -262,8 +262,8 @@ def write_rows(embeddings: Embeddings, dest: Path, n_shards: int = N_SHARDS) -> 
     Returns:
         The files written, shards first.
     """
-    folder = dest / ROWS_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+    for folder in (ROWS_DIR, NEAR_DIR):
+        (dest / folder).mkdir(parents=True, exist_ok=True)
     written = []
     for shard, rows in enumerate(shard_rows(embeddings.words, n_shards)):
         path = dest / shard_name(shard)

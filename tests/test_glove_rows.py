@@ -214,7 +214,7 @@ def test_a_neighbour_search_reads_the_index_and_a_few_clusters_not_the_frequent_
     for query, near in zip(queries, got, strict=True):
         assert_same_neighbours(near, emb.nearest(query, 8, ["w7", "w1"]))
     assert FREQUENT_FILE not in asked and NEAR_INDEX in asked
-    clusters = [n for n in asked if n.startswith("glove/near-0")]
+    clusters = [n for n in asked if n.startswith("glove-near/0")]
     assert 0 < len(clusters) < len(emb) // glove_rows.NEAR_CLUSTER_WORDS / 2  # not most of them
     asked_again = fetch_like_the_worker(
         lambda: rows.nearest_frequent(queries, 8, ["w7", "w1"]), tmp_path / "served", tmp_path / "local"
@@ -259,4 +259,4 @@ def test_nearest_frequent_leaves_in_memory_embeddings_in_memory(tiny: Embeddings
         ]
     finally:
         set_data_root(None)
-    assert near_name(42) == "glove/near-0042.bin"
+    assert near_name(42) == "glove-near/0042.bin"

@@ -83,4 +83,4 @@ def test_in_the_browser_the_probe_reads_rows_and_the_index_never_the_frequent_fi
     assert FREQUENT_FILE not in asked
     shards = sorted({shard_name(shard_of(w, 4)) for w in sentence.split()})
     assert asked[: len(shards)] == shards and asked[len(shards)] == NEAR_INDEX  # rows first, then the index
-    assert all(n.startswith("glove/near-0") for n in asked[len(shards) + 1 :])
+    assert all(n.startswith("glove-near/0") for n in asked[len(shards) + 1 :])

@@ -165,9 +165,9 @@ def test_a_probe_downloads_its_rows_the_index_and_a_few_clusters_not_the_frequen
     fetched = [name for name in data_requests(browsing) if name != "glove/manifest.json"]
     assert FREQUENT_FILE not in fetched  # the search needs only the index and the candidates' rows
     shards = {shard_name(shard_of(w)) for w in tokenize(sentence)}
-    assert all(n in shards or n == NEAR_INDEX or n.startswith("glove/near-0") for n in fetched), fetched
+    assert all(n in shards or n == NEAR_INDEX or n.startswith("glove-near/0") for n in fetched), fetched
     files = manifest(site_dir)
-    clusters = [n for n in fetched if n.startswith("glove/near-0")]
+    clusters = [n for n in fetched if n.startswith("glove-near/0")]
     assert 0 < len(clusters) <= 40, clusters  # of 625
     search = sum(files[n]["bytes"] for n in (NEAR_INDEX, *clusters))  # the rows come on top, as before
     assert search < files[FREQUENT_FILE]["bytes"] / 2, search  # measured: 1.24 MB index + 0.1 MB clusters
