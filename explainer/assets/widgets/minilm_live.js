@@ -1,5 +1,6 @@
 /*
- * minilm_live: the enlarged head's lines light up for one token, and the download agreement is kept.
+ * minilm_live (and minilm_pair): the enlarged head's lines light up for one token, and the download
+ * agreement is kept.
  *
  * 1. The lines view (explainer/widgets/heatmap_lines.py, styled by heatmap_explorer.css) works as in
  *    the heatmap explorer: pointing at or focusing a token isolates its lines and marks its row or
@@ -10,7 +11,8 @@
  * 2. Pressing "Download the model" sets the hidden field load=yes (a data-set button the loader
  *    handles). The files then sit in the browser's Cache Storage, so on a later visit asking again
  *    would be a question about nothing: this script keeps the agreement in localStorage and, on the
- *    next visit, sets load=yes before the reader's first Run. It starts no computation.
+ *    next visit, sets load=yes before the reader's first Run. It starts no computation. The agreement
+ *    covers both widgets that run the model (minilm_live and minilm_pair): they download the same files.
  *
  * Listeners sit on the widget roots, so they outlive the loader replacing the output.
  */
@@ -18,6 +20,7 @@
 (() => {
   const KEY = "explainer:minilm-download-agreed";
   const ROOTS = '[data-widget="minilm_live"]';
+  const AGREEING = '[data-widget="minilm_live"], [data-widget="minilm_pair"]'; // same files, one agreement
 
   /** What an element stands for: {row, col} (either may be null), or null if not a token or cell. */
   function targetOf(el) {
@@ -109,8 +112,8 @@
   }
 
   document.addEventListener("click", (event) => {
-    const button = event.target.closest(`${ROOTS} button[data-set="load=yes"]`);
-    if (!button) return;
+    const button = event.target.closest('button[data-set="load=yes"]');
+    if (!button || !button.closest(AGREEING)) return;
     try {
       window.localStorage.setItem(KEY, "yes");
     } catch (error) {
@@ -119,8 +122,8 @@
   });
 
   function init() {
-    for (const root of document.querySelectorAll(ROOTS)) {
-      bindLines(root);
+    for (const root of document.querySelectorAll(ROOTS)) bindLines(root);
+    for (const root of document.querySelectorAll(AGREEING)) {
       const load = root.querySelector('form input[name="load"]');
       if (load && remembered()) load.value = "yes";
     }
