@@ -45,6 +45,7 @@ ARGS: dict[str, tuple[list[str], list[str]]] = {
     "bench_coldpath.py": ([], ["--runs", "2", "--throttled-runs", "1", "--typed-runs", "2"]),
     "bench_frames.py": ([], []),
     "bench_minilm_live.py": ([], ["--repeats", "3"]),
+    "bench_imports.py": ([], ["--rounds", "2"]),
 }
 SITE_SCRIPTS = {
     "bench_pages.py",
@@ -54,6 +55,7 @@ SITE_SCRIPTS = {
     "bench_coldpath.py",
     "bench_frames.py",
     "bench_minilm_live.py",
+    "bench_imports.py",
 }
 
 

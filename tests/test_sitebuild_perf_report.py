@@ -170,6 +170,7 @@ def test_page_tables_say_when_results_are_missing(tmp_path: Path) -> None:
         "perf_site",
         "perf_known",
         "perf_coldpath",
+        "perf_imports",
         "perf_frames",
         "perf_minilm_live",
     }
@@ -238,3 +239,14 @@ def test_frames_and_minilm_live_tables_read_their_results() -> None:
     assert values["bytes before the first typed result"] == "22.00 MB"
     assert values["largest attention difference, compact vs full (8 sentences)"] == "7.8e-04"
     assert not any("torch" in key for key in values)
+
+
+def test_imports_table_compares_lazy_and_prepared_with_eager() -> None:
+    def row(first: float, after: float) -> dict[str, float]:
+        return {"first_answer_ms": first, "after_enter_ms": after}
+
+    summary = {"w eager": row(2000, 100), "w lazy": row(1000, 900), "w prepared": row(1100, 150)}
+    rows = {r[1]: r for r in perf_report.imports_table({"imports": {"summary": summary}}).rows}
+    assert rows["eager"][2:] == ("2000", "–", "–")
+    assert rows["lazy"][2:] == ("1000", "0.5×", "–")
+    assert rows["prepared"][2:] == ("1100", "0.55×", "150")

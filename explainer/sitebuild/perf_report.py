@@ -271,6 +271,20 @@ def coldpath_table(results: Results) -> Table:
     return Table(headers, tuple(out))
 
 
+def imports_table(results: Results) -> Table:
+    """Python's share of a first live result in Pyodide: every module imported up front against lazily."""
+    summary = results["imports"]["summary"]
+    out = []
+    for name, row in summary.items():
+        widget, variant = name.rsplit(" ", 1)
+        eager = summary[f"{widget} eager"]
+        after = f"{row['after_enter_ms']:.0f}" if variant == "prepared" else "–"
+        ratio = _ratio(row["first_answer_ms"], eager["first_answer_ms"]) if variant != "eager" else "–"
+        out.append((widget, variant, f"{row['first_answer_ms']:.0f}", ratio, after))
+    headers = ("widget", "imports", "import to first answer, ms", "ratio to eager", "after Enter, ms")
+    return Table(headers, tuple(out))
+
+
 def frames_table(results: Results) -> Table:
     """Frame times over whole plays of the step-through, with motion and with reduced motion."""
     frames = results["frames"]
@@ -337,6 +351,7 @@ REPORT: tuple[tuple[str, str, Callable[[Results], Table]], ...] = (
     ("perf_widgets", "Widgets in the browser", widgets_table),
     ("perf_known", "Known states: answers with no runtime", known_table),
     ("perf_coldpath", "The runtime's cold path", coldpath_table),
+    ("perf_imports", "Lazy imports in the runtime", imports_table),
     ("perf_frames", "The step-through's frames", frames_table),
     ("perf_minilm_live", "The trained model in the browser", minilm_live_table),
     ("perf_attention", "Attention core against n (NumPy)", attention_table),
