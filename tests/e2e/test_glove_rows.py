@@ -28,8 +28,8 @@ ROOT = "[data-widget=heatmap_explorer]"
 SENTENCE = "the old fisherman mended his nets"  # "mended" is not among the 20,000 most frequent words
 
 
-def manifest(site: Path) -> dict[str, dict[str, Any]]:
-    return dict(json.loads((site / "data" / "glove" / "manifest.json").read_text(encoding="utf-8")))
+def manifest(site: Path, folder: str = "glove") -> dict[str, dict[str, Any]]:
+    return dict(json.loads((site / "data" / folder / "manifest.json").read_text(encoding="utf-8")))
 
 
 def data_requests(browsing: Browsing) -> list[str]:
@@ -162,11 +162,11 @@ def test_a_probe_downloads_its_rows_the_index_and_a_few_clusters_not_the_frequen
         "contextualisation_probe", {"sentence": sentence, "word": word}
     )  # every word in memory
     assert probe_lists(html) == probe_lists(expected.html) and len(probe_lists(html)) == 2, html[:300]
-    fetched = [name for name in data_requests(browsing) if name != "glove/manifest.json"]
+    fetched = [name for name in data_requests(browsing) if not name.endswith("/manifest.json")]
     assert FREQUENT_FILE not in fetched  # the search needs only the index and the candidates' rows
     shards = {shard_name(shard_of(w)) for w in tokenize(sentence)}
     assert all(n in shards or n == NEAR_INDEX or n.startswith("glove-near/0") for n in fetched), fetched
-    files = manifest(site_dir)
+    files = {**manifest(site_dir), **manifest(site_dir, "glove-near")}
     clusters = [n for n in fetched if n.startswith("glove-near/0")]
     assert 0 < len(clusters) <= 40, clusters  # of 625
     search = sum(files[n]["bytes"] for n in (NEAR_INDEX, *clusters))  # the rows come on top, as before
