@@ -18,6 +18,7 @@ References:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -27,6 +28,9 @@ import numpy as np
 from explainer.attention import split_heads
 from explainer.examples.table import Table, TableFactory
 from explainer.types import FloatArray
+
+MatMul = Callable[[FloatArray, FloatArray], FloatArray]
+SoftMax = Callable[[FloatArray], FloatArray]
 
 if TYPE_CHECKING:
     from explainer.minilm import Encoding, MiniLM
@@ -203,26 +207,39 @@ def cell_computation(
     """Recompute head ``(layer, head)`` (from 0) for query ``row`` and key ``col`` from its layer's input.
 
     The projections go through the model's own :func:`~explainer.minilm.model.linear`, in the
-    model's dtype; the scores and the softmax in float64, as in the attention core.
+    model's dtype; the scores and the softmax in float64, with the model's own arithmetic
+    (:func:`_arithmetic`), so the weight shown is the weight the model computed, bit for bit.
     """
-    from explainer.attention import softmax
     from explainer.minilm.model import linear
 
+    matmul, softmax = _arithmetic(model)
     w = model.layers[layer]
     d_k = w.w_q.shape[1] // model.n_heads
     cols = slice(head * d_k, (head + 1) * d_k)
     x = enc.hidden_states[layer].astype(model.position_embeddings.dtype)  # (n, d): the layer's input
     q = linear(x, w.w_q, w.b_q)[row, cols].astype(np.float64)  # (d_k,)
     keys = linear(x, w.w_k, w.b_k)[:, cols].astype(np.float64)  # (n, d_k)
-    scaled = (q[None, :] @ keys.T)[0] * (1.0 / np.sqrt(d_k))  # (n,)
+    scores = matmul(q[None, :], keys.T)[0]  # (n,)
+    scaled = scores * (1.0 / np.sqrt(d_k))  # (n,)
     return CellComputation(
         q=q,
         k=keys[col],
         products=q * keys[col],
-        score=float(q @ keys[col]),
+        score=float(scores[col]),
         scaled_row=scaled,
         weights_row=softmax(scaled),
     )
+
+
+def _arithmetic(model: MiniLM) -> tuple[MatMul, SoftMax]:
+    """``(matmul, softmax)`` as ``model`` computes its attention: the compact model's exact ones
+    (:mod:`explainer.minilm.exact`, the same bits at build time and in the browser), else NumPy's."""
+    from explainer.attention import softmax
+    from explainer.minilm import exact
+
+    if model.attention is exact.attention:
+        return exact.product, exact.softmax
+    return np.matmul, softmax
 
 
 def rollout(attentions: FloatArray) -> FloatArray:
@@ -321,7 +338,8 @@ def transformed_values(model: MiniLM, enc: Encoding, layer: int) -> FloatArray:
     x = enc.hidden_states[layer].astype(model.position_embeddings.dtype)  # (n, d): the layer's input
     v = split_heads(linear(x, w.w_v, w.b_v), model.n_heads)  # (h, n, d_k), float64, biases included
     w_o = np.asarray(w.w_o, dtype=np.float64).reshape(model.n_heads, v.shape[-1], -1)  # (h, d_k, d)
-    return np.asarray(v @ w_o)  # (h, n, d)
+    matmul, _ = _arithmetic(model)
+    return np.asarray(matmul(v, w_o))  # (h, n, d)
 
 
 def link_contributions(model: MiniLM, enc: Encoding, row: int, col: int) -> FloatArray:
@@ -333,7 +351,7 @@ def link_contributions(model: MiniLM, enc: Encoding, row: int, col: int) -> Floa
     """
     layers = range(len(model.layers))
     f_col = np.stack([transformed_values(model, enc, layer)[:, col] for layer in layers])  # (layers, h, d)
-    norms = np.linalg.norm(f_col, axis=-1)  # (layers, heads): ‖f_h(x_col)‖
+    norms = np.sqrt(np.sum(f_col * f_col, axis=-1))  # (layers, heads): ‖f_h(x_col)‖, NumPy's pairwise sum
     return np.asarray(enc.attentions[:, :, row, col] * norms)  # (layers, heads)
 
 

@@ -14,7 +14,7 @@ and caches the files and asks again.
 
 The enlarged head is shown as a heatmap and, in a disclosure the reader opens,
 as lines (BertViz's head view, drawn by :mod:`explainer.widgets.heatmap_lines`;
-``minilm_live.js`` isolates a token's lines on hover or focus). Both are in
+``heatmap_explorer.js`` isolates a token's lines on hover or focus). Both are in
 every output, so the preset sentences switch between them with no runtime.
 A chosen cell (query ``i`` → key ``j``) also lists the heads that carry that
 link most by Kobayashi et al.'s norm ``‖α_ij f_h(x_j)‖``
@@ -252,5 +252,5 @@ SPEC = WidgetSpec(
     submit_label="Show the 72 heads",
     known=_known,
     loading="Loading Python to run all-MiniLM-L6-v2",
-    assets=("heatmap_explorer.css", "minilm_live.css", "minilm_live.js"),
+    assets=("heatmap_explorer.css", "heatmap_explorer.js", "minilm_live.css", "minilm_live.js"),
 )

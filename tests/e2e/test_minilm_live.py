@@ -99,7 +99,7 @@ def test_a_typed_sentence_asks_first_then_shows_the_compact_models_weights(
     assert page.locator(f"{ROOT} [data-output] [data-layer][data-head]").count() == 72
     enc = host_compact(SENTENCE)
     got = np.array(heatmap_weights(page, ROOT))  # the enlarged head: layer 6, head 12 by default
-    np.testing.assert_allclose(got, enc.attentions[5, 11], rtol=0, atol=5e-6)  # float32 sums, other order
+    np.testing.assert_array_equal(got, enc.attentions[5, 11])  # exact arithmetic: the build's very bits
     assert not browsing.console_errors, browsing.console_errors[:5]
 
 
@@ -126,7 +126,7 @@ def test_every_head_matches_the_host_and_the_full_model(
         got = np.array(heatmap_weights(page, ROOT))
         worst_host = max(worst_host, float(np.abs(got - enc.attentions[layer - 1, head - 1]).max()))
         worst_full = max(worst_full, float(np.abs(got - full.attentions[layer - 1, head - 1]).max()))
-    assert worst_host <= 5e-6, worst_host  # float32 sums in another order: rounding, not a different model
+    assert worst_host == 0.0, worst_host  # explainer.minilm.exact: the same bits as the build's presets
     assert worst_full <= max(compact_accuracy().max_attention_error, 1e-3), worst_full
 
 

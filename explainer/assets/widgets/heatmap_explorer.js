@@ -1,5 +1,5 @@
 /*
- * The heatmap explorer's moving picture; it needs no runtime. Pointing at or focusing a token
+ * The heatmap explorer's moving picture, and minilm_live's enlarged head; it needs no runtime. Pointing at or focusing a token
  * isolates its lines in the lines view and highlights its row (a query, left) or its column (a
  * key, right) in the heatmap; a cell does the same for its row, its column and its one line.
  * Pressing a token keeps it so (aria-pressed) until it is pressed again or Escape is pressed.
@@ -98,7 +98,9 @@
   }
 
   function init() {
-    for (const root of document.querySelectorAll('[data-widget="heatmap_explorer"]')) bind(root);
+    for (const root of document.querySelectorAll('[data-widget="heatmap_explorer"], [data-widget="minilm_live"]')) {
+      bind(root);
+    }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
