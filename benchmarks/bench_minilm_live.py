@@ -8,7 +8,8 @@ Side by side, in one run, for the 16-word-piece sentence
 ``explainer.examples.trained_live.BENCH_SENTENCE``:
 
 - **forward pass**: median of ``--repeats`` calls after one warm-up, in a fresh
-  single-threaded host process (full model, float64; compact model, float32),
+  single-threaded host process (full model, float64; compact model, float16 weights with the
+  exact arithmetic of explainer.minilm.exact),
   in Pyodide under Node from the built site's own runtime and wheel (the
   browser's NumPy, no BLAS), and Hugging Face ``transformers`` on torch CPU
   when ``$EXPLAINER_TORCH_PYTHON`` names a Python that has them (otherwise
@@ -46,7 +47,7 @@ import json, statistics, sys, time
 from explainer.examples.trained_live import BENCH_SENTENCE, compact_minilm
 from explainer.minilm import load_minilm
 out = {}
-models = {"host_numpy_full_float64": load_minilm(), "host_numpy_compact_float32": compact_minilm()}
+models = {"host_numpy_full_float64": load_minilm(), "host_numpy_compact": compact_minilm()}
 for name, model in models.items():
     model.encode(BENCH_SENTENCE)
     times = []

@@ -122,7 +122,7 @@ def _embeddings_source(path: str | None) -> Embeddings:
     """The compact GloVe file at ``path`` (loaded once per path), else the sharded rows.
 
     :class:`~explainer.glove_rows.GloveRows` reads like ``Embeddings`` (word in, len,
-    dim, lookup, head), which is all the widgets use.
+    dim, lookup, nearest_frequent), which is all the widgets use.
     """
     return _rows() if path is None else _load_compact(path)  # type: ignore[return-value]
 

@@ -229,7 +229,7 @@ def test_frames_and_minilm_live_tables_read_their_results() -> None:
     live = {
         "browser": {"bytes_before_first_result": 22_000_000, "first_result_after_download_button_ms": 970.0,
                     "second_sentence_ms": 310.0},
-        "host": {"host_numpy_compact_float32": {"median_ms": 7.5},
+        "host": {"host_numpy_compact": {"median_ms": 7.5},
                  "host_numpy_full_float64": {"median_ms": 15.8}},
         "pyodide_node": {"median_ms": 57.0},
         "accuracy": {"max_attention_error": 7.8e-4, "sentences": 8},
