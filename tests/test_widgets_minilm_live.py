@@ -111,11 +111,13 @@ def browser(minilm_weights: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     live.compact_encode.cache_clear()
 
 
-def _ask(state: dict[str, str], source: Path) -> tuple[dict[str, object], list[str]]:
+def ask(
+    state: dict[str, str], source: Path, widget: str = "minilm_live"
+) -> tuple[dict[str, object], list[str]]:
     """What the worker does: answer each ``need`` by copying the files, then ask again."""
     fetched: list[str] = []
     while True:
-        response = json.loads(handle(json.dumps({"widget": "minilm_live", "state": state})))
+        response = json.loads(handle(json.dumps({"widget": widget, "state": state})))
         if "need" not in response:
             return response, fetched
         for name in response["need"]:
@@ -126,7 +128,7 @@ def _ask(state: dict[str, str], source: Path) -> tuple[dict[str, object], list[s
 
 
 def test_nothing_downloads_before_the_reader_agrees(browser: Path) -> None:
-    response, fetched = _ask({"sentence": SENTENCE}, browser)
+    response, fetched = ask({"sentence": SENTENCE}, browser)
     assert fetched == ["minilm/about.json"]  # only the sizes, a few hundred bytes
     assert "about 21.9 MB the first time" in str(response["html"])
     assert 'data-set="load=yes"' in str(response["html"])
@@ -136,13 +138,13 @@ def test_nothing_downloads_before_the_reader_agrees(browser: Path) -> None:
 def test_after_agreeing_the_browser_computes_the_presets_numbers(browser: Path) -> None:
     from explainer.examples.trained_live import compact_minilm
 
-    response, fetched = _ask({"sentence": SENTENCE, "load": "yes"}, browser)
+    response, fetched = ask({"sentence": SENTENCE, "load": "yes"}, browser)
     assert response["error"] is None
     assert "minilm/model-f16.safetensors" in fetched and len(fetched) < 20
     weights = compact_minilm().encode(SENTENCE).attentions[5, 11]
     cells = re.findall(r'data-row="(\d+)" data-col="(\d+)" data-weight="([^"]+)"', str(response["html"]))
     assert [float(w) for _, _, w in cells] == weights.ravel().tolist()
-    _, again = _ask({"sentence": "the trophy", "load": "yes"}, browser)
+    _, again = ask({"sentence": "the trophy", "load": "yes"}, browser)
     assert again == []  # a second sentence with known rows downloads nothing
     assert np.isfinite(weights).all()
 

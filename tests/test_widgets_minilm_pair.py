@@ -5,17 +5,14 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from explainer import datafiles
-from explainer.browser import handle
 from explainer.examples.trained_heads import CONTROL_PAIRS
 from explainer.widgets import compute, prerender
-from tests.test_widgets_minilm_live import browser  # noqa: F401 (a fixture: a host without the weights)
+from tests.test_widgets_minilm_live import ask, browser  # noqa: F401 (browser: a fixture, a host without the weights)
 
 TROPHY = (
     "The trophy didn't fit in the suitcase because it was too big",
@@ -150,22 +147,8 @@ def test_the_chapters_pairs_are_known_states_that_need_no_download(minilm_weight
     assert all(k["load"] == "" and k["pronoun"] == "it" for k in keys)
 
 
-def _ask(state: dict[str, str], source: Path) -> tuple[dict[str, object], list[str]]:
-    """What the worker does: answer each ``need`` by copying the files, then ask again."""
-    fetched: list[str] = []
-    while True:
-        response = json.loads(handle(json.dumps({"widget": "minilm_pair", "state": state})))
-        if "need" not in response:
-            return response, fetched
-        for name in response["need"]:
-            target = datafiles.data_root() / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source / name, target)
-            fetched.append(name)
-
-
 def test_a_bad_pair_is_answered_before_anything_downloads(browser: Path) -> None:  # noqa: F811
-    response, fetched = _ask({"control": "The cat sat on the mat because it was"}, browser)
+    response, fetched = ask({"control": "The cat sat on the mat because it was"}, browser, "minilm_pair")
     assert fetched == [] and "“tired” only in the first" in str(response["error"])
 
 
@@ -174,9 +157,9 @@ def test_in_the_browser_a_pair_asks_first_then_computes_the_hosts_numbers(browse
     from explainer.examples.trained_pair import pair_preference
 
     state = {"sentence": TROPHY[0], "control": TROPHY[1], "noun_a": "trophy", "noun_b": "suitcase"}
-    response, fetched = _ask(state, browser)
+    response, fetched = ask(state, browser, "minilm_pair")
     assert fetched == ["minilm/about.json"] and 'data-set="load=yes"' in str(response["html"])
-    response, fetched = _ask({**state, "load": "yes"}, browser)
+    response, fetched = ask({**state, "load": "yes"}, browser, "minilm_pair")
     assert response["error"] is None and "minilm/model-f16.safetensors" in fetched
     host = pair_preference(TROPHY, ("it", "trophy", "suitcase"), compact_minilm().encode)
     for (i, j), (x, y, _) in marks(str(response["html"])).items():
