@@ -374,5 +374,5 @@ SPEC = WidgetSpec(
     submit_label="Compare the 72 heads",
     known=_known,
     loading="Loading Python to run all-MiniLM-L6-v2 on your pair",
-    assets=("minilm_live.css", "minilm_pair.css", "minilm_live.js"),  # the .js keeps the download agreement
+    assets=("minilm_live.css", "minilm_pair.css"),
 )

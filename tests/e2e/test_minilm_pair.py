@@ -137,19 +137,3 @@ def test_a_typed_pair_asks_first_then_draws_its_own_scatter(
         assert abs(y - host.preference[1, i - 1, j - 1]) <= 0.0051
     assert page.locator(f"{ROOT} input[name=sentence]").first.input_value() == TROPHY["sentence"]
     assert not browsing.console_errors, browsing.console_errors[:5]
-
-
-def test_an_agreement_given_in_either_widget_covers_both(
-    browsing: Browsing, server: Server, site_dir: Path
-) -> None:
-    """minilm_live's download button stores the agreement; this widget, on the same files, reads it."""
-    page = open_page(browsing, server, site_dir)
-    load = f'{ROOT} form input[name="load"]'
-    page.evaluate("() => localStorage.clear()")
-    page.reload()
-    assert page.locator(load).input_value() == ""  # never agreed: the widget asks before downloading
-    page.evaluate("() => localStorage.setItem('explainer:minilm-download-agreed', 'yes')")
-    page.reload()
-    assert page.locator(load).input_value() == "yes"
-    assert not runtime_requests(browsing)  # remembering starts nothing
-    page.evaluate("() => localStorage.clear()")
