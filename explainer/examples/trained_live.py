@@ -29,9 +29,6 @@ from explainer.attention import split_heads
 from explainer.examples.table import Table, TableFactory
 from explainer.types import FloatArray
 
-MatMul = Callable[[FloatArray, FloatArray], FloatArray]
-SoftMax = Callable[[FloatArray], FloatArray]
-
 if TYPE_CHECKING:
     from explainer.minilm import Encoding, MiniLM
 
@@ -231,7 +228,7 @@ def cell_computation(
     )
 
 
-def _arithmetic(model: MiniLM) -> tuple[MatMul, SoftMax]:
+def _arithmetic(model: MiniLM) -> tuple[Callable[..., FloatArray], Callable[..., FloatArray]]:
     """``(matmul, softmax)`` as ``model`` computes its attention: the compact model's exact ones
     (:mod:`explainer.minilm.exact`, the same bits at build time and in the browser), else NumPy's."""
     from explainer.attention import softmax
