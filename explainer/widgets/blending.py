@@ -162,5 +162,5 @@ SPEC = WidgetSpec(
     run=run,
     known=known,
     loading="Loading Python to blend these weights",
-    assets=("blending.css", "blending.js"),
+    assets=("plane.css", "blending.css", "blending.js"),
 )

@@ -240,5 +240,5 @@ SPEC = WidgetSpec(
     run=run,
     known=reachable,
     loading="Loading Python to score your vectors",
-    assets=("dot_product.css", "dot_product.js"),
+    assets=("plane.css", "dot_product.css", "dot_product.js"),
 )

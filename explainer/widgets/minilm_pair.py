@@ -374,5 +374,5 @@ SPEC = WidgetSpec(
     submit_label="Compare the 72 heads",
     known=_known,
     loading="Loading Python to run all-MiniLM-L6-v2 on your pair",
-    assets=("minilm_live.css", "minilm_pair.css"),
+    assets=("minilm_live.css", "plane.css", "minilm_pair.css"),
 )
