@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from explainer.html import Element, h, render, trusted
+from explainer.html import Element, Template, h, render, trusted
 
 
 class _Collect(HTMLParser):
@@ -107,3 +107,43 @@ def test_any_text_round_trips_and_never_opens_a_tag(text: str, value: str) -> No
     assert [tag for tag, _ in parsed.tags] == ["p"]
     assert parsed.tags[0][1]["title"] == value
     assert parsed.text == text
+
+
+def test_template_fills_escaped_values_like_h() -> None:
+    cell = Template('<td class="c" data-n="{n}" data-w="{w}" title="{tip}">{text}{child}</td>')
+    filled = cell.fill(n=3, w=np.float64(0.1) + 0.2, tip="a\"<'&", text="<b>", child=h("b", None, "x"))
+    built = h("td", {"class": "c", "data-n": 3, "data-w": 0.30000000000000004, "title": "a\"<'&"})
+    assert filled.html.startswith(built.html[:-5])  # the same attributes, written the same way
+    assert filled.html.endswith(">&lt;b&gt;<b>x</b></td>")
+    assert collect(filled.html).tags[0][1]["title"] == "a\"<'&"
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<script>{x}</script>",  # no script
+        "<style>{x}</style>",  # forbidden tag
+        '<p onclick="{x}"></p>',  # no event handler
+        "<p {x}></p>",  # a hole where an attribute name goes
+        "<p title={x}></p>",  # an unquoted value
+        "<{x}></{x}>",  # a hole as a tag
+        "<p>{x.y}</p>",  # only plain names
+    ],
+)
+def test_template_refuses_unsafe_markup(markup: str) -> None:
+    with pytest.raises(ValueError):
+        Template(markup)
+
+
+@pytest.mark.parametrize("value", [True, None, [1], b"x"])
+def test_template_refuses_values_it_cannot_write(value: object) -> None:
+    with pytest.raises(TypeError):
+        Template("<p>{x}</p>").fill(x=value)  # type: ignore[arg-type]
+
+
+@given(st.text(max_size=30))
+def test_template_text_survives_a_round_trip(text: str) -> None:
+    parsed = collect(Template('<p title="{t}">{t}</p>').fill(t=text).html)
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
+    assert parsed.tags[0][1]["title"] is not None
+    assert parsed.text in (text, normalised)

@@ -84,7 +84,8 @@ def test_presets_are_known_states_in_the_page(minilm_weights: None) -> None:
     page = prerender("minilm_live")
     keys = [json.loads(html.unescape(k)) for k in re.findall(r'<template data-known="([^"]+)"', page)]
     assert sorted(dict(k)["sentence"] for k in keys) == sorted(GRID_SENTENCES)
-    assert all(dict(k)["load"] == "" for k in keys)  # no download agreed: these need none
+    assert all("load" not in dict(k) for k in keys)  # the same state with or without the agreement
+    assert 'name="load" value="" data-unkeyed' in page
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from explainer.widgets.base import (
     render_form,
     run_widget,
     state_key,
+    unkeyed,
 )
 
 if TYPE_CHECKING:
@@ -228,7 +229,7 @@ def known_templates(spec: WidgetSpec, state: State, embeddings: EmbeddingsSource
         return []
     templates: dict[str, Element] = {}
     for reached in spec.known(spec, state):
-        key = state_key(reached)
+        key = state_key(reached, unkeyed(spec))
         if key in templates:
             continue
         parts, new_state, _ = evaluate(spec, normalise_state(spec, reached), embeddings)

@@ -13,11 +13,11 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from explainer.html import Child, Element, h, render
+from explainer.html import AttrValue, Child, Element, h, render
 
 if TYPE_CHECKING:
     from explainer.embeddings import Embeddings
@@ -39,6 +39,7 @@ __all__ = [
     "render_form",
     "run_widget",
     "state_key",
+    "unkeyed",
 ]
 
 StateValue = str | bool
@@ -68,6 +69,9 @@ class Field:
         stops: the values a range slider steps through (its state is the stop, not the index).
         hint: a short help text shown under the input.
         rows: visible lines of a textarea.
+        keyed: ``False`` for a hidden go-ahead that never changes a known state's answer (the
+            download agreement): the known states' keys leave it out, so a reader who agreed on an
+            earlier visit still gets the page's known states with no runtime.
     """
 
     name: str
@@ -78,6 +82,7 @@ class Field:
     stops: tuple[str, ...] = ()
     hint: str = ""
     rows: int = 12
+    keyed: bool = True
 
 
 @dataclass(frozen=True)
@@ -188,16 +193,24 @@ def normalise_state(spec: WidgetSpec, raw: Mapping[str, object]) -> State:
     return {f.name: _coerce(f, raw[f.name]) if f.name in raw else f.default for f in spec.fields}
 
 
-def state_key(state: Mapping[str, StateValue]) -> str:
-    """The canonical key of a state: JSON of its sorted ``[name, value]`` pairs.
+def state_key(state: Mapping[str, StateValue], unkeyed: Collection[str] = ()) -> str:
+    """The canonical key of a state: JSON of its sorted ``[name, value]`` pairs, ``unkeyed`` left out.
 
     ``loader.js`` computes the same string with ``JSON.stringify`` from the form.
 
     Example:
         >>> state_key({"scale": True, "d_k": "64"})
         '[["d_k","64"],["scale",true]]'
+        >>> state_key({"sentence": "hi", "load": "yes"}, unkeyed=("load",))
+        '[["sentence","hi"]]'
     """
-    return json.dumps(sorted(state.items()), ensure_ascii=False, separators=(",", ":"))
+    pairs = sorted((k, v) for k, v in state.items() if k not in unkeyed)
+    return json.dumps(pairs, ensure_ascii=False, separators=(",", ":"))
+
+
+def unkeyed(spec: WidgetSpec) -> tuple[str, ...]:
+    """The names of ``spec``'s fields that known states' keys leave out (see :attr:`Field.keyed`)."""
+    return tuple(f.name for f in spec.fields if not f.keyed)
 
 
 def _choices(f: Field) -> Sequence[StateValue]:
@@ -320,7 +333,9 @@ def render_form(spec: WidgetSpec, state: State) -> Element:
     visible, hidden = [], []
     for f in spec.fields:
         if f.kind == "hidden":
-            hidden.append(h("input", {"type": "hidden", "name": f.name, "value": str(state[f.name])}))
+            attrs: dict[str, AttrValue] = {"type": "hidden", "name": f.name, "value": str(state[f.name])}
+            attrs["data-unkeyed"] = not f.keyed  # a go-ahead the known states' keys leave out
+            hidden.append(h("input", attrs))
         elif f.kind == "radio":
             visible.append(_radio_group(f, state[f.name]))
         else:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from explainer.html import AttrValue, Element, h
+from explainer.html import Element, Template, h
 from explainer.widgets.base import WidgetError
 from explainer.widgets.colour import SCALE_STEPS, colour_styles
 
@@ -213,6 +213,16 @@ def matrix_table(
     return table(caption, "explainer-matrix", ["", *cols], body)
 
 
+_CELL = Template(
+    '<td class="explainer-cell" data-row="{i}" data-col="{j}" data-weight="{w}" style="{style}">{text}</td>'
+)
+_CELL_BUTTON = Template(
+    '<td><button class="explainer-cell" data-row="{i}" data-col="{j}" data-weight="{w}"'
+    ' style="{style}" type="button" data-set="cell={i},{j}" aria-label="{label}"'
+    ' aria-pressed="{pressed}">{text}</button></td>'
+)
+
+
 def _heatmap_row(
     i: int,
     query: str,
@@ -224,6 +234,7 @@ def _heatmap_row(
     """One row: the query's header, then one cell per key with its number and a square of side √w.
 
     ``look`` is (cells are buttons, cells are coloured, the selected column in this row or -1).
+    A template writes each cell: this runs for every cell of every update in the browser.
     """
     selectable, colour, selected = look
     styles = colour_styles() if colour else None
@@ -233,22 +244,14 @@ def _heatmap_row(
         style = f"--s:{math.sqrt(w) if w > 0 else 0.0:.3f}"  # the square's side ∝ √w, so its area ∝ w
         if ok and styles is not None:
             style += styles[round(min(max(w, 0.0), 1.0) * (SCALE_STEPS - 1))]
-        attrs: dict[str, AttrValue] = {
-            "class": "explainer-cell",
-            "data-row": i,
-            "data-col": j,
-            "data-weight": w,
-            "style": style,
-        }
         text = f"{w:.2f}" if ok else "×"
         if not selectable:
-            cells.append(h("td", attrs, text))  # the row and column headers name a plain cell
+            cells.append(_CELL.fill(i=i, j=j, w=w, style=style, text=text))  # headers name a plain cell
             continue
-        attrs["type"], attrs["data-set"] = "button", f"cell={i},{j}"
         # weights are never -0.0, so format() is fmt(w, 3) at a third of the cost (256 cells per update)
         label = f"{query} to {keys[j]}: " + (f"weight {w:.3g}" if ok else "masked, weight 0")
-        attrs["aria-label"], attrs["aria-pressed"] = label, "true" if j == selected else "false"
-        cells.append(h("td", None, h("button", attrs, text)))
+        pressed = "true" if j == selected else "false"
+        cells.append(_CELL_BUTTON.fill(i=i, j=j, w=w, style=style, label=label, pressed=pressed, text=text))
     return h("tr", None, h("th", {"scope": "row", "data-q": i}, query), cells)
 
 

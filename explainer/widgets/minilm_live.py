@@ -245,7 +245,7 @@ SPEC = WidgetSpec(
         Field("layer", "Layer", "hidden", "6"),
         Field("head", "Head", "hidden", "12"),
         Field("cell", "Cell", "hidden", ""),
-        Field("load", "Download agreed", "hidden", ""),
+        Field("load", "Download agreed", "hidden", "", keyed=False),
         Field("off", "Heads switched off", "hidden", ""),
     ),
     run=_run,

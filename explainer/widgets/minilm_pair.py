@@ -368,7 +368,7 @@ SPEC = WidgetSpec(
             _DEFAULT[3],
             hint="preference = weight(pronoun → A) − weight(pronoun → B)",
         ),
-        Field("load", "Download agreed", "hidden", ""),
+        Field("load", "Download agreed", "hidden", "", keyed=False),
     ),
     run=_run,
     submit_label="Compare the 72 heads",

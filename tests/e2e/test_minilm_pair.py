@@ -72,8 +72,18 @@ def loaded(browser: Any, site_dir: Path) -> None:
         pytest.skip("the built site has no data/minilm files")
 
 
-def test_the_chapters_pairs_show_with_no_runtime(browsing: Browsing, server: Server, site_dir: Path) -> None:
+AGREED = "() => localStorage.setItem('explainer:minilm-download-agreed', 'yes')"
+
+
+@pytest.mark.parametrize("agreed", [False, True], ids=["first-visit", "agreed-before"])
+def test_the_chapters_pairs_show_with_no_runtime(
+    browsing: Browsing, server: Server, site_dir: Path, agreed: bool
+) -> None:
+    """Also for a reader who agreed to the download on an earlier visit: the agreement is unkeyed."""
     page = open_page(browsing, server, site_dir)
+    page.evaluate(AGREED if agreed else "() => localStorage.clear()")
+    page.reload()
+    assert page.locator(f'{ROOT} form input[name="load"]').input_value() == ("yes" if agreed else "")
     page.locator(ROOT).first.scroll_into_view_if_needed()
     assert len(marks(page)) == 72
     assert "(“tired” → “soft”)" in output_text(page)
@@ -98,6 +108,7 @@ def test_the_chapters_pairs_show_with_no_runtime(browsing: Browsing, server: Ser
     assert "(“tired” → “wide”)" in output_text(page) and len(marks(page)) == 72
     assert runtime_requests(browsing, before) == [] and runtime_requests(browsing) == []
     assert not browsing.console_errors, browsing.console_errors[:5]
+    page.evaluate("() => localStorage.clear()")
 
 
 def test_a_bad_pair_is_a_message_before_any_download_and_the_text_stays(
@@ -137,3 +148,19 @@ def test_a_typed_pair_asks_first_then_draws_its_own_scatter(
         assert abs(y - host.preference[1, i - 1, j - 1]) <= 0.0051
     assert page.locator(f"{ROOT} input[name=sentence]").first.input_value() == TROPHY["sentence"]
     assert not browsing.console_errors, browsing.console_errors[:5]
+
+
+def test_an_agreement_given_in_either_widget_covers_both(
+    browsing: Browsing, server: Server, site_dir: Path
+) -> None:
+    """minilm_live's download button stores the agreement; this widget, on the same files, reads it."""
+    page = open_page(browsing, server, site_dir)
+    load = f'{ROOT} form input[name="load"]'
+    page.evaluate("() => localStorage.clear()")
+    page.reload()
+    assert page.locator(load).input_value() == ""  # never agreed: the widget asks before downloading
+    page.evaluate(AGREED)
+    page.reload()
+    assert page.locator(load).input_value() == "yes"
+    assert not runtime_requests(browsing)  # remembering starts nothing
+    page.evaluate("() => localStorage.clear()")

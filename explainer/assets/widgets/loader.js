@@ -63,6 +63,13 @@
     return JSON.stringify(Object.keys(state).sort().map((name) => [name, state[name]]));
   }
 
+  /** The key the known states use: without the go-ahead fields (data-unkeyed) that never change them. */
+  function knownKey(root, state) {
+    const kept = { ...state };
+    for (const control of root.querySelectorAll("form [data-unkeyed]")) delete kept[control.name];
+    return stateKey(kept);
+  }
+
   /** A slider over stops: its position is an index; show the stop it stands for beside it. */
   function showStop(slider) {
     const stop = slider.dataset.stops.split(",")[slider.value];
@@ -217,9 +224,10 @@
 
   /** Show the widget's current state: from a known template at once, else computed by the worker. */
   function request(w) {
-    const key = stateKey(readState(w.root));
+    const state = readState(w.root);
+    const key = stateKey(state);
     if (key === w.shownKey && !w.sent && !w.pending) return; // already shown (a slider fires input, then change)
-    const known = w.known.get(key);
+    const known = w.known.get(knownKey(w.root, state));
     if (known) {
       showKnown(w, known, key);
       return;
@@ -387,7 +395,7 @@
   function leadsToUnknown(w, setter) {
     const state = readState(w.root);
     for (const [name, value] of new URLSearchParams(setter.getAttribute("data-set"))) state[name] = value;
-    return !w.known.has(stateKey(state));
+    return !w.known.has(knownKey(w.root, state));
   }
 
   /** A change the reader made to a form control. */

@@ -1,16 +1,18 @@
 /*
- * minilm_live: the download agreement is kept.
+ * minilm_live and minilm_pair: the download agreement is kept.
  *
  * Pressing "Download the model" sets the hidden field load=yes (a data-set button the loader
  * handles). The files then sit in the browser's Cache Storage, so on a later visit asking again
  * would be a question about nothing: this script keeps the agreement in localStorage and, on the
- * next visit, sets load=yes before the reader's first Run. It starts no computation. (The enlarged
- * head's lines view is made live by heatmap_explorer.js, as the heatmap explorer's is.)
+ * next visit, sets load=yes before the reader's first Run. It starts no computation. The agreement
+ * covers both widgets that run the model: they download the same files. The field is unkeyed
+ * (data-unkeyed), so the page's known states still show with no runtime. (The enlarged head's
+ * lines view is made live by heatmap_explorer.js, as the heatmap explorer's is.)
  */
 "use strict";
 (() => {
   const KEY = "explainer:minilm-download-agreed";
-  const AGREEING = '[data-widget="minilm_live"]';
+  const AGREEING = '[data-widget="minilm_live"], [data-widget="minilm_pair"]'; // same files, one agreement
 
   function remembered() {
     try {
