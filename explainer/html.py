@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
 
-__all__ = ["AttrValue", "Child", "Element", "Template", "h", "render", "trusted"]
+__all__ = ["AttrValue", "Child", "Element", "Template", "escape_value", "h", "render", "trusted"]
 
 AttrValue = str | int | float | bool | None
 
@@ -155,18 +155,21 @@ def h(tag: str, attrs: Mapping[str, AttrValue] | None = None, *children: object)
 
 _TEMPLATE_TAG = re.compile(r"</?([^\s>/]+)")
 _TEMPLATE_ATTR = re.compile(r"\s([^\s=>\"]+)=\"")
-_TEMPLATE_HOLE = re.compile(r"\{(\w+)\}")
+_TEMPLATE_HOLE = re.compile(r"\{\w+(?::\.\d[fg])?\}")  # a name, or a name and a number format
 
 
 class Template:
-    """Markup with ``{name}`` holes, written by our code and filled by :meth:`fill`.
+    """Markup with ``{name}`` holes, written by our code and filled by :meth:`fill` or :meth:`join`.
 
-    Every value is escaped as :func:`h` escapes an attribute value (``str``) or
-    written as a number (``int``, ``float`` with ``repr``); an :class:`Element`
-    goes in as it is. Tags and attribute names are checked once, here, against
-    the same rules as :func:`h`; a hole may only be inside a double-quoted
-    attribute value or in the text between tags. One fill is a single string
-    format, several times faster than building the same elements with :func:`h`.
+    :meth:`fill` escapes every value as :func:`h` escapes an attribute value
+    (``str``) or writes it as a number (``int``, ``float`` with ``repr``; a hole
+    ``{name:.3f}`` formats it so); an :class:`Element` goes in as it is. Tags and
+    attribute names are checked once, here, against the same rules as :func:`h`;
+    a hole may only be inside a double-quoted attribute value or in the text
+    between tags. One fill is a single string format, several times faster than
+    building the same elements with :func:`h`. :meth:`join` is the hot-loop form
+    (a heatmap's cells): it writes many rows and leaves escaping to the caller,
+    who escapes each reader string once with :func:`escape_value`.
 
     Example:
         >>> cell = Template('<td class="c" title="{tip}">{text}</td>')
@@ -209,6 +212,29 @@ class Template:
             else:
                 raise TypeError(f"a template value must be str, int, float or Element, not {kind.__name__}")
         return Element(self._markup.format_map(values))
+
+    def join(self, rows: Iterable[Mapping[str, object]]) -> Element:
+        """The markup once per row, joined: values are ``str`` (escaped already), ``int`` or ``float``.
+
+        Escape reader text with :func:`escape_value` (once per string, outside the loop); text our
+        code wrote without ``&<>"'`` needs nothing, and numbers never do.
+
+        Example:
+            >>> Template('<td data-w="{w}">{t:.2f}</td>').join([{"w": 0.5, "t": 0.5}, {"w": 1, "t": 1}]).html
+            '<td data-w="0.5">0.50</td><td data-w="1">1.00</td>'
+        """
+        markup = self._markup
+        return Element("".join([markup.format_map(row) for row in rows]))
+
+
+def escape_value(text: str) -> str:
+    """``text`` escaped for an attribute value or element text (``&<>"'``), as :meth:`Template.fill` does.
+
+    Example:
+        >>> escape_value('a "b" & <c>')
+        'a &quot;b&quot; &amp; &lt;c&gt;'
+    """
+    return _attr_text(text)
 
 
 def trusted(markup: str) -> Element:

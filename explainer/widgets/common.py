@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from explainer.html import Element, Template, h
+from explainer.html import Element, Template, escape_value, h
 from explainer.widgets.base import WidgetError
 from explainer.widgets.colour import SCALE_STEPS, colour_styles
 
@@ -213,46 +213,58 @@ def matrix_table(
     return table(caption, "explainer-matrix", ["", *cols], body)
 
 
+_RowCells = tuple[list[float], list[bool], list[float], list[str]]
+"""A heatmap row's weights, allowed flags, square sides and colour styles ("" for none), one per key."""
+
 _CELL = Template(
-    '<td class="explainer-cell" data-row="{i}" data-col="{j}" data-weight="{w}" style="{style}">{text}</td>'
+    '<td class="explainer-cell" data-row="{i}" data-col="{j}" data-weight="{w}"'
+    ' style="--s:{side:.3f}{colour}">{text}</td>'
 )
 _CELL_BUTTON = Template(
     '<td><button class="explainer-cell" data-row="{i}" data-col="{j}" data-weight="{w}"'
-    ' style="{style}" type="button" data-set="cell={i},{j}" aria-label="{label}"'
+    ' style="--s:{side:.3f}{colour}" type="button" data-set="cell={i},{j}" aria-label="{q} to {k}: {what}"'
     ' aria-pressed="{pressed}">{text}</button></td>'
 )
 
 
 def _heatmap_row(
-    i: int,
-    query: str,
-    keys: Sequence[str],
-    weights: list[float],
-    allowed: list[bool],
-    look: tuple[bool, bool, int],
+    i: int, query: str, keys: Sequence[str], cells: _RowCells, look: tuple[bool, int]
 ) -> Element:
     """One row: the query's header, then one cell per key with its number and a square of side √w.
 
-    ``look`` is (cells are buttons, cells are coloured, the selected column in this row or -1).
-    A template writes each cell: this runs for every cell of every update in the browser.
+    ``keys`` are escaped already (:func:`escape_value`); ``cells`` holds the row's weights, allowed
+    flags, square sides and colour styles; ``look`` is (cells are buttons, the selected column in
+    this row or -1). One template writes every cell: this runs for each cell of each update in the
+    browser (256 at 16 tokens), so it does as little per cell as it can.
     """
-    selectable, colour, selected = look
-    styles = colour_styles() if colour else None
-    cells = []
-    for j, w in enumerate(weights):
-        ok = allowed[j]
-        style = f"--s:{math.sqrt(w) if w > 0 else 0.0:.3f}"  # the square's side ∝ √w, so its area ∝ w
-        if ok and styles is not None:
-            style += styles[round(min(max(w, 0.0), 1.0) * (SCALE_STEPS - 1))]
-        text = f"{w:.2f}" if ok else "×"
-        if not selectable:
-            cells.append(_CELL.fill(i=i, j=j, w=w, style=style, text=text))  # headers name a plain cell
-            continue
-        # weights are never -0.0, so format() is fmt(w, 3) at a third of the cost (256 cells per update)
-        label = f"{query} to {keys[j]}: " + (f"weight {w:.3g}" if ok else "masked, weight 0")
-        pressed = "true" if j == selected else "false"
-        cells.append(_CELL_BUTTON.fill(i=i, j=j, w=w, style=style, label=label, pressed=pressed, text=text))
-    return h("tr", None, h("th", {"scope": "row", "data-q": i}, query), cells)
+    selectable, selected = look
+    weights, allowed, sides, colours = cells
+    texts = [f"{w:.2f}" if ok else "×" for w, ok in zip(weights, allowed, strict=True)]
+    header = h("th", {"scope": "row", "data-q": i}, query)
+    if not selectable:  # the row and column headers name a plain cell
+        rows = (
+            {"i": i, "j": j, "w": w, "side": sides[j], "colour": colours[j], "text": texts[j]}
+            for j, w in enumerate(weights)
+        )
+        return h("tr", None, header, _CELL.join(rows))
+    q = escape_value(query)
+    buttons = (
+        {
+            "i": i,
+            "j": j,
+            "w": w,
+            "side": sides[j],
+            "colour": colours[j],
+            "q": q,
+            "k": keys[j],
+            # weights are never -0.0, so format() is fmt(w, 3) at a third of the cost
+            "what": f"weight {w:.3g}" if allowed[j] else "masked, weight 0",
+            "pressed": "true" if j == selected else "false",
+            "text": texts[j],
+        }
+        for j, w in enumerate(weights)
+    )
+    return h("tr", None, header, _CELL_BUTTON.join(buttons))
 
 
 def heatmap(
@@ -289,10 +301,28 @@ def heatmap(
         if allowed is None
         else np.broadcast_to(np.asarray(allowed, bool), w.shape)
     )
+    sides = np.sqrt(np.where(w > 0, w, 0.0)).tolist()  # the square's side ∝ √w, so its area ∝ w
+    styles = colour_styles() if colour else ("",)
+    steps = (
+        np.rint(np.clip(w, 0.0, 1.0) * (SCALE_STEPS - 1)).astype(np.intp)
+        if colour
+        else np.zeros(w.shape, np.intp)
+    )
+    colours = [
+        [styles[s] if a else "" for s, a in zip(r, o, strict=True)]
+        for r, o in zip(steps.tolist(), ok.tolist(), strict=True)
+    ]
     w_rows, ok_rows = w.tolist(), ok.tolist()  # Python floats are much faster to format one by one
     sel_row, sel_col = selected if selected is not None else (-1, -1)
+    escaped = [escape_value(k) for k in keys]
     body = (
-        _heatmap_row(i, q, keys, w_rows[i], ok_rows[i], (selectable, colour, sel_col if i == sel_row else -1))
+        _heatmap_row(
+            i,
+            q,
+            escaped,
+            (w_rows[i], ok_rows[i], sides[i], colours[i]),
+            (selectable, sel_col if i == sel_row else -1),
+        )
         for i, q in enumerate(queries)
     )
     head = h(
