@@ -150,6 +150,8 @@ class Row:
     update16_p95_ms: float | None = None
     python16_p50_ms: float | None = None
     python16_p95_ms: float | None = None
+    render16_p50_ms: float | None = None
+    render16_p95_ms: float | None = None
     known_p50_ms: float | None = None
     known_p95_ms: float | None = None
 
@@ -234,7 +236,8 @@ def first_result_ms(page: Any, url: str, approach: str, name: str) -> tuple[floa
     return float(ms), before
 
 
-# One timed change: set a form field, wait for the widget's result; [in page, painted, python ms, known].
+# One timed change: set a form field, wait for the widget's result;
+# [in page, painted, python ms, known, render ms (the page parsing the new output)].
 TIMED_CHANGE_JS = """([name, field, value]) => new Promise(resolve => {
     const root = document.querySelector(`[data-widget="${name}"]`);
     const box = root.querySelector(`form [name="${field}"]`);
@@ -245,7 +248,8 @@ TIMED_CHANGE_JS = """([name, field, value]) => new Promise(resolve => {
         const inPage = performance.now() - t0;
         const detail = event.detail || {};
         requestAnimationFrame(() => setTimeout(() => resolve(
-            [inPage, performance.now() - t0, detail.python_ms ?? null, detail.known ?? null]), 0));
+            [inPage, performance.now() - t0, detail.python_ms ?? null, detail.known ?? null,
+             detail.render_ms ?? null]), 0));
     }, { once: true });
     box.value = value;
     box.dispatchEvent(new Event('input', { bubbles: true }));
@@ -259,13 +263,13 @@ def update_latencies(page: Any, name: str, repeats: int) -> list[tuple[float, fl
         n = 2 + i % 15
         value = " ".join(WORDS[:n]) if name == "heatmap_explorer" else str(2 + i)
         field = "sentence" if name == "heatmap_explorer" else "seed"
-        in_page, painted, _, _ = page.evaluate(TIMED_CHANGE_JS, [name, field, value])
+        in_page, painted, _, _, _ = page.evaluate(TIMED_CHANGE_JS, [name, field, value])
         times.append((in_page, painted))
     return times
 
 
-def sixteen_token_updates(page: Any, repeats: int) -> list[tuple[float, float]]:
-    """The heatmap explorer at 16 tokens, a new sentence each time: (in page, Python in the worker)."""
+def sixteen_token_updates(page: Any, repeats: int) -> list[tuple[float, float, float]]:
+    """The heatmap explorer at 16 tokens, a new sentence each time: (in page, Python, page's render)."""
     times = []
     for step in range(repeats):
         # Rotation 0 is WORDS[:16], the sentence update_latencies may have ended on: the loader shows
@@ -273,10 +277,13 @@ def sixteen_token_updates(page: Any, repeats: int) -> list[tuple[float, float]]:
         i = step + 1
         words = WORDS[i % len(WORDS) :] + WORDS[: i % len(WORDS)]  # 17 rotations, then a changed first word
         words = [*words[:15], WORDS[(i // len(WORDS)) % len(WORDS)]] if i >= len(WORDS) else words[:16]
-        in_page, _, python_ms, _ = page.evaluate(
+        in_page, _, python_ms, _, render_ms = page.evaluate(
             TIMED_CHANGE_JS, ["heatmap_explorer", "sentence", " ".join(words)]
         )
-        times.append((in_page, python_ms if python_ms is not None else float("nan")))
+        nan = float("nan")  # the main-thread baseline reports neither part
+        times.append(
+            (in_page, nan if python_ms is None else python_ms, nan if render_ms is None else render_ms)
+        )
     return times
 
 
@@ -350,6 +357,9 @@ def measure(playwright: Any, base: str, approach: str, name: str, runs: int, rep
         python = [u[1] for u in sixteen if u[1] == u[1]]  # the main-thread baseline reports none
         if python:
             row.python16_p50_ms, row.python16_p95_ms = (percentile(python, q) for q in (0.5, 0.95))
+        render = [u[2] for u in sixteen if u[2] == u[2]]
+        if render:
+            row.render16_p50_ms, row.render16_p95_ms = (percentile(render, q) for q in (0.5, 0.95))
     if known:
         row.known_p50_ms, row.known_p95_ms = percentile(known, 0.5), percentile(known, 0.95)
     return row
@@ -438,6 +448,8 @@ def table(rows: list[Row]) -> str:
                 if r.python16_p50_ms is not None and r.python16_p95_ms is not None
                 else ""
             )
+            if r.render16_p50_ms is not None and r.render16_p95_ms is not None:
+                python += f", the page's render {r.render16_p50_ms:.1f} / {r.render16_p95_ms:.1f}"
             extra.append(
                 f"{r.widget} {r.approach} at 16 tokens: update p50 / p95 "
                 f"{r.update16_p50_ms:.1f} / {r.update16_p95_ms:.1f} ms{python}"

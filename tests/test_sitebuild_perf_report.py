@@ -169,6 +169,7 @@ def test_page_tables_say_when_results_are_missing(tmp_path: Path) -> None:
         "perf_minilm",
         "perf_site",
         "perf_known",
+        "perf_update16",
         "perf_coldpath",
         "perf_imports",
         "perf_frames",
@@ -250,3 +251,25 @@ def test_imports_table_compares_lazy_and_prepared_with_eager() -> None:
     assert rows["eager"][2:] == ("2000", "–", "–")
     assert rows["lazy"][2:] == ("1000", "0.5×", "–")
     assert rows["prepared"][2:] == ("1100", "0.55×", "150")
+
+
+def test_the_16_token_table_splits_the_update_where_it_is_measured() -> None:
+    worker = {
+        "widget": "heatmap_explorer",
+        "approach": "worker",
+        "update16_p50_ms": 9.0,
+        "update16_p95_ms": 14.5,
+    }
+    worker |= {"python16_p50_ms": 4.0, "python16_p95_ms": 6.0, "render16_p50_ms": 3.0, "render16_p95_ms": 5.0}
+    base = {
+        "widget": "heatmap_explorer",
+        "approach": "baseline",
+        "update16_p50_ms": 12.0,
+        "update16_p95_ms": 20.0,
+    }
+    other = {"widget": "saturation_lab", "approach": "worker"}
+    table = perf_report.update16_table({"widgets": {"rows": [worker, base, other]}})
+    assert table.rows == (
+        ("ours (worker)", "9.0 / 14.5", "4.0 / 6.0", "3.0 / 5.0"),
+        ("main thread at load", "12.0 / 20.0", "–", "–"),
+    )

@@ -226,6 +226,34 @@ def site_table(results: Results) -> Table:
     return Table(("part", "size"), tuple(rows))
 
 
+def _pair(row: dict[str, Any], name: str) -> str:
+    """``row``'s ``NAME_p50_ms`` / ``NAME_p95_ms``, or a dash when the approach has no such part."""
+    p50, p95 = row.get(f"{name}_p50_ms"), row.get(f"{name}_p95_ms")
+    return "–" if p50 is None or p95 is None else f"{p50:.1f} / {p95:.1f}"
+
+
+def update16_table(results: Results) -> Table:
+    """The heatmap explorer at 16 tokens: the whole update, and its parts where they are measured."""
+    rows = [r for r in results["widgets"]["rows"] if r["widget"] == "heatmap_explorer"]
+    out = tuple(
+        (
+            "ours (worker)" if r["approach"] == "worker" else "main thread at load",
+            _pair(r, "update16"),
+            _pair(r, "python16"),
+            _pair(r, "render16"),
+        )
+        for r in rows
+        if r.get("update16_p50_ms") is not None
+    )
+    headers = (
+        "approach",
+        "input to output in the page, p50 / p95 ms",
+        "Python (in the worker)",
+        "the page parsing the new output",
+    )
+    return Table(headers, out)
+
+
 def known_table(results: Results) -> Table:
     """A known state's change to output, beside the same change computed by the runtime."""
     rows = results["known"]["rows"]
@@ -349,6 +377,7 @@ REPORT: tuple[tuple[str, str, Callable[[Results], Table]], ...] = (
     ("perf_build", "Site build", build_table),
     ("perf_pages", "Bytes per page before interaction", pages_table),
     ("perf_widgets", "Widgets in the browser", widgets_table),
+    ("perf_update16", "The heatmap explorer at 16 tokens", update16_table),
     ("perf_known", "Known states: answers with no runtime", known_table),
     ("perf_coldpath", "The runtime's cold path", coldpath_table),
     ("perf_imports", "Lazy imports in the runtime", imports_table),

@@ -255,13 +255,15 @@
     const corrected = template.dataset.corrected ? JSON.parse(template.dataset.corrected) : {};
     render(w, { html: template.content.cloneNode(true), state: corrected }); // data-state: still the runtime's
     w.shownKey = key;
-    announce(w, performance.now() - started, 0, true);
+    const ms = performance.now() - started;
+    announce(w, ms, 0, true, ms);
   }
 
-  function announce(w, ms, pythonMs, known) {
+  /** Tell listeners (the pictures, the benchmarks) that new output is in the page, and what it took. */
+  function announce(w, ms, pythonMs, known, renderMs) {
     w.root.dispatchEvent(new CustomEvent("explainer:result", {
       bubbles: true,
-      detail: { key: w.key, ms, python_ms: pythonMs, known },
+      detail: { key: w.key, ms, python_ms: pythonMs, known, render_ms: renderMs },
     }));
   }
 
@@ -274,14 +276,16 @@
       request(w); // the reader changed something meanwhile: only the latest state matters
       return;
     }
+    const rendering = performance.now();
     render(w, message.response);
+    const renderMs = performance.now() - rendering; // the page's part: HTML parsed into the output
     w.shownKey = w.sentKey;
     w.root.querySelector("[data-status]").textContent = ""; // a download's progress, if any
     setState(w.root, "ready");
     if (!performance.getEntriesByName("explainer:first-live-result").length) {
       performance.mark("explainer:first-live-result");
     }
-    announce(w, performance.now() - w.started, message.ms, false);
+    announce(w, performance.now() - w.started, message.ms, false, renderMs);
   }
 
   /** Replace the output region (Python's HTML, or a template's content); keep focus on the same cell/button. */
