@@ -1,18 +1,17 @@
 """The built site: strict build, every page, its figures and numbers, offline, notebooks, reproducibility.
 
 The site is built once per session with ``mkdocs build --strict`` and the
-figure cache disabled (every figure drawn afresh), then a second time for the
-byte-identity check. Marked ``site``; ``make test-fast`` skips it.
+figure cache disabled (every figure drawn afresh: ``fresh_site`` in conftest.py);
+its figures are compared byte for byte with a second build (``second_site``: the
+one ``make test`` made, or one built here). Marked ``site``; ``make test-fast``
+skips it.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,19 +30,9 @@ _TAG = re.compile(r"<[^>]+>")
 _VALUE = re.compile(r"(?<!\\)\{\{(.+?)\}\}", re.S)
 
 
-def build_site(site_dir: Path) -> None:
-    """``mkdocs build --strict`` into ``site_dir`` with every figure drawn afresh."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "EXPLAINER_FIGURE_CACHE": "off"}
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
-    assert result.returncode == 0, f"strict build failed:\n{result.stderr[-4000:]}"
-
-
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site_dir = tmp_path_factory.mktemp("site")
-    build_site(site_dir)
-    return site_dir
+def site(fresh_site: Path) -> Path:
+    return fresh_site
 
 
 def nav_pages() -> list[str]:
@@ -192,11 +181,9 @@ def test_api_reference_documents_the_core(site: Path) -> None:
         assert name in body
 
 
-def test_two_clean_builds_give_identical_figures(site: Path, tmp_path: Path) -> None:
-    second = tmp_path / "second"
-    build_site(second)
+def test_two_clean_builds_give_identical_figures(site: Path, second_site: Path) -> None:
     first_files = sorted(p.relative_to(site) for p in (site / "figures").glob("*.svg"))
-    second_files = sorted(p.relative_to(second) for p in (second / "figures").glob("*.svg"))
+    second_files = sorted(p.relative_to(second_site) for p in (second_site / "figures").glob("*.svg"))
     assert first_files and first_files == second_files
-    differing = [str(p) for p in first_files if (site / p).read_bytes() != (second / p).read_bytes()]
+    differing = [str(p) for p in first_files if (site / p).read_bytes() != (second_site / p).read_bytes()]
     assert not differing
