@@ -53,6 +53,27 @@ async function phase(name, work) {
   }
 }
 
+/**
+ * A promise that rejects if the interpreter's WebAssembly fails to instantiate (a missing or
+ * damaged pyodide.asm.wasm). Pyodide 0.27 only warns then and loadPyodide never settles (fixed
+ * upstream in pyodide#6296), so the reader would wait for the loader's two-minute timeout. The
+ * first instantiation after this call is the interpreter's own (Pyodide makes one attempt);
+ * the wrappers step aside after it, so the packages' libraries load through the real functions.
+ */
+function interpreterFailure() {
+  return new Promise((_, reject) => {
+    const real = { instantiate: WebAssembly.instantiate, instantiateStreaming: WebAssembly.instantiateStreaming };
+    for (const name of Object.keys(real)) {
+      WebAssembly[name] = (...args) => {
+        Object.assign(WebAssembly, real);
+        const attempt = real[name].apply(WebAssembly, args);
+        attempt.catch((error) => reject(new Error(`pyodide.asm.wasm could not be started (${error.message})`)));
+        return attempt;
+      };
+    }
+  });
+}
+
 /** What to load into Pyodide: our wheel from the lock (numpy is its dependency), or numpy + our URL. */
 function packagesOf(config) {
   return config.mode === "cdn" ? ["numpy", resolve(config.wheel_url)] : ["explainer"];
@@ -74,8 +95,12 @@ async function boot(widgets) {
   const gloveBytes = glove ? fetchBytes(resolve(config.glove_url)) : null;
   await phase("pyodide.js", () => importScripts(indexURL + "pyodide.js"));
   const packages = packagesOf(config);
+  const failed = interpreterFailure();
   const pyodide = await phase("loadPyodide", () =>
-    loadPyodide({ indexURL, packages: config.preload ? packages : [], stdout: () => {}, stderr: () => {} }),
+    Promise.race([
+      loadPyodide({ indexURL, packages: config.preload ? packages : [], stdout: () => {}, stderr: () => {} }),
+      failed,
+    ]),
   );
   await phase("packages", () => loadWheels(pyodide, packages));
   const handle = await phase("import explainer", () => {
