@@ -20,7 +20,7 @@ from tests.e2e.test_accessibility import AXE, SCHEMES, audit, tab_to, wait_for_p
 
 Browsing = Server = Any  # fixtures from conftest.py
 ROOT = '[data-widget="step_through"]'
-PLAY_MS = 60_000  # a whole play is about 28 s
+PLAY_MS = 60_000  # a whole play is about 28 s of dwell, run at once on the page's fake clock
 
 STATE_JS = """(root) => {
     const r = document.querySelector(root);
@@ -56,14 +56,21 @@ def scrub(page: Any, step: int) -> None:
 
 def open_page(browsing: Browsing, server: Server, site_dir: Path, motion: str = "no-preference") -> Any:
     page = browsing.new_page()
+    page.clock.install()  # timers run when a test says so (Play's dwell); animations in real time
     page.emulate_media(reduced_motion=motion)
     page.goto(server.url + widget_page(site_dir, "step_through"))
     return page
 
 
 def play_to_the_end(page: Any) -> tuple[dict[str, Any], int]:
-    """Press Play, sample the moving animations at every step, wait for the end; (end state, most seen)."""
+    """Press Play, sample the moving animations at every step, run to the end; (end state, most seen).
+
+    The page's clock is Playwright's (installed by :func:`open_page`): each step's dwell (its
+    ``data-ms``, about 28 s in all) passes at once, while the CSS animations run in real time.
+    """
     page.click(f"{ROOT} [data-st=play]")
+    dwell = page.eval_on_selector_all(f"{ROOT} [data-ms]", "els => els.map(e => Number(e.dataset.ms))")
+    assert len(dwell) == len(STEPS)
     most = 0
     for step in range(len(STEPS)):
         page.wait_for_function(
@@ -73,6 +80,7 @@ def play_to_the_end(page: Any) -> tuple[dict[str, Any], int]:
             timeout=PLAY_MS,
         )
         most = max(most, int(page.evaluate(MOVING_JS, ROOT)))
+        page.clock.run_for(dwell[step])
     page.wait_for_function(
         "(root) => !document.querySelector(root).hasAttribute('data-playing')", arg=ROOT, timeout=PLAY_MS
     )
