@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from explainer.examples.table import Table
-from explainer.sitebuild import perf_report
+from explainer.sitebuild import perf_report, perf_runtime
 
 BUILD = {
     "cold_build": {"median_s": 60.0},
@@ -203,7 +203,7 @@ def test_known_table_compares_each_control_with_the_runtime() -> None:
              "first_ms": 4000.0, "p50_ms": 9.0, "p95_ms": 20.0, "runtime_bytes": 17 * 2**20},
         ]
     }  # fmt: skip
-    rows = perf_report.known_table({"known": known}).rows
+    rows = perf_runtime.known_table({"known": known}).rows
     assert rows[0][:4] == ("mask_explorer", "name=kind", "shipped with the page", "2.0 (0.0005×)")
     assert rows[0][5] == "0" and rows[1][5] == "17.0 MiB"
 
@@ -216,7 +216,7 @@ def test_coldpath_ratios_are_to_the_baseline_of_the_same_kind() -> None:
         "main thread throttled cold": {"ms": 16000.0, "phases": {}},
         "floor cold": {"ms": 4000.0, "phases": {}},
     }
-    rows = {row[0]: row for row in perf_report.coldpath_table({"coldpath": {"summary": summary}}).rows}
+    rows = {row[0]: row for row in perf_runtime.coldpath_table({"coldpath": {"summary": summary}}).rows}
     assert rows["pyc"][3] == "0.5×" and rows["pyc"][4] == "3.0 / 1.0 / – / –"
     assert rows["pyc throttled"][3] == "0.5×"  # against the main-thread page on the same connection
     assert rows["before"][3] == rows["floor"][3] == rows["main thread throttled"][3] == "–"
@@ -225,7 +225,9 @@ def test_coldpath_ratios_are_to_the_baseline_of_the_same_kind() -> None:
 def test_frames_and_minilm_live_tables_read_their_results() -> None:
     play = {"motion": "reduce", "play_s": 28.0, "frames": 1700, "p50_ms": 16.7, "p95_ms": 16.8,
             "p99_ms": 17.0, "over_one_frame": 2, "animations_peak": 0}  # fmt: skip
-    frames = perf_report.frames_table({"frames": {"plays": [play], "site_bytes_added": {"total": 12 * 1024}}})
+    frames = perf_runtime.frames_table(
+        {"frames": {"plays": [play], "site_bytes_added": {"total": 12 * 1024}}}
+    )
     assert frames.rows[0][3] == "16.7 / 16.8 / 17.0" and frames.rows[-1][1] == "12 KiB"
     live = {
         "browser": {"bytes_before_first_result": 22_000_000, "first_result_after_download_button_ms": 970.0,
@@ -236,7 +238,7 @@ def test_frames_and_minilm_live_tables_read_their_results() -> None:
         "accuracy": {"max_attention_error": 7.8e-4, "sentences": 8},
         "torch_cpu": {"skipped": "no torch"},
     }  # fmt: skip
-    values = dict(perf_report.minilm_live_table({"minilm_live": live}).rows)
+    values = dict(perf_runtime.minilm_live_table({"minilm_live": live}).rows)
     assert values["bytes before the first typed result"] == "22.00 MB"
     assert values["largest attention difference, compact vs full (8 sentences)"] == "7.8e-04"
     assert not any("torch" in key for key in values)
@@ -247,7 +249,7 @@ def test_imports_table_compares_lazy_and_prepared_with_eager() -> None:
         return {"first_answer_ms": first, "after_enter_ms": after}
 
     summary = {"w eager": row(2000, 100), "w lazy": row(1000, 900), "w prepared": row(1100, 150)}
-    rows = {r[1]: r for r in perf_report.imports_table({"imports": {"summary": summary}}).rows}
+    rows = {r[1]: r for r in perf_runtime.imports_table({"imports": {"summary": summary}}).rows}
     assert rows["eager"][2:] == ("2000", "–", "–")
     assert rows["lazy"][2:] == ("1000", "0.5×", "–")
     assert rows["prepared"][2:] == ("1100", "0.55×", "150")
@@ -268,7 +270,7 @@ def test_the_16_token_table_splits_the_update_where_it_is_measured() -> None:
         "update16_p95_ms": 20.0,
     }
     other = {"widget": "saturation_lab", "approach": "worker"}
-    table = perf_report.update16_table({"widgets": {"rows": [worker, base, other]}})
+    table = perf_runtime.update16_table({"widgets": {"rows": [worker, base, other]}})
     assert table.rows == (
         ("ours (worker)", "9.0 / 14.5", "4.0 / 6.0", "3.0 / 5.0"),
         ("main thread at load", "12.0 / 20.0", "–", "–"),

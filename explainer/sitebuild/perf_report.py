@@ -15,35 +15,23 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from explainer.examples.table import Table
-
-Results = dict[str, Any]
+from explainer.sitebuild.perf_format import Results, kib, ms, ratio
+from explainer.sitebuild.perf_runtime import (
+    coldpath_table,
+    frames_table,
+    imports_table,
+    known_table,
+    minilm_live_table,
+    update16_table,
+)
 
 
 def load_results(directory: Path) -> Results:
     """Every ``*.json`` in ``directory`` except the report itself, by file stem."""
     files = sorted(directory.glob("*.json")) if directory.is_dir() else []
     return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in files if p.stem != "report"}
-
-
-def _ratio(value: float | None, base: float | None) -> str:
-    if value is None or base is None or base == 0:
-        return "–"
-    ratio = value / base
-    return f"{ratio:,.0f}×" if ratio >= 10 else f"{ratio:.2g}×"
-
-
-def _ms(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    ms = seconds * 1e3
-    return f"{ms:,.0f}" if ms >= 100 else f"{ms:.3g}"
-
-
-def _kib(size: int) -> str:
-    return f"{size / 1024:,.0f} KiB"
 
 
 def build_table(results: Results) -> Table:
@@ -63,7 +51,7 @@ def build_table(results: Results) -> Table:
         rows.insert(2, (f"rebuild with --dirty after editing {dirty['page']}", dirty["median_s"]))
     return Table(
         ("build", "median seconds", "ratio to the plain build"),
-        tuple((name, f"{s:.3g}", _ratio(s, base)) for name, s in rows),
+        tuple((name, f"{s:.3g}", ratio(s, base)) for name, s in rows),
     )
 
 
@@ -78,9 +66,9 @@ def widgets_table(results: Results) -> Table:
             (
                 r["widget"],
                 "ours (worker, lazy)" if r["approach"] == "worker" else "main thread at load",
-                f"{_kib(r['bytes_before_interaction'])} ({_kib(r['pyodide_bytes_before_interaction'])})",
-                f"{r['cold_ms']:.0f} ({_ratio(r['cold_ms'], b.get('cold_ms'))})",
-                f"{r['warm_ms']:.0f} ({_ratio(r['warm_ms'], b.get('warm_ms'))})",
+                f"{kib(r['bytes_before_interaction'])} ({kib(r['pyodide_bytes_before_interaction'])})",
+                f"{r['cold_ms']:.0f} ({ratio(r['cold_ms'], b.get('cold_ms'))})",
+                f"{r['warm_ms']:.0f} ({ratio(r['warm_ms'], b.get('warm_ms'))})",
                 f"{r['update_p50_ms']:.1f} / {r['update_p95_ms']:.1f}",
                 f"{r['painted_p50_ms']:.1f} / {r['painted_p95_ms']:.1f}" if "painted_p50_ms" in r else "–",
             )
@@ -115,7 +103,7 @@ def attention_table(results: Results) -> Table:
     out = []
     for r in results["attention_core"]["results"]:
         ours, naive, torch = r["explainer"], r.get("naive_loop"), r.get("torch_sdpa")
-        out.append((str(r["n"]), _ms(ours), _ms(naive), _ratio(naive, ours), _ms(torch), _ratio(ours, torch)))
+        out.append((str(r["n"]), ms(ours), ms(naive), ratio(naive, ours), ms(torch), ratio(ours, torch)))
     headers = (
         "n",
         "explainer ms",
@@ -135,9 +123,9 @@ def pyodide_table(results: Results) -> Table:
         tuple(
             (
                 str(r["n"]),
-                _ms(r["numpy_host_s"]),
-                _ms(r["pyodide_s"]),
-                _ratio(r["pyodide_s"], r["numpy_host_s"]),
+                ms(r["numpy_host_s"]),
+                ms(r["pyodide_s"]),
+                ratio(r["pyodide_s"], r["numpy_host_s"]),
             )
             for r in rows
         ),
@@ -155,7 +143,7 @@ def minilm_table(results: Results) -> Table:
             (
                 name,
                 f"{r['load_ms']:.0f}",
-                f"{r['forward_ms_median']:.3g} ({_ratio(r['forward_ms_median'], ours['forward_ms_median'])})",
+                f"{r['forward_ms_median']:.3g} ({ratio(r['forward_ms_median'], ours['forward_ms_median'])})",
                 f"{r['peak_after_load_mb']:.0f} / {r['peak_mb']:.0f}",
             )
         )
@@ -193,7 +181,7 @@ def pages_table(results: Results) -> Table:
                 row["page"],
                 _kib_pair(ours["bytes"], ours["gzip_bytes"]),
                 _kib_pair(plain["bytes"], plain["gzip_bytes"]),
-                _ratio(ours["bytes"], plain["bytes"]),
+                ratio(ours["bytes"], plain["bytes"]),
                 _kib_pair(read["bytes"], read["figure_bytes"]),
                 f"{read['pyodide_bytes']:,}",
             )
@@ -221,156 +209,9 @@ def site_table(results: Results) -> Table:
         if key in stats:
             rows.append((label, f"{stats[key]} MiB"))
     for key, size in results.get("widgets", {}).get("site_bytes_added", {}).items():
-        shown = f"{size / 2**20:.1f} MiB" if size >= 2**20 else _kib(size)
+        shown = f"{size / 2**20:.1f} MiB" if size >= 2**20 else kib(size)
         rows.append((f"added for the widgets: {key}", shown))
     return Table(("part", "size"), tuple(rows))
-
-
-def _pair(row: dict[str, Any], name: str) -> str:
-    """``row``'s ``NAME_p50_ms`` / ``NAME_p95_ms``, or a dash when the approach has no such part."""
-    p50, p95 = row.get(f"{name}_p50_ms"), row.get(f"{name}_p95_ms")
-    return "–" if p50 is None or p95 is None else f"{p50:.1f} / {p95:.1f}"
-
-
-def update16_table(results: Results) -> Table:
-    """The heatmap explorer at 16 tokens: the whole update, and its parts where they are measured."""
-    rows = [r for r in results["widgets"]["rows"] if r["widget"] == "heatmap_explorer"]
-    out = tuple(
-        (
-            "ours (worker)" if r["approach"] == "worker" else "main thread at load",
-            _pair(r, "update16"),
-            _pair(r, "python16"),
-            _pair(r, "render16"),
-        )
-        for r in rows
-        if r.get("update16_p50_ms") is not None
-    )
-    headers = (
-        "approach",
-        "input to output in the page, p50 / p95 ms",
-        "Python (in the worker)",
-        "the page parsing the new output",
-    )
-    return Table(headers, out)
-
-
-def known_table(results: Results) -> Table:
-    """A known state's change to output, beside the same change computed by the runtime."""
-    rows = results["known"]["rows"]
-    base = {(r["widget"], r["control"]): r for r in rows if r["approach"] != "known states"}
-    out = []
-    for r in rows:
-        b = base.get((r["widget"], r["control"]), {})
-        mine = r["approach"] == "known states"
-        out.append(
-            (
-                r["widget"],
-                r["control"].split("[")[1].split("]")[0],
-                "shipped with the page" if mine else "baseline: computed by the runtime",
-                f"{r['first_ms']:,.1f}" + (f" ({_ratio(r['first_ms'], b.get('first_ms'))})" if mine else ""),
-                f"{r['p50_ms']:.2f} / {r['p95_ms']:.2f}",
-                f"{r['runtime_bytes'] / 2**20:.1f} MiB" if r["runtime_bytes"] else "0",
-            )
-        )
-    headers = ("widget", "control", "states", "first change ms (ratio)", "p50 / p95 ms", "runtime downloaded")
-    return Table(headers, tuple(out))
-
-
-_PHASES = ("loadPyodide", "packages", "import explainer", "first compute")
-
-
-def coldpath_table(results: Results) -> Table:
-    """Start-up to the first live result per cold-path variant, each beside its baseline of the same run.
-
-    Loopback variants are compared with ``before`` (the source files, packages after start-up);
-    throttled ones with the main-thread-at-load page on the same throttled connection.
-    """
-    summary = results["coldpath"]["summary"]
-    out = []
-    for name, row in summary.items():
-        variant, _, temp = name.rpartition(" ")
-        base = "main thread throttled cold" if "throttled" in variant else f"before {temp}"
-        compared = not variant.startswith(("floor", "typed", "before", "main thread"))
-        ratio = _ratio(row["ms"], summary.get(base, {}).get("ms")) if compared else "–"
-        phases = row.get("phases", {})
-        shown = " / ".join(f"{phases[p] / 1e3:.1f}" if p in phases else "–" for p in _PHASES)
-        out.append((variant, temp, f"{row['ms'] / 1e3:.2f}", ratio, shown if phases else "–"))
-    headers = ("variant", "cache", "median s", "ratio to its baseline", "s in " + " / ".join(_PHASES))
-    return Table(headers, tuple(out))
-
-
-def imports_table(results: Results) -> Table:
-    """Python's share of a first live result in Pyodide: every module imported up front against lazily."""
-    summary = results["imports"]["summary"]
-    out = []
-    for name, row in summary.items():
-        widget, variant = name.rsplit(" ", 1)
-        eager = summary[f"{widget} eager"]
-        after = f"{row['after_enter_ms']:.0f}" if variant == "prepared" else "–"
-        ratio = _ratio(row["first_answer_ms"], eager["first_answer_ms"]) if variant != "eager" else "–"
-        out.append((widget, variant, f"{row['first_answer_ms']:.0f}", ratio, after))
-    headers = ("widget", "imports", "import to first answer, ms", "ratio to eager", "after Enter, ms")
-    return Table(headers, tuple(out))
-
-
-def frames_table(results: Results) -> Table:
-    """Frame times over whole plays of the step-through, with motion and with reduced motion."""
-    frames = results["frames"]
-    out = [
-        (
-            play["motion"],
-            f"{play['play_s']:.1f}",
-            str(play["frames"]),
-            f"{play['p50_ms']:.1f} / {play['p95_ms']:.1f} / {play['p99_ms']:.1f}",
-            str(play["over_one_frame"]),
-            str(play["animations_peak"]),
-        )
-        for play in frames["plays"]
-    ]
-    added = frames["site_bytes_added"]["total"]
-    out.append(("bytes the widget adds to its page (gzip)", _kib(added), "", "", "", ""))
-    headers = (
-        "motion",
-        "play s",
-        "frames",
-        "frame p50 / p95 / p99 ms",
-        "frames over one",
-        "animations at once",
-    )
-    return Table(headers, tuple(out))
-
-
-def minilm_live_table(results: Results) -> Table:
-    """The trained model in the reader's browser: download, forward pass, first and next result, accuracy."""
-    live = results["minilm_live"]
-    browser, host = live["browser"], live["host"]
-    rows = [
-        ("bytes before the first typed result", f"{browser['bytes_before_first_result'] / 1e6:.2f} MB"),
-        (
-            "forward pass, 16 word pieces, Pyodide (Node), median",
-            f"{live['pyodide_node']['median_ms']:.0f} ms",
-        ),
-        (
-            "the same on the host, NumPy, compact (float16 weights, exact arithmetic)",
-            f"{host['host_numpy_compact']['median_ms']:.1f} ms",
-        ),
-        (
-            "the same on the host, NumPy, full float64",
-            f"{host['host_numpy_full_float64']['median_ms']:.1f} ms",
-        ),
-        (
-            "first grid after the download button, cold cache",
-            f"{browser['first_result_after_download_button_ms']:.0f} ms",
-        ),
-        ("a second sentence, to the grid in the page", f"{browser['second_sentence_ms']:.0f} ms"),
-        (
-            f"largest attention difference, compact vs full ({live['accuracy']['sentences']} sentences)",
-            f"{live['accuracy']['max_attention_error']:.1e}",
-        ),
-    ]
-    if "median_ms" in live.get("torch_cpu", {}):
-        rows.insert(4, ("the same in transformers on torch, CPU", f"{live['torch_cpu']['median_ms']:.1f} ms"))
-    return Table(("measure", "value"), tuple(rows))
 
 
 REPORT: tuple[tuple[str, str, Callable[[Results], Table]], ...] = (

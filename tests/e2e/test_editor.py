@@ -54,10 +54,16 @@ def start_editing(page: Any) -> None:
 
 
 def set_code(page: Any, code: str) -> None:
-    """Replace the code through the editor (loading it first if need be)."""
+    """Replace the code through the editor (loading it first if need be), as a reader would.
+
+    Ctrl+A is the editor's own select-all, over its whole document. ``fill`` selects the DOM
+    the editor has drawn instead, and once (CI, a busy machine) kept a stray line break.
+    """
     if not page.locator(EDITOR).count():
         start_editing(page)
-    page.locator(EDITOR).fill(code)
+    page.locator(EDITOR).focus()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(code)
 
 
 def result_after(page: Any, action: Any) -> str:

@@ -54,14 +54,20 @@ async function phase(name, work) {
 }
 
 /**
- * A promise that rejects if the interpreter's WebAssembly fails to instantiate (a missing or
- * damaged pyodide.asm.wasm). Pyodide 0.27 only warns then and loadPyodide never settles (fixed
- * upstream in pyodide#6296), so the reader would wait for the loader's two-minute timeout. The
- * first instantiation after this call is the interpreter's own (Pyodide makes one attempt);
- * the wrappers step aside after it, so the packages' libraries load through the real functions.
+ * Failures of Pyodide 0.27's start-up that loadPyodide never reports (it would never settle, and
+ * the reader would wait for the loader's two-minute timeout). `failed` rejects with the reason:
+ * - the interpreter's WebAssembly does not instantiate (a missing or damaged pyodide.asm.wasm:
+ *   Pyodide only warns; fixed upstream in pyodide#6296). The first instantiation after this call
+ *   is the interpreter's own (Pyodide makes one attempt); the wrappers step aside after it, so
+ *   the packages' libraries load through the real functions;
+ * - an error escapes start-up: a preloaded wheel that fails to download or to match the lock's
+ *   sha256 before the interpreter is up makes Pyodide log through a runtime not yet started,
+ *   which throws where no one catches it (seen when the machine is busy).
+ * `stop()` removes the watchers once start-up is over.
  */
-function interpreterFailure() {
-  return new Promise((_, reject) => {
+function startupFailure() {
+  let stop = () => {};
+  const failed = new Promise((_, reject) => {
     const real = { instantiate: WebAssembly.instantiate, instantiateStreaming: WebAssembly.instantiateStreaming };
     for (const name of Object.keys(real)) {
       WebAssembly[name] = (...args) => {
@@ -71,7 +77,26 @@ function interpreterFailure() {
         return attempt;
       };
     }
+    const escaped = (event) => {
+      event.preventDefault(); // reported below, as the reason start-up failed
+      const error = event.reason || event.error || new Error(event.message);
+      const inPackages = /PackageManager|loadPackage/.test(String(error && error.stack));
+      // Pyodide's own error in that case is about its runtime, not the package: name the cause instead.
+      const reason = inPackages
+        ? "a Python package failed to download or did not match the sha256 in the lock"
+        : `Python stopped while starting (${(error && error.message) || error})`;
+      reject(new Error(reason));
+    };
+    self.addEventListener("unhandledrejection", escaped);
+    self.addEventListener("error", escaped);
+    stop = () => {
+      Object.assign(WebAssembly, real);
+      self.removeEventListener("unhandledrejection", escaped);
+      self.removeEventListener("error", escaped);
+    };
   });
+  failed.catch(() => {}); // awaited through Promise.race; a late rejection is not an error
+  return { failed, stop };
 }
 
 /** What to load into Pyodide: our wheel from the lock (numpy is its dependency), or numpy + our URL. */
@@ -95,13 +120,13 @@ async function boot(widgets) {
   const gloveBytes = glove ? fetchBytes(resolve(config.glove_url)) : null;
   await phase("pyodide.js", () => importScripts(indexURL + "pyodide.js"));
   const packages = packagesOf(config);
-  const failed = interpreterFailure();
+  const startup = startupFailure();
   const pyodide = await phase("loadPyodide", () =>
     Promise.race([
       loadPyodide({ indexURL, packages: config.preload ? packages : [], stdout: () => {}, stderr: () => {} }),
-      failed,
+      startup.failed,
     ]),
-  );
+  ).finally(startup.stop);
   await phase("packages", () => loadWheels(pyodide, packages));
   const handle = await phase("import explainer", () => {
     // Figures in the code runner are rendered to SVG by Python; no DOM backend in a worker.
@@ -137,8 +162,15 @@ function prepare(pyodide, widgets) {
 async function loadWheels(pyodide, packages) {
   if ("explainer" in pyodide.loadedPackages) return;
   const errors = [];
-  await pyodide.loadPackage(packages, { messageCallback: () => {}, errorCallback: (m) => errors.push(m) });
-  if (errors.length) throw new Error(errors.join("; "));
+  let name = "";
+  const errorCallback = (line) => {
+    // Pyodide reports each failure in two lines: "… while loading NAME:", then the reason.
+    const heading = /while loading (.+):$/.exec(line);
+    if (heading) name = heading[1];
+    else errors.push(name ? `${name} (${line})` : line);
+  };
+  await pyodide.loadPackage(packages, { messageCallback: () => {}, errorCallback });
+  if (errors.length) throw new Error(`Python packages could not be loaded: ${errors.join(", ")}`);
 }
 
 /*
