@@ -10,7 +10,8 @@ Every variant runs in the same process, alternating, on fresh browser profiles:
   after the interpreter), ``preload`` (packages named to ``loadPyodide``, so they
   download while it starts), ``pyc`` (byte-compiled standard library, numpy and
   explainer, as :mod:`explainer.sitebuild.wheel` makes them) and ``preload+pyc``
-  (both: what the site ships);
+  (both) and ``preload+pyc+snapshot`` (what the site ships: a first visit saves a
+  snapshot of the bare interpreter in Cache Storage, a second restores it);
   each cold (empty cache) and warm (second visit), from the first input event
   to the ``explainer:result`` event, with the worker's phases (its "ready" message);
 - throttled (20 Mbit/s, 40 ms RTT, CDP ``Network.emulateNetworkConditions``):
@@ -107,13 +108,16 @@ def source_files(site: Path) -> dict[str, bytes]:
     }
 
 
-def variant(site: Path, files: dict[str, bytes] | None, preload: bool) -> dict[str, bytes]:
-    """Overrides that serve ``files`` (None: the site's own) and a runtime.json with ``preload``."""
+def variant(
+    site: Path, files: dict[str, bytes] | None, preload: bool, snapshot: bool = False
+) -> dict[str, bytes]:
+    """Overrides serving ``files`` (None: the site's own) and a runtime.json with these levers."""
     import hashlib
 
     overrides = {}
     config = json.loads((site / "assets" / "widgets" / "runtime.json").read_text(encoding="utf-8"))
-    overrides["/assets/widgets/runtime.json"] = json.dumps({**config, "preload": preload}).encode()
+    levers = {"preload": preload, "snapshot": snapshot}
+    overrides["/assets/widgets/runtime.json"] = json.dumps({**config, **levers}).encode()
     if files:
         lock = json.loads((site / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))
         for spec in lock["packages"].values():
@@ -245,6 +249,7 @@ def levers(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
         "preload": variant(site, source, preload=True),
         "pyc": variant(site, compiled, preload=False),
         "preload+pyc": variant(site, compiled, preload=True),
+        "preload+pyc+snapshot": variant(site, None, preload=True, snapshot=True),  # as shipped
     }
     for i in range(runs):
         for name, overrides in variants.items():
@@ -262,12 +267,13 @@ def levers(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
 
 
 def throttled(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
-    """The site as built (with and without preload) beside the main-thread page, on a slow connection."""
+    """The site as built (and with fewer levers) beside the main-thread page, on a slow connection."""
     pages = {"/main-thread.html": main_thread_page(site)}
+    kinds = {"preload+pyc+snapshot": (True, True), "preload+pyc": (True, False), "pyc": (False, False)}
     for i in range(runs):
-        for preload in (True, False):
-            with serve(site, {**pages, **variant(site, None, preload=preload)}) as base:
-                key = "preload+pyc throttled" if preload else "pyc throttled"
+        for name, (preload, snapshot) in kinds.items():
+            with serve(site, {**pages, **variant(site, None, preload=preload, snapshot=snapshot)}) as base:
+                key = f"{name} throttled"
                 url = base + PAGE
                 rec.once(
                     pw, key, lambda b, u=url, i=i: first_result(b.page(), u, f"one two {i}"), throttled=True

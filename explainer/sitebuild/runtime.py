@@ -96,12 +96,9 @@ class InstallReport:
 
 
 def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
+    """Hex sha256 of a file, read in blocks."""
     with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def core_dir(node_modules: Path) -> Path:
@@ -375,17 +372,29 @@ def write_widget_assets(dest: Path, *, mode: Mode, wheel: Path, glove: Path | No
         "wheel_url": f"{to_site}{PYODIDE_DIR}/{wheel.name}",
         "data_url": f"{to_site}data/",  # what widgets download on demand (sitebuild.datafiles): GloVe rows
         "glove_widgets": list(needs_embeddings()),
-        "preload": True,  # name the wheels to loadPyodide: they download while it starts
+        "preload": True,  # the wheels download while the interpreter starts
         "sizes": _step_sizes(runtime, wheel, glove) if mode == "self-hosted" else {},
     }
+    if mode == "self-hosted":  # a second visit starts from the bare interpreter's memory (worker.js)
+        wheels = [f"{to_site}{PYODIDE_DIR}/{name}" for name in _preloaded(runtime, wheel)]
+        config |= {"snapshot": True, "snapshot_key": _runtime_digest(runtime), "wheels": wheels}
     (dest / "runtime.json").write_text(json.dumps(config, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return dest / "runtime.json"
+
+
+def _preloaded(runtime: Path, wheel: Path) -> list[str]:
+    """File names of the wheels every widget loads: numpy and ours."""
+    return sorted(p.name for p in runtime.glob("*.whl") if p.name.startswith(("numpy-", wheel.name)))
+
+
+def _runtime_digest(runtime: Path) -> str:
+    """What the bare interpreter is made of, as a digest: a snapshot of it holds while this does."""
+    names = (*CORE_FILES, "pyodide-lock.json")
+    return hashlib.sha256("".join(sha256_of(runtime / n) for n in names).encode()).hexdigest()[:16]
 
 
 def _step_sizes(runtime: Path, wheel: Path, glove: Path | None) -> dict[str, int]:
     """Bytes each loading step fetches, for the progress indicator."""
     core = sum((runtime / name).stat().st_size for name in CORE_FILES if name != "pyodide.mjs")
-    packages = sum(
-        p.stat().st_size for p in runtime.glob("*.whl") if p.name.startswith(("numpy-", wheel.name))
-    )
+    packages = sum((runtime / name).stat().st_size for name in _preloaded(runtime, wheel))
     return {"core": core, "packages": packages, "glove": glove.stat().st_size if glove else 0}

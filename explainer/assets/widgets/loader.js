@@ -172,7 +172,7 @@
     } else if (message.type === "ready") {
       workerReady = true;
       clearTimeout(start.timer);
-      performance.mark("explainer:runtime-ready");
+      performance.mark("explainer:runtime-ready", { detail: { snapshot: message.snapshot } }); // how Python started
       for (const [phase, ms] of Object.entries(message.phases || {})) {
         performance.mark(`explainer:phase:${phase}`, { detail: { ms } }); // the worker's own timings
       }

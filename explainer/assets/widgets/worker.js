@@ -3,13 +3,15 @@
  * a reader needs live Python, or shows intent). It loads Pyodide, numpy and the
  * `explainer` wheel (plus the GloVe subset when a widget on the page needs it), then
  * answers each request by calling the Python function explainer.browser.handle(json).
- * Python computes and renders; this file only moves JSON. The cold path (wheels named
- * to loadPyodide, byte-compiled archives) is measured by benchmarks/bench_coldpath.py.
+ * Python computes and renders; this file only moves JSON. The cold path (wheels fetched
+ * while the interpreter starts, byte-compiled archives, the bare interpreter restored from a
+ * snapshot on later visits) is measured by benchmarks/bench_coldpath.py.
  *
  * Messages in:  {type: "init", widgets: [name, ...]}  (the widget the reader is in first)
  *               {type: "compute", id, widget, state}
  * Messages out: {type: "progress", text, step, steps}
- *               {type: "ready", ms, phases: {name: ms}}  (start-up phases, in the order they ran)
+ *               {type: "ready", ms, phases: {name: ms}, snapshot}  (start-up phases, in the order they
+ *                 ran; snapshot: "restored", "made" for the next visit, or "off")
  *               {type: "running", id}  (Python starts, again after a download; the page may end us if it never ends)
  *               {type: "progress", id, text}  (data files for request id are downloading)
  *               {type: "result", id, response: {html, state, error}, ms}  (ms: Python's time)
@@ -99,6 +101,45 @@ function startupFailure() {
   return { failed, stop };
 }
 
+/*
+ * The bare interpreter's memory, saved in Cache Storage on a first visit and restored on the next
+ * (Pyodide 0.27's private _makeSnapshot / makeMemorySnapshot / _loadSnapshot options): Python's
+ * own start-up is then skipped. Taken before any package loads, since a snapshot cannot hold
+ * numpy's shared libraries. runtime.json's snapshot_key changes with any file of the interpreter.
+ */
+const RUNTIME_CACHE = "explainer-runtime";
+
+function snapshotKey(config) {
+  return resolve(`interpreter-snapshot-${config.snapshot_key}`); // a key in the cache, never fetched
+}
+
+/** The snapshot an earlier visit saved for this interpreter, or null. */
+async function savedSnapshot(config) {
+  const cache = await openCache(RUNTIME_CACHE);
+  const hit = cache && (await cache.match(snapshotKey(config)).catch(() => null));
+  return hit ? new Uint8Array(await hit.arrayBuffer()) : null;
+}
+
+/** Remove every saved snapshot (an older interpreter's, or one that did not start). */
+async function forgetSnapshots() {
+  const cache = await openCache(RUNTIME_CACHE);
+  if (cache) for (const old of await cache.keys()) await cache.delete(old).catch(() => {});
+}
+
+/** Save the bare interpreter's memory for the next visit, replacing any older snapshot; failures only cost speed. */
+async function saveSnapshot(config, pyodide) {
+  const start = performance.now();
+  try {
+    const bytes = pyodide.makeMemorySnapshot();
+    performance.measure("explainer:make snapshot", { start });
+    await forgetSnapshots();
+    const cache = await openCache(RUNTIME_CACHE);
+    if (cache) await cache.put(snapshotKey(config), new Response(bytes));
+  } catch (error) {
+    // storage full or refused: the next visit starts Python from the beginning
+  }
+}
+
 /** What to load into Pyodide: our wheel from the lock (numpy is its dependency), or numpy + our URL. */
 function packagesOf(config) {
   return config.mode === "cdn" ? ["numpy", resolve(config.wheel_url)] : ["explainer"];
@@ -118,15 +159,11 @@ async function boot(widgets) {
   const indexURL = resolve(config.index_url);
   // The GloVe subset downloads while Pyodide starts, if this page has a widget that needs it.
   const gloveBytes = glove ? fetchBytes(resolve(config.glove_url)) : null;
+  const saved = config.snapshot ? savedSnapshot(config) : Promise.resolve(null); // read meanwhile
   await phase("pyodide.js", () => importScripts(indexURL + "pyodide.js"));
   const packages = packagesOf(config);
-  const startup = startupFailure();
-  const pyodide = await phase("loadPyodide", () =>
-    Promise.race([
-      loadPyodide({ indexURL, packages: config.preload ? packages : [], stdout: () => {}, stderr: () => {} }),
-      startup.failed,
-    ]),
-  ).finally(startup.stop);
+  const snapshotBytes = await phase("saved snapshot", () => saved);
+  const { pyodide, snapshot } = await startInterpreter(config, indexURL, packages, snapshotBytes);
   await phase("packages", () => loadWheels(pyodide, packages));
   const handle = await phase("import explainer", () => {
     // Figures in the code runner are rendered to SVG by Python; no DOM backend in a worker.
@@ -138,9 +175,44 @@ async function boot(widgets) {
     await phase("glove", async () => pyodide.FS.writeFile(GLOVE_FS_PATH, await gloveBytes));
     gloveReady = Promise.resolve();
   }
-  self.postMessage({ type: "ready", ms: performance.now() - started, phases });
+  self.postMessage({ type: "ready", ms: performance.now() - started, phases, snapshot });
   prepare(pyodide, widgets);
   return { pyodide, handle, config };
+}
+
+/**
+ * loadPyodide, from the saved snapshot when there is one. Without one, the wheels are named to it
+ * so they download while the interpreter starts; when a snapshot is to be made, they are fetched
+ * into the browser's HTTP cache instead and loaded after it is taken (it must not hold them).
+ * A snapshot that does not start (damaged, or made by another browser build) is dropped.
+ * Resolves to {pyodide, snapshot: "restored" | "made" | "dropped" | "off"}.
+ */
+async function startInterpreter(config, indexURL, packages, saved) {
+  const options = { indexURL, packages: config.preload ? packages : [], stdout: () => {}, stderr: () => {} };
+  const start = (extra) => phase("loadPyodide", () => loadPython({ ...options, ...extra }));
+  if (saved) {
+    try {
+      return { pyodide: await start({ _loadSnapshot: saved }), snapshot: "restored" };
+    } catch (error) {
+      await forgetSnapshots();
+      return { pyodide: await start({}), snapshot: "dropped" };
+    }
+  }
+  if (!config.snapshot) return { pyodide: await start({}), snapshot: "off" };
+  if (config.preload) for (const url of config.wheels) fetch(resolve(url)).then((r) => r.arrayBuffer(), () => {});
+  const pyodide = await start({ packages: [], _makeSnapshot: true });
+  saveSnapshot(config, pyodide); // for the next visit; not awaited
+  return { pyodide, snapshot: "made" };
+}
+
+/** loadPyodide(options), failing with the reason where Pyodide 0.27 would never settle. */
+async function loadPython(options) {
+  const startup = startupFailure();
+  try {
+    return await Promise.race([loadPyodide(options), startup.failed]);
+  } finally {
+    startup.stop();
+  }
 }
 
 /**
@@ -203,10 +275,10 @@ function manifestOf(config, name) {
   return manifests.get(folder);
 }
 
-/** Cache Storage, or null where the browser has none (plain http://, some private modes). */
-async function openCache() {
+/** Cache Storage `name`, or null where the browser has none (plain http://, some private modes). */
+async function openCache(name = DATA_CACHE) {
   try {
-    return self.caches ? await caches.open(DATA_CACHE) : null;
+    return self.caches ? await caches.open(name) : null;
   } catch (error) {
     return null;
   }
