@@ -10,8 +10,9 @@ Every variant runs in the same process, alternating, on fresh browser profiles:
   after the interpreter), ``preload`` (packages named to ``loadPyodide``, so they
   download while it starts), ``pyc`` (byte-compiled standard library, numpy and
   explainer, as :mod:`explainer.sitebuild.wheel` makes them) and ``preload+pyc``
-  (both) and ``preload+pyc+snapshot`` (what the site ships: a first visit saves a
-  snapshot of the bare interpreter in Cache Storage, a second restores it);
+  (both: what the site ships) and ``preload+pyc+snapshot`` (a first visit saves a
+  snapshot of the bare interpreter in Cache Storage, a second restores it; off as
+  shipped, because it measured slower);
   each cold (empty cache) and warm (second visit), from the first input event
   to the ``explainer:result`` event, with the worker's phases (its "ready" message);
 - throttled (20 Mbit/s, 40 ms RTT, CDP ``Network.emulateNetworkConditions``):
@@ -249,7 +250,7 @@ def levers(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
         "preload": variant(site, source, preload=True),
         "pyc": variant(site, compiled, preload=False),
         "preload+pyc": variant(site, compiled, preload=True),
-        "preload+pyc+snapshot": variant(site, None, preload=True, snapshot=True),  # as shipped
+        "preload+pyc+snapshot": variant(site, None, preload=True, snapshot=True),
     }
     for i in range(runs):
         for name, overrides in variants.items():

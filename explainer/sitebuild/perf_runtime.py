@@ -69,14 +69,17 @@ _PHASES = ("loadPyodide", "packages", "import explainer", "first compute")
 def coldpath_table(results: Results) -> Table:
     """Start-up to the first live result per cold-path variant, each beside its baseline of the same run.
 
-    Loopback variants are compared with ``before`` (the source files, packages after start-up);
-    throttled ones with the main-thread-at-load page on the same throttled connection.
+    Loopback variants are compared with ``before`` (the source files, packages after start-up),
+    and a ``…+snapshot`` variant with the same variant without it; throttled ones with the
+    main-thread-at-load page on the same throttled connection.
     """
     summary = results["coldpath"]["summary"]
     out = []
     for name, row in summary.items():
         variant, _, temp = name.rpartition(" ")
         base = "main thread throttled cold" if "throttled" in variant else f"before {temp}"
+        if variant.endswith("+snapshot"):
+            base = f"{variant.removesuffix('+snapshot')} {temp}"
         compared = not variant.startswith(("floor", "typed", "before", "main thread"))
         versus = ratio(row["ms"], summary.get(base, {}).get("ms")) if compared else "–"
         phases = row.get("phases", {})

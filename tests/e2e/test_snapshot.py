@@ -1,9 +1,11 @@
-"""A returning reader's runtime starts from a snapshot of the bare interpreter (worker.js).
+"""The snapshot lever of the worker's start-up (worker.js; runtime.json's ``snapshot``).
 
-The first visit saves the interpreter's memory in Cache Storage right after Python starts,
-before any package loads; the next visit restores it instead of starting Python again. These
-tests use a fresh browser profile each, so the session's shared one (which already holds a
-snapshot) does not decide the outcome.
+With it on, the first visit saves the bare interpreter's memory in Cache Storage right after
+Python starts, before any package loads, and the next visit restores it instead of starting
+Python again. The site ships with it off (``benchmarks/bench_coldpath.py`` measured it slower);
+these tests switch it on through a served runtime.json, so the lever the benchmark measures
+stays correct, and check that the site as built never saves a snapshot. Each test has a fresh
+browser profile.
 """
 
 from __future__ import annotations
@@ -47,14 +49,34 @@ def visit(profile: Browsing, url: str) -> tuple[str, list[list[float]]]:
     return how, heatmap_weights(page, ROOT)
 
 
+def runtime_config(site_dir: Path) -> dict[str, Any]:
+    return dict(json.loads((site_dir / "assets" / "widgets" / "runtime.json").read_text(encoding="utf-8")))
+
+
+@pytest.fixture
+def snapshot_on(site_dir: Path, serve_site: Any) -> Iterator[Server]:
+    """The site with the snapshot lever on (only runtime.json differs)."""
+    config = {**runtime_config(site_dir), "snapshot": True}
+    server = serve_site(site_dir, None, {"/assets/widgets/runtime.json": json.dumps(config).encode()})
+    yield server
+    server.httpd.shutdown()
+    server.httpd.server_close()
+
+
 def snapshot_url(server: Server, site_dir: Path) -> str:
-    config = json.loads((site_dir / "assets" / "widgets" / "runtime.json").read_text(encoding="utf-8"))
-    return f"{server.url}assets/widgets/interpreter-snapshot-{config['snapshot_key']}"
+    return f"{server.url}assets/widgets/interpreter-snapshot-{runtime_config(site_dir)['snapshot_key']}"
+
+
+def test_the_site_as_built_never_saves_a_snapshot(profile: Browsing, server: Server, site_dir: Path) -> None:
+    how, weights = visit(profile, server.url + widget_page(site_dir, "heatmap_explorer"))
+    assert how == "off" and len(weights) == len(SENTENCE.split())
+    assert profile.pages[-1].evaluate(SAVED) == []
 
 
 def test_a_second_visit_restores_the_interpreter_and_answers_the_same(
-    profile: Browsing, server: Server, site_dir: Path
+    profile: Browsing, snapshot_on: Server, site_dir: Path
 ) -> None:
+    server = snapshot_on
     url = server.url + widget_page(site_dir, "heatmap_explorer")
     how, first = visit(profile, url)
     assert how == "made"
@@ -67,8 +89,9 @@ def test_a_second_visit_restores_the_interpreter_and_answers_the_same(
 
 
 def test_a_damaged_snapshot_is_dropped_and_python_starts_from_the_beginning(
-    profile: Browsing, server: Server, site_dir: Path
+    profile: Browsing, snapshot_on: Server, site_dir: Path
 ) -> None:
+    server = snapshot_on
     url = server.url + widget_page(site_dir, "heatmap_explorer")
     page = profile.new_page()
     page.goto(url)

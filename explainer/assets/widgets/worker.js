@@ -4,8 +4,8 @@
  * `explainer` wheel (plus the GloVe subset when a widget on the page needs it), then
  * answers each request by calling the Python function explainer.browser.handle(json).
  * Python computes and renders; this file only moves JSON. The cold path (wheels fetched
- * while the interpreter starts, byte-compiled archives, the bare interpreter restored from a
- * snapshot on later visits) is measured by benchmarks/bench_coldpath.py.
+ * while the interpreter starts, byte-compiled archives, and the measured-but-off snapshot of
+ * the bare interpreter) is measured by benchmarks/bench_coldpath.py.
  *
  * Messages in:  {type: "init", widgets: [name, ...]}  (the widget the reader is in first)
  *               {type: "compute", id, widget, state}
@@ -106,6 +106,9 @@ function startupFailure() {
  * (Pyodide 0.27's private _makeSnapshot / makeMemorySnapshot / _loadSnapshot options): Python's
  * own start-up is then skipped. Taken before any package loads, since a snapshot cannot hold
  * numpy's shared libraries. runtime.json's snapshot_key changes with any file of the interpreter.
+ * Off as the site ships (runtime.json's snapshot): with a byte-compiled standard library Python
+ * starts quickly, and reading and copying the 20 MB snapshot measured slower than that
+ * (benchmarks/bench_coldpath.py keeps measuring it as a lever).
  */
 const RUNTIME_CACHE = "explainer-runtime";
 
