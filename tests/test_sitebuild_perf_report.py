@@ -218,7 +218,7 @@ def test_coldpath_ratios_are_to_the_baseline_of_the_same_kind() -> None:
         "pyc+snapshot cold": {"ms": 5500.0, "phases": {}},
     }
     rows = {row[0]: row for row in perf_runtime.coldpath_table({"coldpath": {"summary": summary}}).rows}
-    assert rows["pyc"][3] == "0.5×" and rows["pyc"][4] == "3.0 / 1.0 / – / –"
+    assert rows["pyc"][3] == "0.5×" and rows["pyc"][4] == "3.0 / 1.0 / – / – / –"
     assert rows["pyc+snapshot"][3] == "1.1×"  # against the same levers without the snapshot
     assert rows["pyc throttled"][3] == "0.5×"  # against the main-thread page on the same connection
     assert rows["before"][3] == rows["floor"][3] == rows["main thread throttled"][3] == "–"

@@ -63,7 +63,7 @@ def known_table(results: Results) -> Table:
     return Table(headers, tuple(out))
 
 
-_PHASES = ("loadPyodide", "packages", "import explainer", "first compute")
+_PHASES = ("loadPyodide", "packages", "import explainer", "prepare", "first compute")
 
 
 def coldpath_table(results: Results) -> Table:

@@ -182,6 +182,8 @@
         if (w.pending) request(w); // "ready" once its answer arrives
         else setState(w.root, "ready");
       }
+    } else if (message.type === "prepared") {
+      performance.mark(`explainer:phase:prepare ${message.widget}`, { detail: { ms: message.ms } });
     } else if (message.type === "running") {
       // Only the reader's own code can run forever; the widgets' computations are bounded.
       const w = [...widgets.values()].find((x) => x.sent === message.id);

@@ -12,6 +12,7 @@
  * Messages out: {type: "progress", text, step, steps}
  *               {type: "ready", ms, phases: {name: ms}, snapshot}  (start-up phases, in the order they
  *                 ran; snapshot: "restored", "made" for the next visit, or "off")
+ *               {type: "prepared", widget, ms}  (its modules imported, NumPy among them for most)
  *               {type: "running", id}  (Python starts, again after a download; the page may end us if it never ends)
  *               {type: "progress", id, text}  (data files for request id are downloading)
  *               {type: "result", id, response: {html, state, error}, ms}  (ms: Python's time)
@@ -229,6 +230,7 @@ function prepare(pyodide, widgets) {
     const start = performance.now();
     pyodide.pyimport("explainer.browser").prepare(name);
     performance.measure(`explainer:prepare ${name}`, { start });
+    self.postMessage({ type: "prepared", widget: name, ms: performance.now() - start });
     prepare(pyodide, rest);
   }, 0);
 }
