@@ -11,7 +11,7 @@
  *               {type: "compute", id, widget, state}
  * Messages out: {type: "progress", text, step, steps}
  *               {type: "ready", ms, phases: {name: ms}, snapshot}  (start-up phases, in the order they
- *                 ran; snapshot: "restored", "made" for the next visit, or "off")
+ *                 ran; snapshot: "restored", "made" for the next visit, "dropped" or "off")
  *               {type: "prepared", widget, ms}  (its modules imported, NumPy among them for most)
  *               {type: "running", id}  (Python starts, again after a download; the page may end us if it never ends)
  *               {type: "progress", id, text}  (data files for request id are downloading)
@@ -163,10 +163,10 @@ async function boot(widgets) {
   const indexURL = resolve(config.index_url);
   // The GloVe subset downloads while Pyodide starts, if this page has a widget that needs it.
   const gloveBytes = glove ? fetchBytes(resolve(config.glove_url)) : null;
-  const saved = config.snapshot ? savedSnapshot(config) : Promise.resolve(null); // read meanwhile
+  const saved = config.snapshot ? savedSnapshot(config) : null; // read meanwhile
   await phase("pyodide.js", () => importScripts(indexURL + "pyodide.js"));
   const packages = packagesOf(config);
-  const snapshotBytes = await phase("saved snapshot", () => saved);
+  const snapshotBytes = config.snapshot ? await phase("saved snapshot", () => saved) : null;
   const { pyodide, snapshot } = await startInterpreter(config, indexURL, packages, snapshotBytes);
   await phase("packages", () => loadWheels(pyodide, packages));
   const handle = await phase("import explainer", () => {
