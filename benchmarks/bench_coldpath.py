@@ -1,7 +1,7 @@
 """The widgets' cold path, phase by phase: what each start-up lever saves, measured side by side.
 
 Headless Chromium (Playwright, /usr/bin/chromium) against a built site served on
-127.0.0.1 (``Cache-Control: max-age=600``, as GitHub Pages sends; no compression).
+127.0.0.1 (``Cache-Control: max-age=600``, as GitHub Pages sends; no compression but where said).
 Every variant runs in the same process, alternating, on fresh browser profiles:
 
 - ``floor``: ``loadPyodide()`` alone on a blank page, nothing loaded into it;
@@ -17,7 +17,8 @@ Every variant runs in the same process, alternating, on fresh browser profiles:
   to the ``explainer:result`` event, with the worker's phases (its "ready" message);
 - throttled (20 Mbit/s, 40 ms RTT, CDP ``Network.emulateNetworkConditions``):
   the best variant against the main-thread-at-load approach (bench_widgets.py's
-  baseline page: Pyodide starts on the main thread when the page loads);
+  baseline page: Pyodide starts on the main thread when the page loads), served
+  uncompressed and gzip-compressed as GitHub Pages serves text and WebAssembly;
 - typed input: focus the sentence field, wait 3 s (the reader reads), type,
   press Enter; ms from Enter to the result;
 - a page never touched: requests and bytes of the runtime after load + 3 s.
@@ -251,11 +252,13 @@ def levers(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
 
     source = source_files(site)
     compiled = compiled_files(source, ROOT)
+    untrimmed = compiled_files(source, ROOT, trim=False)
     variants = {
         "before": variant(site, source, preload=False),
         "preload": variant(site, source, preload=True),
         "pyc": variant(site, compiled, preload=False),
         "preload+pyc": variant(site, compiled, preload=True),
+        "preload+pyc, all of numpy": variant(site, untrimmed, preload=True),
         "preload+pyc+snapshot": variant(site, None, preload=True, snapshot=True),
     }
     for i in range(runs):
@@ -274,22 +277,35 @@ def levers(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
 
 
 def throttled(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
-    """The site as built (and with fewer levers) beside the main-thread page, on a slow connection."""
+    """The site as built (and with fewer levers) beside the main-thread page, on a slow connection.
+
+    Served uncompressed, then (``throttled-gzip``) gzip-compressed as GitHub Pages serves text and
+    WebAssembly, which shrinks pyodide.asm.wasm about threefold for both approaches.
+    """
     pages = {"/main-thread.html": main_thread_page(site)}
     kinds = {"preload+pyc+snapshot": (True, True), "preload+pyc": (True, False), "pyc": (False, False)}
     for i in range(runs):
-        for name, (preload, snapshot) in kinds.items():
-            with serve(site, {**pages, **variant(site, None, preload=preload, snapshot=snapshot)}) as base:
-                key = f"{name} throttled"
-                url = base + PAGE
+        for gzipped, suffix in ((False, "throttled"), (True, "throttled-gzip")):
+            for name, (preload, snapshot) in kinds.items():
+                if gzipped and name != "preload+pyc":
+                    continue  # the shipped levers only
+                files = {**pages, **variant(site, None, preload=preload, snapshot=snapshot)}
+                with serve(site, files, gzipped=gzipped) as base:
+                    url, text = base + PAGE, f"one two {i}"
+                    rec.once(
+                        pw,
+                        f"{name} {suffix}",
+                        lambda b, u=url, t=text: first_result(b.page(), u, t),
+                        throttled=True,
+                    )
+            with serve(site, pages, gzipped=gzipped) as base:
+                url = base + "main-thread.html"
                 rec.once(
-                    pw, key, lambda b, u=url, i=i: first_result(b.page(), u, f"one two {i}"), throttled=True
+                    pw,
+                    f"main thread {suffix}",
+                    lambda b, u=url: main_thread_result(b.page(), u),
+                    throttled=True,
                 )
-        with serve(site, pages) as base:
-            url = base + "main-thread.html"
-            rec.once(
-                pw, "main thread throttled", lambda b, u=url: main_thread_result(b.page(), u), throttled=True
-            )
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:

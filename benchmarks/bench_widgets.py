@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -156,10 +157,17 @@ class Row:
     known_p95_ms: float | None = None
 
 
+# What GitHub Pages sends gzip-compressed, as readers have observed it (HTML, CSS, JS, JSON and
+# WebAssembly; not zip archives, wheels or binary data), e.g. github.com/maxence-charriere/go-app/issues/866.
+GZIP_SUFFIXES = (".html", ".css", ".js", ".mjs", ".json", ".wasm", "/")
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Static files with GitHub-Pages-like caching; a few pages served from memory."""
+    """Static files with GitHub-Pages-like caching; a few pages served from memory; gzip if asked."""
 
     overrides: ClassVar[dict[str, bytes]] = {}
+    gzipped: ClassVar[bool] = False  # compress as GitHub Pages does
+    compressed: ClassVar[dict[str, tuple[bytes, str]]] = {}
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -169,20 +177,41 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
     def do_GET(self) -> None:
-        body = self.overrides.get(self.path.split("?")[0])
-        if body is None:
+        path = self.path.split("?")[0]
+        body = self.overrides.get(path)
+        zipped = (
+            self.gzipped
+            and path.endswith(GZIP_SUFFIXES)
+            and "gzip" in self.headers.get("Accept-Encoding", "")
+        )
+        if body is None and not zipped:
             super().do_GET()
             return
+        kind = "text/html; charset=utf-8"
+        if body is None:
+            file = Path(self.translate_path(path))
+            file = file / "index.html" if file.is_dir() else file
+            if not file.is_file():
+                super().do_GET()
+                return
+            body, kind = file.read_bytes(), self.guess_type(str(file))
+        if zipped:
+            if path not in self.compressed:
+                self.compressed[path] = (gzip.compress(body, 6, mtime=0), kind)
+            body = self.compressed[path][0]
         self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Type", kind)
+        if zipped:
+            self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
 
 @contextmanager
-def serve(site: Path, overrides: dict[str, bytes]) -> Iterator[str]:
-    handler = type("Handler", (_Handler,), {"overrides": overrides})
+def serve(site: Path, overrides: dict[str, bytes], gzipped: bool = False) -> Iterator[str]:
+    """The site on 127.0.0.1, ``overrides`` (path -> body) from memory; ``gzipped``: as GitHub Pages."""
+    handler = type("Handler", (_Handler,), {"overrides": overrides, "gzipped": gzipped, "compressed": {}})
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:

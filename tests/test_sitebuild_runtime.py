@@ -83,12 +83,13 @@ def test_lock_lists_exactly_the_shipped_wheels(runtime: Path) -> None:
 PYODIDE_MAGIC = b"\xcb\r\r\n"  # CPython 3.12's bytecode magic number: the browser's interpreter
 
 
-def compiled_from(shipped: Path, official: Path) -> None:
-    """``shipped`` is ``official`` with each ``.py`` replaced by 3.12 bytecode; other files unchanged."""
+def compiled_from(shipped: Path, official: Path, drop: str = "") -> None:
+    """``shipped`` is ``official`` with each ``.py`` replaced by 3.12 bytecode, without the files
+    ``drop`` matches; other files unchanged."""
     before, after = zipfile.ZipFile(official), zipfile.ZipFile(shipped)
-    expected = [n + "c" if n.endswith(".py") else n for n in before.namelist()]
-    assert after.namelist() == expected
-    for name in before.namelist():
+    kept = [n for n in before.namelist() if not (drop and re.search(drop, n))]
+    assert after.namelist() == [n + "c" if n.endswith(".py") else n for n in kept]
+    for name in kept:
         if name.endswith(".py"):
             assert after.read(name + "c")[:4] == PYODIDE_MAGIC, name
         elif not name.endswith(".dist-info/RECORD"):
@@ -107,10 +108,21 @@ def test_the_standard_library_ships_compiled(runtime: Path) -> None:
 def test_shipped_wheels_match_the_official_lock(runtime: Path, official: dist.PyodideLockSpec) -> None:
     for name in dist.dependency_closure(official, dist.ROOT_PACKAGES):
         spec = official.packages[name]
-        if name in dist.COMPILED_PACKAGES:  # the official wheel, byte-compiled
-            compiled_from(runtime / spec.file_name, dist.wheel_source_dir() / spec.file_name)
+        if name in dist.COMPILED_PACKAGES:  # the official wheel, byte-compiled, its unused files left out
+            compiled_from(
+                runtime / spec.file_name, dist.wheel_source_dir() / spec.file_name, dist.NUMPY_UNUSED
+            )
         else:
             assert dist.sha256_of(runtime / spec.file_name) == spec.sha256
+
+
+def test_numpy_ships_without_what_no_widget_imports(runtime: Path) -> None:
+    """f2py, stubs, Cython headers and test-only extensions go; the test module numpy imports stays."""
+    names = zipfile.ZipFile(next(runtime.glob("numpy-*.whl"))).namelist()
+    assert not [n for n in names if n.startswith("numpy/f2py/") or n.endswith((".pyi", ".pxd"))]
+    extensions = {n.rsplit("/", 1)[-1].split(".")[0] for n in names if n.endswith(".so")}
+    assert "_multiarray_tests" in extensions and not extensions & {"_umath_tests", "_rational_tests", "_simd"}
+    assert "_generator" in extensions and "_umath_linalg" in extensions  # random draws, norms
 
 
 def test_our_wheel_ships_compiled_under_an_honest_tag(runtime: Path) -> None:

@@ -33,7 +33,15 @@ from pathlib import Path
 from explainer import embeddings, glove_rows
 from explainer.datafiles import file_sha256
 
-__all__ = ["DATA_DIR", "MANIFEST", "write_data", "write_glove", "write_manifest", "write_minilm"]
+__all__ = [
+    "DATA_DIR",
+    "MANIFEST",
+    "write_data",
+    "write_glove",
+    "write_glove_subset",
+    "write_manifest",
+    "write_minilm",
+]
 
 DATA_DIR = "data"
 MANIFEST = "manifest.json"
@@ -107,3 +115,26 @@ def write_data(site: Path, root: Path, producers: tuple[Producer, ...] = PRODUCE
     if loose:
         raise ValueError(f"data files belong in a folder of their producer, not {data}: {loose}")
     return [write_manifest(folder) for folder in sorted(data.iterdir())]
+
+
+def write_glove_subset(dest: Path, cache_dir: Path) -> Path | None:
+    """Write the browser GloVe subset into ``dest``; ``None`` if the GloVe package is not installed.
+
+    Uses :func:`explainer.embeddings.save_compact`; the result is cached by the
+    digest of ``explainer/embeddings.py`` since reading the 400k vectors is slow.
+    """
+    source = Path(embeddings.__file__).read_bytes()
+    key = hashlib.sha256(source).hexdigest()[:16]
+    cached = cache_dir / key / "glove-browser.npz"
+    if not cached.is_file():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            source_vectors = embeddings.load_glove_package()
+            embeddings.save_compact(
+                source_vectors, cached.with_suffix(".tmp.npz"), embeddings.BROWSER_VOCAB_SIZE
+            )
+        except (ImportError, OSError):  # GloVe package absent: the widgets say so
+            return None
+        cached.with_suffix(".tmp.npz").rename(cached)
+    dest.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copyfile(cached, dest / cached.name))

@@ -77,7 +77,7 @@ def coldpath_table(results: Results) -> Table:
     out = []
     for name, row in summary.items():
         variant, _, temp = name.rpartition(" ")
-        base = "main thread throttled cold" if "throttled" in variant else f"before {temp}"
+        base = f"main thread {variant.split()[-1]} {temp}" if "throttled" in variant else f"before {temp}"
         if variant.endswith("+snapshot"):
             base = f"{variant.removesuffix('+snapshot')} {temp}"
         compared = not variant.startswith(("floor", "typed", "before", "main thread"))

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Literal
 
 from explainer import embeddings
 from explainer.sitebuild import DistError
+from explainer.sitebuild.datafiles import write_glove_subset
 from explainer.sitebuild.wheel import build_explainer_wheel, compile_in_pyodide
 from explainer.widgets import needs_embeddings
 
@@ -68,6 +69,11 @@ ROOT_PACKAGES = ("numpy", "micropip", "matplotlib")
 STDLIB_ROOT = f"/lib/python{PYODIDE_PYTHON.replace('.', '')}.zip/"
 SITE_PACKAGES_ROOT = f"/lib/python{PYODIDE_PYTHON}/site-packages/"
 COMPILED_PACKAGES = ("numpy",)  # and our own wheel
+# Files of numpy that no widget or import of numpy reads: f2py (it needs a compiler), type stubs,
+# Cython headers and test-only extensions. Pyodide unpacks (and loads, for .so) every file of a wheel.
+NUMPY_UNUSED = (
+    r"^numpy/f2py/|\.pyi$|\.pxd$|^numpy/_core/_(operand_flag|rational|struct_ufunc|umath)_tests\.|/_simd\."
+)
 PYODIDE_DIR = "pyodide"
 ASSETS_DIR = "assets/widgets"
 GLOVE_DIR = "assets/glove"
@@ -248,10 +254,10 @@ def assemble(
     wheel = Path(shutil.copyfile(built, dest / compiled_name(built.name)))
     (dest / built.name).unlink(missing_ok=True)  # a source wheel left by an older build
     jobs = {dest / "python_stdlib.zip": STDLIB_ROOT, wheel: SITE_PACKAGES_ROOT}
-    jobs |= {
+    numpy = {
         dest / official.packages[n].file_name: SITE_PACKAGES_ROOT for n in COMPILED_PACKAGES if n in shipped
     }
-    compile_in_pyodide(jobs, core, root / ".cache" / "pyc")
+    compile_in_pyodide(jobs | numpy, core, root / ".cache" / "pyc", drop=dict.fromkeys(numpy, NUMPY_UNUSED))
     write_lock(official, shipped, built, wheel)
     return wheel
 
@@ -266,10 +272,11 @@ def compiled_name(wheel_name: str) -> str:
     return re.sub(r"-py3-none-any\.whl$", f"-{tag}-none-any.whl", wheel_name)
 
 
-def compiled_files(files: dict[str, bytes], cache_root: Path) -> dict[str, bytes]:
+def compiled_files(files: dict[str, bytes], cache_root: Path, trim: bool = True) -> dict[str, bytes]:
     """``{file name: bytes}`` of the stdlib zip and wheels, byte-compiled as :func:`assemble` ships them.
 
-    For the benchmark, which serves the official files and these side by side.
+    For the benchmark, which serves the official files and these side by side (``trim=False``: numpy
+    keeps the files in :data:`NUMPY_UNUSED`).
     """
     core = core_dir(cache_root / "node_modules")
     with tempfile.TemporaryDirectory(prefix="explainer-compiled-") as tmp:
@@ -277,7 +284,8 @@ def compiled_files(files: dict[str, bytes], cache_root: Path) -> dict[str, bytes
         for name, body in files.items():
             paths[name].write_bytes(body)
         jobs = {p: STDLIB_ROOT if n == "python_stdlib.zip" else SITE_PACKAGES_ROOT for n, p in paths.items()}
-        compile_in_pyodide(jobs, core, cache_root / ".cache" / "pyc")
+        numpy = {p: NUMPY_UNUSED for n, p in paths.items() if trim and n.startswith("numpy-")}
+        compile_in_pyodide(jobs, core, cache_root / ".cache" / "pyc", drop=numpy)
         return {name: path.read_bytes() for name, path in paths.items()}
 
 
@@ -324,29 +332,6 @@ def install_into_site(
         total_bytes=sum(p.stat().st_size for p in files if p.is_file()),
         wheel=wheel.name,
     )
-
-
-def write_glove_subset(dest: Path, cache_dir: Path) -> Path | None:
-    """Write the browser GloVe subset into ``dest``; ``None`` if the GloVe package is not installed.
-
-    Uses :func:`explainer.embeddings.save_compact`; the result is cached by the
-    digest of ``explainer/embeddings.py`` since reading the 400k vectors is slow.
-    """
-    source = Path(embeddings.__file__).read_bytes()
-    key = hashlib.sha256(source).hexdigest()[:16]
-    cached = cache_dir / key / "glove-browser.npz"
-    if not cached.is_file():
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            source_vectors = embeddings.load_glove_package()
-            embeddings.save_compact(
-                source_vectors, cached.with_suffix(".tmp.npz"), embeddings.BROWSER_VOCAB_SIZE
-            )
-        except (ImportError, OSError):  # GloVe package absent: the widgets say so
-            return None
-        cached.with_suffix(".tmp.npz").rename(cached)
-    dest.mkdir(parents=True, exist_ok=True)
-    return Path(shutil.copyfile(cached, dest / cached.name))
 
 
 def asset_source(site_path: str) -> Path:

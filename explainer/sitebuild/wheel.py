@@ -89,7 +89,7 @@ def _copy_sources(root: Path, dest: Path) -> None:
             shutil.copy2(root / name, dest / name)
 
 
-def compile_archive(data: bytes, root: str) -> bytes:
+def compile_archive(data: bytes, root: str, drop: str = "") -> bytes:
     """The zip ``data`` with each ``.py`` file replaced by its bytecode, a ``.pyc`` in the same place.
 
     Runs in the interpreter whose bytecode it writes (see :func:`compile_in_pyodide`), and
@@ -98,12 +98,14 @@ def compile_archive(data: bytes, root: str) -> bytes:
     which is right for files that never change. Tracebacks name ``root + path``, where
     the file would be on the browser's file system. Entries keep their order and dates, so
     the same input gives the same bytes; a wheel's ``RECORD`` is rewritten for the new files.
+    Entries whose name matches the regular expression ``drop`` (if given) are left out.
     """
     import base64
     import hashlib
     import importlib.util
     import io
     import marshal
+    import re
     import zipfile
 
     def record_line(name: str, body: bytes) -> str:
@@ -113,6 +115,8 @@ def compile_archive(data: bytes, root: str) -> bytes:
     source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
     files: list[tuple[zipfile.ZipInfo, bytes]] = []
     for info in source.infolist():
+        if drop and re.search(drop, info.filename):
+            continue
         body = source.read(info)
         if info.filename.endswith(".py"):
             code = compile(body, root + info.filename, "exec", dont_inherit=True)
@@ -143,14 +147,18 @@ const {{ loadPyodide }} = require({pyodide_js});
 """
 _COMPILE_JOBS = """
 from pathlib import Path
-for name, root in {jobs}:
+for name, root, drop in {jobs}:
     path = Path("/work") / name
-    path.write_bytes(compile_archive(path.read_bytes(), root))
+    path.write_bytes(compile_archive(path.read_bytes(), root, drop))
 """
 
 
-def compile_in_pyodide(jobs: dict[Path, str], core: Path, cache_dir: Path) -> None:
+def compile_in_pyodide(
+    jobs: dict[Path, str], core: Path, cache_dir: Path, drop: dict[Path, str] | None = None
+) -> None:
     """Replace each archive (path -> tracebacks' root) by :func:`compile_archive`'s output, in place.
+
+    ``drop`` maps an archive to the names it leaves out (a regular expression).
 
     Compiled by the Pyodide in ``core`` (the npm package) under Node, so the bytecode is
     its CPython's. Each result is cached by the digest of its input and of this code.
@@ -159,8 +167,13 @@ def compile_in_pyodide(jobs: dict[Path, str], core: Path, cache_dir: Path) -> No
         DistError: Node is missing or the compilation failed (with what it printed).
     """
     recipe = hashlib.sha256((inspect.getsource(compile_archive) + _COMPILE_JOBS).encode())
-    keys = {path: _cache_key(path, recipe.hexdigest(), core) for path in jobs}
-    todo = {path: root for path, root in jobs.items() if not (cache_dir / keys[path]).is_file()}
+    drop = drop or {}
+    keys = {path: _cache_key(path, recipe.hexdigest() + drop.get(path, ""), core) for path in jobs}
+    todo = {
+        path: (root, drop.get(path, ""))
+        for path, root in jobs.items()
+        if not (cache_dir / keys[path]).is_file()
+    }
     if todo:
         _run_node_compiler(todo, core, cache_dir, keys)
     for path in jobs:
@@ -173,7 +186,9 @@ def _cache_key(path: Path, recipe: str, core: Path) -> str:
     return f"{digest.hexdigest()[:24]}-{path.name}"
 
 
-def _run_node_compiler(todo: dict[Path, str], core: Path, cache_dir: Path, keys: dict[Path, str]) -> None:
+def _run_node_compiler(
+    todo: dict[Path, tuple[str, str]], core: Path, cache_dir: Path, keys: dict[Path, str]
+) -> None:
     """Copy ``todo`` into a work directory, compile there with Node + Pyodide, fill the cache."""
     node = shutil.which("node")
     if node is None:
@@ -184,7 +199,7 @@ def _run_node_compiler(todo: dict[Path, str], core: Path, cache_dir: Path, keys:
         for path, name in names.items():
             shutil.copyfile(path, work / name)
         code = inspect.getsource(compile_archive) + _COMPILE_JOBS.format(
-            jobs=repr([(names[p], root) for p, root in todo.items()])
+            jobs=repr([(names[p], root, drop) for p, (root, drop) in todo.items()])
         )
         script = _NODE_COMPILER.format(
             pyodide_js=json.dumps(str(core / "pyodide.js")),

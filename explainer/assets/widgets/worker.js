@@ -1,8 +1,8 @@
 /*
  * The one Web Worker that serves every widget on a page (started by loader.js when
  * a reader needs live Python, or shows intent). It loads Pyodide, numpy and the
- * `explainer` wheel (plus the GloVe subset when a widget on the page needs it), then
- * answers each request by calling the Python function explainer.browser.handle(json).
+ * `explainer` wheel (and, meanwhile, the list of GloVe rows when a widget on the page reads
+ * them), then answers each request by calling the Python function explainer.browser.handle(json).
  * Python computes and renders; this file only moves JSON. The cold path (wheels fetched
  * while the interpreter starts, byte-compiled archives, and the measured-but-off snapshot of
  * the bare interpreter) is measured by benchmarks/bench_coldpath.py.
@@ -20,9 +20,7 @@
  */
 "use strict";
 
-const GLOVE_FS_PATH = "/home/pyodide/glove-browser.npz";
 let booting = null; // Promise<{pyodide, handle, config}> once init arrives
-let gloveReady = null; // Promise<void> once the GloVe subset is being fetched
 const phases = {}; // start-up phase name -> ms, sent with "ready"
 
 /** Human-readable size, e.g. " (13.7 MB)". */
@@ -157,12 +155,10 @@ async function boot(widgets) {
   const started = performance.now();
   const config = await phase("runtime.json", async () => (await fetch(resolve("runtime.json"))).json());
   const sizes = config.sizes || {};
-  const glove = Boolean(config.glove_url) && widgets.some((w) => config.glove_widgets.includes(w));
-  const steps = glove ? 2 : 1;
-  progress(`the Python runtime, NumPy and the explainer package${megabytes(sizes.core + sizes.packages)}`, 1, steps);
+  progress(`the Python runtime, NumPy and the explainer package${megabytes(sizes.core + sizes.packages)}`, 1, 1);
   const indexURL = resolve(config.index_url);
-  // The GloVe subset downloads while Pyodide starts, if this page has a widget that needs it.
-  const gloveBytes = glove ? fetchBytes(resolve(config.glove_url)) : null;
+  // A widget reading GloVe rows will ask for some: their folder's list downloads while Pyodide starts.
+  if (widgets.some((w) => (config.glove_widgets || []).includes(w))) manifestOf(config, "glove/");
   const saved = config.snapshot ? savedSnapshot(config) : null; // read meanwhile
   await phase("pyodide.js", () => importScripts(indexURL + "pyodide.js"));
   const packages = packagesOf(config);
@@ -174,11 +170,6 @@ async function boot(widgets) {
     pyodide.runPython("import os; os.environ['MPLBACKEND'] = 'Agg'");
     return pyodide.pyimport("explainer.browser").handle;
   });
-  if (gloveBytes) {
-    progress(`the GloVe word vectors${megabytes(sizes.glove)}`, 2, steps);
-    await phase("glove", async () => pyodide.FS.writeFile(GLOVE_FS_PATH, await gloveBytes));
-    gloveReady = Promise.resolve();
-  }
   self.postMessage({ type: "ready", ms: performance.now() - started, phases, snapshot });
   prepare(pyodide, widgets);
   return { pyodide, handle, config };
