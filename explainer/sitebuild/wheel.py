@@ -2,7 +2,8 @@
 
 Readers' browsers download this wheel, so it carries what runs there (the
 numpy core, examples, widgets, the browser entry point) and leaves out
-:mod:`explainer.sitebuild` (MkDocs glue, KaTeX, runtime assembly). It is pure
+:mod:`explainer.sitebuild` (MkDocs glue, KaTeX, runtime assembly) and the
+widgets' scripts and styles, which the site serves itself. It is pure
 Python, so ``python -m build`` makes the same ``py3-none-any`` wheel that
 ``pyodide build`` would, offline.
 
@@ -34,6 +35,8 @@ __all__ = ["BUILD_ONLY", "build_explainer_wheel", "compile_archive", "compile_in
 
 BUILD_ONLY = "sitebuild"
 """The subpackage the browser wheel leaves out: it only runs while the site builds."""
+BROWSER_SERVED = "assets"
+"""Files the site serves to the browser itself (the widgets' scripts and styles): not in the wheel."""
 # Fixed wheel timestamps, so two builds of the same source give the same bytes (and sha256).
 _SOURCE_DATE_EPOCH = "315532800"
 _PROJECT_FILES = ("pyproject.toml", "README.md", "LICENSE")
@@ -41,7 +44,7 @@ _PROJECT_FILES = ("pyproject.toml", "README.md", "LICENSE")
 
 def source_digest(root: Path) -> str:
     """sha256 over what goes into the browser wheel (its cache key): the package and project files."""
-    digest = hashlib.sha256(source_hash(root / "explainer", skip=(BUILD_ONLY,)).encode())
+    digest = hashlib.sha256(source_hash(root / "explainer", skip=(BUILD_ONLY, BROWSER_SERVED)).encode())
     for name in _PROJECT_FILES:
         path = root / name
         digest.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"") + b"\0")
@@ -82,7 +85,7 @@ def build_explainer_wheel(root: Path, cache_dir: Path) -> Path:
 
 def _copy_sources(root: Path, dest: Path) -> None:
     """Copy what the browser wheel is built from into ``dest``: not the build-only subpackage, no caches."""
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", BUILD_ONLY)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", BUILD_ONLY, BROWSER_SERVED)
     shutil.copytree(root / "explainer", dest / "explainer", ignore=ignore)
     for name in _PROJECT_FILES:
         if (root / name).is_file():
