@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -101,8 +102,41 @@ def test_core_files_are_the_npm_ones(runtime: Path) -> None:
         assert (runtime / name).read_bytes() == (NODE_MODULES / "pyodide" / name).read_bytes()
 
 
-def test_the_standard_library_ships_compiled(runtime: Path) -> None:
-    compiled_from(runtime / "python_stdlib.zip", NODE_MODULES / "pyodide" / "python_stdlib.zip")
+def test_the_standard_library_ships_compiled_where_a_widget_session_imports_it(runtime: Path) -> None:
+    shipped = zipfile.ZipFile(runtime / "python_stdlib.zip")
+    official = zipfile.ZipFile(NODE_MODULES / "pyodide" / "python_stdlib.zip")
+    names, sources = set(shipped.namelist()), [n for n in official.namelist() if n.endswith(".py")]
+    compiled = {n for n in sources if n + "c" in names}
+    kept = {n for n in sources if n in names}
+    assert compiled | kept == set(sources) and not compiled & kept
+    assert {"json/__init__.py", "re/__init__.py", "_pyodide/_base.py", "encodings/utf_8.py"} <= compiled
+    assert {"mailbox.py", "xmlrpc/client.py", "tkinter/__init__.py"} & set(
+        sources
+    ) <= kept  # nobody imports them
+    for name in compiled:
+        assert shipped.read(name + "c")[:4] == PYODIDE_MAGIC, name
+    for name in kept:
+        assert shipped.read(name) == official.read(name), name
+    assert len(compiled) < len(kept)  # most of the library is never imported by a widget
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="no Node")
+def test_a_module_shipped_as_source_still_imports(runtime: Path, tmp_path: Path) -> None:
+    code = 'import mailbox, json; " ".join([mailbox.__file__, json.__file__, json.dumps([1])])'
+    script = tmp_path / "imports.cjs"
+    script.write_text(
+        f"const {{ loadPyodide }} = require({json.dumps(str(runtime / 'pyodide.js'))});\n"
+        f"loadPyodide({{ indexURL: {json.dumps(str(runtime) + '/')} }})\n"
+        f"  .then((py) => console.log(py.runPython({json.dumps(code)})));\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(["node", str(script)], capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == [
+        "/lib/python312.zip/mailbox.py",
+        "/lib/python312.zip/json/__init__.pyc",
+        "[1]",
+    ]
 
 
 def test_shipped_wheels_match_the_official_lock(runtime: Path, official: dist.PyodideLockSpec) -> None:
@@ -184,3 +218,13 @@ def test_install_into_site_cdn_copies_no_pyodide_file(tmp_path: Path) -> None:
 def test_unknown_mode_is_refused(tmp_path: Path) -> None:
     with pytest.raises(dist.DistError, match="unknown pyodide mode 'local'"):
         dist.install_into_site(tmp_path, root=ROOT, pyodide="local")  # type: ignore[arg-type]
+
+
+def test_the_widget_session_needs_node(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from explainer.sitebuild import hotset
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    (tmp_path / "package.json").write_text("{}")
+    (tmp_path / "python_stdlib.zip").write_bytes(b"")
+    with pytest.raises(dist.DistError, match="node not found: it runs the widgets once"):
+        hotset.imported_stdlib([], tmp_path, dist.STDLIB_ROOT, tmp_path / "cache")

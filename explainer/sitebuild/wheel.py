@@ -92,7 +92,7 @@ def _copy_sources(root: Path, dest: Path) -> None:
             shutil.copy2(root / name, dest / name)
 
 
-def compile_archive(data: bytes, root: str, drop: str = "") -> bytes:
+def compile_archive(data: bytes, root: str, drop: str = "", only: list[str] | None = None) -> bytes:
     """The zip ``data`` with each ``.py`` file replaced by its bytecode, a ``.pyc`` in the same place.
 
     Runs in the interpreter whose bytecode it writes (see :func:`compile_in_pyodide`), and
@@ -101,7 +101,8 @@ def compile_archive(data: bytes, root: str, drop: str = "") -> bytes:
     which is right for files that never change. Tracebacks name ``root + path``, where
     the file would be on the browser's file system. Entries keep their order and dates, so
     the same input gives the same bytes; a wheel's ``RECORD`` is rewritten for the new files.
-    Entries whose name matches the regular expression ``drop`` (if given) are left out.
+    Entries whose name matches the regular expression ``drop`` (if given) are left out; with
+    ``only``, just those ``.py`` files are compiled and the others ship as source.
     """
     import base64
     import hashlib
@@ -121,7 +122,7 @@ def compile_archive(data: bytes, root: str, drop: str = "") -> bytes:
         if drop and re.search(drop, info.filename):
             continue
         body = source.read(info)
-        if info.filename.endswith(".py"):
+        if info.filename.endswith(".py") and (only is None or info.filename in only):
             code = compile(body, root + info.filename, "exec", dont_inherit=True)
             header = importlib.util.MAGIC_NUMBER + b"\x01\x00\x00\x00" + importlib.util.source_hash(body)
             body = header + marshal.dumps(code)
@@ -150,18 +151,23 @@ const {{ loadPyodide }} = require({pyodide_js});
 """
 _COMPILE_JOBS = """
 from pathlib import Path
-for name, root, drop in {jobs}:
+for name, root, drop, only in {jobs}:
     path = Path("/work") / name
-    path.write_bytes(compile_archive(path.read_bytes(), root, drop))
+    path.write_bytes(compile_archive(path.read_bytes(), root, drop, only))
 """
 
 
 def compile_in_pyodide(
-    jobs: dict[Path, str], core: Path, cache_dir: Path, drop: dict[Path, str] | None = None
+    jobs: dict[Path, str],
+    core: Path,
+    cache_dir: Path,
+    drop: dict[Path, str] | None = None,
+    only: dict[Path, list[str]] | None = None,
 ) -> None:
     """Replace each archive (path -> tracebacks' root) by :func:`compile_archive`'s output, in place.
 
-    ``drop`` maps an archive to the names it leaves out (a regular expression).
+    ``drop`` maps an archive to the names it leaves out (a regular expression), ``only`` to the
+    sources it compiles (the others stay source).
 
     Compiled by the Pyodide in ``core`` (the npm package) under Node, so the bytecode is
     its CPython's. Each result is cached by the digest of its input and of this code.
@@ -170,13 +176,10 @@ def compile_in_pyodide(
         DistError: Node is missing or the compilation failed (with what it printed).
     """
     recipe = hashlib.sha256((inspect.getsource(compile_archive) + _COMPILE_JOBS).encode())
-    drop = drop or {}
-    keys = {path: _cache_key(path, recipe.hexdigest() + drop.get(path, ""), core) for path in jobs}
-    todo = {
-        path: (root, drop.get(path, ""))
-        for path, root in jobs.items()
-        if not (cache_dir / keys[path]).is_file()
-    }
+    drop, only = drop or {}, only or {}
+    shape = {path: (root, drop.get(path, ""), only.get(path)) for path, root in jobs.items()}
+    keys = {path: _cache_key(path, recipe.hexdigest() + repr(shape[path]), core) for path in jobs}
+    todo = {path: shape[path] for path in jobs if not (cache_dir / keys[path]).is_file()}
     if todo:
         _run_node_compiler(todo, core, cache_dir, keys)
     for path in jobs:
@@ -190,7 +193,7 @@ def _cache_key(path: Path, recipe: str, core: Path) -> str:
 
 
 def _run_node_compiler(
-    todo: dict[Path, tuple[str, str]], core: Path, cache_dir: Path, keys: dict[Path, str]
+    todo: dict[Path, tuple[str, str, list[str] | None]], core: Path, cache_dir: Path, keys: dict[Path, str]
 ) -> None:
     """Copy ``todo`` into a work directory, compile there with Node + Pyodide, fill the cache."""
     node = shutil.which("node")
@@ -202,7 +205,7 @@ def _run_node_compiler(
         for path, name in names.items():
             shutil.copyfile(path, work / name)
         code = inspect.getsource(compile_archive) + _COMPILE_JOBS.format(
-            jobs=repr([(names[p], root, drop) for p, (root, drop) in todo.items()])
+            jobs=repr([(names[p], *shape) for p, shape in todo.items()])
         )
         script = _NODE_COMPILER.format(
             pyodide_js=json.dumps(str(core / "pyodide.js")),
