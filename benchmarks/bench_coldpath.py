@@ -156,6 +156,12 @@ class Browser:
         )
         self.context.add_init_script(CAPTURE_READY)
         self.throttled = throttled
+        self.received = 0  # bytes as sent over the wire (compressed, if the server compressed them)
+        if throttled:
+            self.context.on("requestfinished", self.count)
+
+    def count(self, request: Any) -> None:
+        self.received += request.sizes()["responseBodySize"]
 
     def page(self) -> Any:
         page = self.context.new_page()
@@ -220,10 +226,12 @@ def summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
     """Median ms and median of each phase over the runs."""
     names = list(dict.fromkeys(n for s in samples for n in s["phases"]))
     phases = {n: statistics.median(s["phases"][n] for s in samples if n in s["phases"]) for n in names}
+    downloaded = [s["mb"] for s in samples if "mb" in s]
     return {
         "ms": statistics.median(s["ms"] for s in samples),
         "runs": [s["ms"] for s in samples],
         "phases": phases,
+        **({"mb": statistics.median(downloaded)} if downloaded else {}),
     }
 
 
@@ -232,6 +240,7 @@ class Recorder:
 
     def __init__(self) -> None:
         self.samples: dict[str, list[dict[str, Any]]] = {}
+        self.timed_out: dict[str, int] = {}  # measurements that never finished, by name: reported
 
     def add(self, key: str, sample: dict[str, Any]) -> None:
         self.samples.setdefault(key, []).append(sample)
@@ -239,9 +248,17 @@ class Recorder:
 
     def once(self, pw: Any, key: str, measure: Any, *, throttled: bool = False) -> None:
         """One measurement on a fresh profile: ``measure(browser)`` returns a sample or a pair."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         browser = Browser(pw, throttled=throttled)
         try:
             result = measure(browser)
+            if throttled:  # one visit: what it downloaded, page included
+                result["mb"] = browser.received / 1e6
+        except PlaywrightTimeout:
+            self.timed_out[key] = self.timed_out.get(key, 0) + 1
+            print(f"  {key:40s} timed out (counted in the report)", flush=True)
+            return
         finally:
             browser.close()
         pair = result if isinstance(result, tuple) else (result,)
@@ -288,15 +305,23 @@ def throttled(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
     Served uncompressed, then (``throttled-gzip``) gzip-compressed as GitHub Pages serves text and
     WebAssembly, which shrinks pyodide.asm.wasm about threefold for both approaches.
     """
+    from explainer.sitebuild.runtime import compiled_files
+
     pages = {"/main-thread.html": main_thread_page(site)}
-    kinds = {"preload+pyc+snapshot": (True, True), "preload+pyc": (True, False), "pyc": (False, False)}
+    whole = compiled_files(source_files(site), ROOT, trim=False)
+    kinds = {  # name: (files (None: the site's), preload, snapshot, also gzip-compressed)
+        "preload+pyc+snapshot": (None, True, True, False),
+        "preload+pyc": (None, True, False, True),
+        "preload+pyc, whole": (whole, True, False, True),
+        "pyc": (None, False, False, False),
+    }
     for i in range(runs):
         for gzipped, suffix in ((False, "throttled"), (True, "throttled-gzip")):
-            for name, (preload, snapshot) in kinds.items():
-                if gzipped and name != "preload+pyc":
-                    continue  # the shipped levers only
-                files = {**pages, **variant(site, None, preload=preload, snapshot=snapshot)}
-                with serve(site, files, gzipped=gzipped) as base:
+            for name, (files, preload, snapshot, also_gzip) in kinds.items():
+                if gzipped and not also_gzip:
+                    continue
+                served = {**pages, **variant(site, files, preload=preload, snapshot=snapshot)}
+                with serve(site, served, gzipped=gzipped) as base:
                     url, text = base + PAGE, f"one two {i}"
                     rec.once(
                         pw,
@@ -335,6 +360,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 finally:
                     browser.close()
     report["summary"] = {k: summary(v) for k, v in rec.samples.items()}
+    report["timed_out"] = rec.timed_out
     return report
 
 

@@ -212,15 +212,19 @@ def test_coldpath_ratios_are_to_the_baseline_of_the_same_kind() -> None:
     summary = {
         "before cold": {"ms": 10000.0, "phases": {"loadPyodide": 6000.0}},
         "pyc cold": {"ms": 5000.0, "phases": {"loadPyodide": 3000.0, "packages": 1000.0}},
-        "pyc throttled cold": {"ms": 8000.0, "phases": {}},
+        "pyc throttled cold": {"ms": 8000.0, "phases": {}, "mb": 12.34},
         "main thread throttled cold": {"ms": 16000.0, "phases": {}},
+        "pyc throttled-gzip cold": {"ms": 3000.0, "phases": {}},
+        "main thread throttled-gzip cold": {"ms": 4000.0, "phases": {}},
         "floor cold": {"ms": 4000.0, "phases": {}},
         "pyc+snapshot cold": {"ms": 5500.0, "phases": {}},
     }
     rows = {row[0]: row for row in perf_runtime.coldpath_table({"coldpath": {"summary": summary}}).rows}
-    assert rows["pyc"][3] == "0.5×" and rows["pyc"][4] == "3.0 / 1.0 / – / – / –"
+    assert rows["pyc"][3] == "0.5×" and rows["pyc"][5] == "3.0 / 1.0 / – / – / –"
     assert rows["pyc+snapshot"][3] == "1.1×"  # against the same levers without the snapshot
     assert rows["pyc throttled"][3] == "0.5×"  # against the main-thread page on the same connection
+    assert rows["pyc throttled-gzip"][3] == "0.75×"  # ... served the same way
+    assert rows["pyc throttled"][4] == "12.3" and rows["pyc"][4] == "–"  # MB, where measured
     assert rows["before"][3] == rows["floor"][3] == rows["main thread throttled"][3] == "–"
 
 

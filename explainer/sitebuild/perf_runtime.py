@@ -84,8 +84,10 @@ def coldpath_table(results: Results) -> Table:
         versus = ratio(row["ms"], summary.get(base, {}).get("ms")) if compared else "–"
         phases = row.get("phases", {})
         shown = " / ".join(f"{phases[p] / 1e3:.1f}" if p in phases else "–" for p in _PHASES)
-        out.append((variant, temp, f"{row['ms'] / 1e3:.2f}", versus, shown if phases else "–"))
-    headers = ("variant", "cache", "median s", "ratio to its baseline", "s in " + " / ".join(_PHASES))
+        mb = f"{row['mb']:.1f}" if "mb" in row else "–"
+        out.append((variant, temp, f"{row['ms'] / 1e3:.2f}", versus, mb, shown if phases else "–"))
+    phases_header = "s in " + " / ".join(_PHASES)
+    headers = ("variant", "cache", "median s", "ratio to its baseline", "MB downloaded", phases_header)
     return Table(headers, tuple(out))
 
 
