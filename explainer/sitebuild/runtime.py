@@ -371,7 +371,7 @@ def write_widget_assets(dest: Path, *, mode: Mode, wheel: Path, glove: Path | No
         "preload": True,  # the wheels download while the interpreter starts
         "sizes": _step_sizes(runtime, wheel, glove) if mode == "self-hosted" else {},
     }
-    if mode == "self-hosted":  # snapshot (worker.js): off, it measured slower (bench_coldpath.py)
+    if mode == "self-hosted":  # snapshot (worker.js): off, it has not won in a run (bench_coldpath.py)
         wheels = [f"{to_site}{PYODIDE_DIR}/{name}" for name in _preloaded(runtime, wheel)]
         config |= {"snapshot": False, "snapshot_key": _runtime_digest(runtime), "wheels": wheels}
     (dest / "runtime.json").write_text(json.dumps(config, indent=1, sort_keys=True) + "\n", encoding="utf-8")
