@@ -11,8 +11,10 @@ Every variant runs in the same process, alternating, on fresh browser profiles:
   download while it starts), ``pyc`` (byte-compiled standard library, numpy and
   explainer, as :mod:`explainer.sitebuild.wheel` makes them) and ``preload+pyc``
   (both: what the site ships, with the standard library compiled where a widget session
-  imports it and numpy without the files it never reads; ``preload+pyc, whole``
-  compiles all of both) and ``preload+pyc+snapshot`` (a first visit saves a
+  imports it and numpy without the files it never reads; the worker starts Python
+  on those modules alone and fetches the rest of the library on a first import of one;
+  ``preload+pyc, one zip`` is the same in one archive, as the site shipped it before;
+  ``preload+pyc, whole`` compiles all of both) and ``preload+pyc+snapshot`` (a first visit saves a
   snapshot of the bare interpreter in Cache Storage, a second restores it; off as
   shipped, because it measured slower);
   each cold (empty cache) and warm (second visit), from the first input event
@@ -116,6 +118,12 @@ def source_files(site: Path) -> dict[str, bytes]:
     }
 
 
+def shipped_imported(site: Path) -> list[str]:
+    """The standard-library files the site ships compiled (the ones a widget session imports)."""
+    shipped = zipfile.ZipFile(site / "pyodide" / "python_stdlib.zip").namelist()
+    return [name.removesuffix("c") for name in shipped if name.endswith(".pyc")]
+
+
 def variant(
     site: Path, files: dict[str, bytes] | None, preload: bool, snapshot: bool = False
 ) -> dict[str, bytes]:
@@ -125,6 +133,8 @@ def variant(
     overrides = {}
     config = json.loads((site / "assets" / "widgets" / "runtime.json").read_text(encoding="utf-8"))
     levers = {"preload": preload, "snapshot": snapshot}
+    if files and "python_stdlib.zip" in files:  # one archive for the whole standard library, as before
+        config = {k: v for k, v in config.items() if k not in ("stdlib_url", "stdlib_more")}
     overrides["/assets/widgets/runtime.json"] = json.dumps({**config, **levers}).encode()
     if files:
         lock = json.loads((site / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))
@@ -271,16 +281,14 @@ def levers(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
     from explainer.sitebuild.runtime import compiled_files
 
     source = source_files(site)
-    # The standard-library files the site ships compiled (the ones a widget session imports).
-    shipped = zipfile.ZipFile(site / "pyodide" / "python_stdlib.zip").namelist()
-    imported = [name.removesuffix("c") for name in shipped if name.endswith(".pyc")]
-    compiled = compiled_files(source, ROOT, imported)
+    compiled = compiled_files(source, ROOT, shipped_imported(site))
     whole = compiled_files(source, ROOT, trim=False)
     variants = {
         "before": variant(site, source, preload=False),
         "preload": variant(site, source, preload=True),
         "pyc": variant(site, compiled, preload=False),
-        "preload+pyc": variant(site, compiled, preload=True),
+        "preload+pyc, one zip": variant(site, compiled, preload=True),
+        "preload+pyc": variant(site, None, preload=True),
         "preload+pyc, whole": variant(site, whole, preload=True),
         "preload+pyc+snapshot": variant(site, None, preload=True, snapshot=True),
     }
@@ -308,10 +316,13 @@ def throttled(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
     from explainer.sitebuild.runtime import compiled_files
 
     pages = {"/main-thread.html": main_thread_page(site)}
-    whole = compiled_files(source_files(site), ROOT, trim=False)
+    source = source_files(site)
+    whole = compiled_files(source, ROOT, trim=False)
+    one_zip = compiled_files(source, ROOT, shipped_imported(site))
     kinds = {  # name: (files (None: the site's), preload, snapshot, also gzip-compressed)
         "preload+pyc+snapshot": (None, True, True, False),
         "preload+pyc": (None, True, False, True),
+        "preload+pyc, one zip": (one_zip, True, False, True),
         "preload+pyc, whole": (whole, True, False, True),
         "pyc": (None, False, False, False),
     }

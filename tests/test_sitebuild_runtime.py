@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from explainer.sitebuild import runtime as dist
+from explainer.sitebuild.stdlib_split import worker_config
 
 ROOT = Path(__file__).resolve().parents[1]
 NODE_MODULES = ROOT / "node_modules"
@@ -120,23 +121,73 @@ def test_the_standard_library_ships_compiled_where_a_widget_session_imports_it(r
     assert len(compiled) < len(kept)  # most of the library is never imported by a widget
 
 
+def test_the_workers_two_archives_are_the_shipped_standard_library(runtime: Path) -> None:
+    whole = zipfile.ZipFile(runtime / "python_stdlib.zip")
+    hot = zipfile.ZipFile(runtime / "python_stdlib_hot.zip")
+    more = zipfile.ZipFile(runtime / "python_stdlib_more.zip")
+    files = {n for n in whole.namelist() if not n.endswith("/")}
+    assert {n for n in hot.namelist() if not n.endswith("/")} == {n for n in files if not n.endswith(".py")}
+    assert set(more.namelist()) == {n for n in files if n.endswith(".py")}
+    for archive in (hot, more):
+        for name in archive.namelist():
+            assert archive.read(name) == whole.read(name), name
+    assert more.getinfo("mailbox.py") and hot.getinfo("json/__init__.pyc")
+
+
 @pytest.mark.skipif(shutil.which("node") is None, reason="no Node")
 def test_a_module_shipped_as_source_still_imports(runtime: Path, tmp_path: Path) -> None:
     code = 'import mailbox, json; " ".join([mailbox.__file__, json.__file__, json.dumps([1])])'
-    script = tmp_path / "imports.cjs"
-    script.write_text(
-        f"const {{ loadPyodide }} = require({json.dumps(str(runtime / 'pyodide.js'))});\n"
-        f"loadPyodide({{ indexURL: {json.dumps(str(runtime) + '/')} }})\n"
-        f"  .then((py) => console.log(py.runPython({json.dumps(code)})));\n",
-        encoding="utf-8",
-    )
-    done = subprocess.run(["node", str(script)], capture_output=True, text=True, check=False, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split() == [
+    assert _node_session(runtime, tmp_path, code).split() == [
         "/lib/python312.zip/mailbox.py",
         "/lib/python312.zip/json/__init__.pyc",
         "[1]",
     ]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="no Node")
+def test_the_workers_standard_library_fetches_the_rest_on_first_import(runtime: Path, tmp_path: Path) -> None:
+    """As the worker starts Python: on the hot archive, with the rest fetched by the finder."""
+    more = worker_config(runtime, "")["stdlib_more"]
+    assert isinstance(more, dict)
+    assert "mailbox" in more["modules"] and "json" not in more["modules"]
+    hot, rest = (
+        json.dumps(str(runtime / name)) for name in ("python_stdlib_hot.zip", "python_stdlib_more.zip")
+    )
+    setup = (
+        "  await py.loadPackage('explainer', { messageCallback: () => {} });\n"
+        "  const fetchInto = (path) => {\n"
+        f"    fetched.push(path); py.FS.writeFile(path, require('fs').readFileSync({rest}));\n"
+        "  };\n"
+        f"  py.pyimport('explainer.lazy_stdlib').install({json.dumps(more['modules'])}, fetchInto);\n"
+    )
+    code = (
+        "import sys, json; before = 'mailbox' in sys.modules; import mailbox, email.mime.text; "
+        '" ".join([mailbox.__file__, email.mime.text.__file__, json.__file__, str(before)])'
+    )
+    assert _node_session(runtime, tmp_path, code, setup, f", stdLibURL: {hot}").split() == [
+        "/lib/python_stdlib_more.zip/mailbox.py",
+        "/lib/python_stdlib_more.zip/email/mime/text.py",
+        "/lib/python312.zip/json/__init__.pyc",
+        "False",
+        "/lib/python_stdlib_more.zip",  # fetched once
+    ]
+
+
+def _node_session(runtime: Path, tmp_path: Path, code: str, setup: str = "", options: str = "") -> str:
+    """Print ``code``'s value from Pyodide under Node, after the JavaScript ``setup`` (``py`` is Pyodide)."""
+    script = tmp_path / "imports.cjs"
+    script.write_text(
+        f"const {{ loadPyodide }} = require({json.dumps(str(runtime / 'pyodide.js'))});\n"
+        "const fetched = [];\n"
+        f"loadPyodide({{ indexURL: {json.dumps(str(runtime) + '/')}{options} }}).then(async (py) => {{\n"
+        f"{setup}"
+        f"  console.log(py.runPython({json.dumps(code)}), fetched.join(' '));\n"
+        "});\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(["node", str(script)], capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
 
 
 def test_shipped_wheels_match_the_official_lock(runtime: Path, official: dist.PyodideLockSpec) -> None:

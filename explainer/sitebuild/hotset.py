@@ -32,6 +32,7 @@ try:  # a site that ships matplotlib: what the code runner's figures import
     plt.figure().savefig(io.StringIO(), format="svg")
 except ImportError:
     pass
+import explainer.lazy_stdlib  # the worker installs its finder first
 import explainer.browser as browser
 from explainer.widgets import WIDGETS
 for name in WIDGETS:

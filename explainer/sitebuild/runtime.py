@@ -43,6 +43,7 @@ from explainer import embeddings
 from explainer.sitebuild import DistError
 from explainer.sitebuild.datafiles import write_glove_subset
 from explainer.sitebuild.hotset import imported_stdlib
+from explainer.sitebuild.stdlib_split import HOT_NAME, MORE_NAME, split_stdlib, worker_config
 from explainer.sitebuild.wheel import build_explainer_wheel, compile_in_pyodide
 from explainer.widgets import needs_embeddings
 
@@ -266,6 +267,7 @@ def assemble(
     }
     drop = dict.fromkeys(numpy, NUMPY_UNUSED)
     compile_in_pyodide(jobs | numpy, core, root / ".cache" / "pyc", drop=drop, only={stdlib: imported})
+    split_stdlib(stdlib, dest / HOT_NAME, dest / MORE_NAME)  # the worker's: what it imports, and the rest
     write_lock(official, shipped, built, wheel)
     return wheel
 
@@ -374,6 +376,7 @@ def write_widget_assets(dest: Path, *, mode: Mode, wheel: Path, glove: Path | No
     if mode == "self-hosted":  # snapshot (worker.js): off, it has not won in a run (bench_coldpath.py)
         wheels = [f"{to_site}{PYODIDE_DIR}/{name}" for name in _preloaded(runtime, wheel)]
         config |= {"snapshot": False, "snapshot_key": _runtime_digest(runtime), "wheels": wheels}
+        config |= worker_config(runtime, f"{to_site}{PYODIDE_DIR}/")
     (dest / "runtime.json").write_text(json.dumps(config, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return dest / "runtime.json"
 
@@ -385,12 +388,13 @@ def _preloaded(runtime: Path, wheel: Path) -> list[str]:
 
 def _runtime_digest(runtime: Path) -> str:
     """What the bare interpreter is made of, as a digest: a snapshot of it holds while this does."""
-    names = (*CORE_FILES, "pyodide-lock.json")
+    names = (*CORE_FILES, HOT_NAME, "pyodide-lock.json")
     return hashlib.sha256("".join(sha256_of(runtime / n) for n in names).encode()).hexdigest()[:16]
 
 
 def _step_sizes(runtime: Path, wheel: Path, glove: Path | None) -> dict[str, int]:
     """Bytes each loading step fetches, for the progress indicator."""
-    core = sum((runtime / name).stat().st_size for name in CORE_FILES if name != "pyodide.mjs")
+    fetched = [HOT_NAME if n == "python_stdlib.zip" else n for n in CORE_FILES if n != "pyodide.mjs"]
+    core = sum((runtime / name).stat().st_size for name in fetched)
     packages = sum((runtime / name).stat().st_size for name in _preloaded(runtime, wheel))
     return {"core": core, "packages": packages, "glove": glove.stat().st_size if glove else 0}

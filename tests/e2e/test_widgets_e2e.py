@@ -326,6 +326,52 @@ def test_an_endless_loop_is_stopped_and_python_restarts(browsing: Browsing, runn
     assert "42" in page.locator(f"{LIVE} [data-output]").inner_text()
 
 
+STATISTICS = "import statistics\nprint(statistics.mean([1, 2, 6]))"  # a module no widget imports
+
+
+def run_code(page: Any, code: str) -> str:
+    """Type ``code`` into the page's code runner once it is live, run it: the output's text."""
+    page.locator(f"{LIVE} textarea[name=code]").fill(code)
+    wait_all(page, "ready")
+    wait_result(page, LIVE, lambda: page.locator(f"{LIVE} [type=submit]").click())
+    return str(page.locator(f"{LIVE} [data-output]").inner_text())
+
+
+def test_a_rarely_used_stdlib_module_downloads_on_first_import(
+    browsing: Browsing, runner_server: Server
+) -> None:
+    page = browsing.new_page()
+    page.goto(runner_server.url + "__loop.html")
+    page.locator(f"{LIVE} textarea[name=code]").fill("print(6 * 7)")
+    wait_all(page, "ready")
+    assert [u for u in browsing.requests if u.endswith("/python_stdlib_hot.zip")]
+    assert not [u for u in browsing.requests if u.endswith("/python_stdlib_more.zip")]  # not for widgets
+    assert run_code(page, STATISTICS).strip().endswith("3")
+    assert [u for u in browsing.requests if u.endswith("/python_stdlib_more.zip")]
+    assert not [u for u in browsing.requests if u.endswith("/python_stdlib.zip")]  # the whole one: Node's
+    assert not browsing.console_errors, browsing.console_errors[:5]
+
+
+def test_a_failed_stdlib_download_is_reported_and_the_code_is_kept(
+    browsing: Browsing, site_dir: Path, serve_site: Any
+) -> None:
+    pages = {"/__loop.html": code_runner_page("print('first')")}
+    missing = serve_site(
+        site_dir, damage=lambda path: "missing" if "python_stdlib_more" in path else None, extra_pages=pages
+    )
+    try:
+        page = browsing.new_page()
+        page.goto(missing.url + "__loop.html")
+        output = run_code(page, STATISTICS)
+        assert "statistics is part of Python's standard library" in output, output
+        assert "HTTP 404" in output, output
+        assert page.locator(f"{LIVE} textarea[name=code]").input_value() == STATISTICS
+        assert "42" in run_code(page, "print(6 * 7)")  # the runtime still answers
+    finally:
+        missing.httpd.shutdown()
+        missing.httpd.server_close()
+
+
 def test_the_mask_explorers_trap_stays_open_when_the_widget_goes_live_and_recomputes(
     browsing: Browsing, server: Server, site_dir: Path
 ) -> None:

@@ -168,6 +168,7 @@ async function boot(widgets) {
   const handle = await phase("import explainer", () => {
     // Figures in the code runner are rendered to SVG by Python; no DOM backend in a worker.
     pyodide.runPython("import os; os.environ['MPLBACKEND'] = 'Agg'");
+    moreStdlib(pyodide, config);
     return pyodide.pyimport("explainer.browser").handle;
   });
   self.postMessage({ type: "ready", ms: performance.now() - started, phases, snapshot });
@@ -184,6 +185,7 @@ async function boot(widgets) {
  */
 async function startInterpreter(config, indexURL, packages, saved) {
   const options = { indexURL, packages: config.preload ? packages : [], stdout: () => {}, stderr: () => {} };
+  if (config.stdlib_url) options.stdLibURL = resolve(config.stdlib_url); // what widgets import; see moreStdlib
   const start = (extra) => phase("loadPyodide", () => loadPython({ ...options, ...extra }));
   if (saved) {
     try {
@@ -198,6 +200,26 @@ async function startInterpreter(config, indexURL, packages, saved) {
   const pyodide = await start({ packages: [], _makeSnapshot: true });
   saveSnapshot(config, pyodide); // for the next visit; not awaited
   return { pyodide, snapshot: "made" };
+}
+
+/**
+ * Python starts on the part of the standard library widgets import (runtime.json's stdlib_url);
+ * the rest (stdlib_more) downloads when a reader's code first imports one of its modules
+ * (explainer/lazy_stdlib.py). An import cannot wait for a promise, so the request is synchronous,
+ * which a worker may make.
+ */
+function moreStdlib(pyodide, config) {
+  const more = config.stdlib_more;
+  if (!more) return;
+  const fetchInto = (path) => {
+    const request = new XMLHttpRequest();
+    request.open("GET", resolve(more.url), false);
+    request.responseType = "arraybuffer";
+    request.send();
+    if (request.status !== 200) throw new Error(`the server answered HTTP ${request.status}`);
+    pyodide.FS.writeFile(path, new Uint8Array(request.response));
+  };
+  pyodide.pyimport("explainer.lazy_stdlib").install(more.modules, fetchInto);
 }
 
 /** loadPyodide(options), failing with the reason where Pyodide 0.27 would never settle. */

@@ -1,0 +1,72 @@
+"""The finder that imports the rarely used standard-library modules from an archive fetched on first use."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from explainer.lazy_stdlib import MoreStdlib, install
+
+
+@pytest.fixture
+def archives(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    """A "hot" archive on sys.path (package hxpkg) and a "more" one (hxcold, hxpkg.cold); cleaned up after."""
+    hot, more = tmp_path / "hot.zip", tmp_path / "more.zip"
+    with zipfile.ZipFile(hot, "w") as z:
+        z.writestr("hxpkg/__init__.py", "NAME = 'hot'\n")
+    with zipfile.ZipFile(more, "w") as z:
+        z.writestr("hxcold.py", "VALUE = 41 + 1\n")
+        z.writestr("hxpkg/cold.py", "from hxpkg import NAME\nVALUE = NAME + ' and cold'\n")
+    sys.path.insert(0, str(hot))
+    yield hot, more
+    sys.path.remove(str(hot))
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, MoreStdlib)]
+    for name in ("hxcold", "hxpkg", "hxpkg.cold", "hxmissing"):
+        sys.modules.pop(name, None)
+    importlib.invalidate_caches()
+
+
+def test_a_module_of_the_archive_imports_after_one_fetch(archives: tuple[Path, Path], tmp_path: Path) -> None:
+    _, more = archives
+    fetched: list[str] = []
+
+    def fetch(path: str) -> None:
+        fetched.append(path)
+        shutil.copyfile(more, path)
+
+    target = tmp_path / "fetched.zip"
+    finder = install(["hxcold", "hxpkg.cold"], fetch, str(target))
+    assert sys.meta_path[-1] is finder
+    assert importlib.import_module("hxcold").VALUE == 42
+    assert importlib.import_module("hxpkg.cold").VALUE == "hot and cold"  # a cold module of a hot package
+    assert importlib.import_module("hxpkg").__file__.startswith(str(archives[0]))
+    assert fetched == [str(target)]
+
+
+def test_a_module_outside_the_archive_fails_as_usual_and_fetches_nothing(archives: tuple[Path, Path]) -> None:
+    fetched: list[str] = []
+    install(["hxcold"], fetched.append, "/nonexistent/more.zip")
+    with pytest.raises(ModuleNotFoundError, match="hxmissing"):
+        importlib.import_module("hxmissing")
+    assert fetched == []
+
+
+def test_a_failed_download_says_what_failed(archives: tuple[Path, Path]) -> None:
+    def fetch(path: str) -> None:
+        raise OSError("the server answered HTTP 404")
+
+    install(["hxcold"], fetch, "/nonexistent/more.zip")
+    with pytest.raises(ImportError, match=r"hxcold is part of Python's standard library .* HTTP 404"):
+        importlib.import_module("hxcold")
+
+
+def test_installing_again_replaces_the_finder(archives: tuple[Path, Path]) -> None:
+    first = install(["hxcold"], print, "/a.zip")
+    second = install(["hxcold"], print, "/b.zip")
+    assert second in sys.meta_path and first not in sys.meta_path
