@@ -4,12 +4,13 @@ Bytecode starts faster but weighs more than source (Pyodide's standard library i
 2.4 MB as source, 4.0 MB compiled, both zipped), and most of the library is never
 imported in a widget. So the build runs the widgets once in Pyodide under Node, with
 the wheels the site ships: it imports what the code runner's figures import
-(matplotlib, drawn to SVG), then prepares every widget and computes its default
-state. The standard-library files imported by then are the ones
-:func:`explainer.sitebuild.wheel.compile_in_pyodide` compiles; every other module
-ships as source and is compiled in the browser if a reader's code imports it. The
-list is cached by a digest of everything that decides it.
-"""
+(matplotlib, drawn to SVG), prepares every widget, computes its default state and
+runs code that fails in the code runner (for its error messages). The
+standard-library files imported by then are the ones
+:func:`explainer.sitebuild.wheel.compile_in_pyodide` compiles, and the only ones the
+worker starts Python with (:mod:`explainer.sitebuild.stdlib_split`); every other
+module ships as source and downloads when a reader's code first imports it. The
+list is cached by a digest of everything that decides it."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ from explainer.widgets import WIDGETS
 for name in WIDGETS:
     browser.prepare(name)
     browser.handle(json.dumps({"widget": name, "state": {}}))
+for code in ("1 / 0", "def broken(:", "import no_such_module"):  # the code runner's error messages
+    browser.handle(json.dumps({"widget": "code_runner", "state": {"code": code}}))
 json.dumps(sorted({
     m.__file__[len(ROOT):] for m in list(sys.modules.values())
     if (getattr(m, "__file__", None) or "").startswith(ROOT) and m.__file__.endswith(".py")

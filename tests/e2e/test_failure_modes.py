@@ -55,7 +55,7 @@ DAMAGES = {
     # (what is damaged, how) -> the widget whose page is opened
     ("/pyodide/pyodide.asm.wasm", "corrupt"): "saturation_lab",
     ("/pyodide/pyodide.asm.wasm", "missing"): "mask_explorer",
-    ("/pyodide/python_stdlib.zip", "corrupt"): "multi_head_viewer",
+    ("/pyodide/python_stdlib_hot.zip", "corrupt"): "multi_head_viewer",
     ("/assets/widgets/worker.js", "missing"): "step_through",
 }
 

@@ -172,6 +172,9 @@ def test_every_widget_goes_live_with_the_prerendered_result(
             if name != "code_runner":  # the runner waits for Run; its output stays as built
                 assert rounded_numbers(new) == rounded_numbers(old), f"{url}: {name}'s live result differs"
         assert any("/pyodide/pyodide.asm.wasm" in u for u in browsing.requests)
+    # Every widget computes with the standard library the worker starts with: no reader of a widget
+    # waits for the rest of it (the build's session under Node saw the same imports).
+    assert not [u for u in browsing.requests if "python_stdlib_more" in u]
     assert not browsing.console_errors, browsing.console_errors[:5]
 
 
