@@ -2,7 +2,8 @@
 
 ``test_widgets_e2e.py`` already covers the whole ``/pyodide/`` directory missing and
 the numpy/explainer wheels corrupted; here, single core files are missing or
-corrupted (the wasm binary, the worker script, the GloVe rows), and the pages
+corrupted (the wasm binary, the standard-library archive the worker starts
+Python on, the worker script, the GloVe rows), and the pages
 are read with JavaScript disabled. In every case the pre-rendered content stays.
 """
 
