@@ -13,7 +13,10 @@ Pages sends), in the same run for both approaches:
   input event -> the frame that shows it drawn, for sentences of 2..16 tokens
   (heatmap) or new random draws (saturation lab); each computed by Python;
 - the heatmap explorer at 16 tokens alone (a different sentence each time), with the
-  Python part the worker measured, so the time can be split: Python, the rest;
+  Python part the worker measured, so the time can be split: Python, the rest; once
+  back to back (each change as soon as the last one is drawn) and once at a typist's
+  pace (a change every :data:`TYPIST_MS`), which is how a reader's keystrokes arrive:
+  the page then also draws each keystroke while the worker computes;
 - known states: a click on a heatmap cell of the page's own sentence, shown from the
   page's template with no runtime (input event -> output in the page).
 - the floor: ``loadPyodide()`` alone on a blank page, cold and warm, with no
@@ -153,6 +156,8 @@ class Row:
     python16_p95_ms: float | None = None
     render16_p50_ms: float | None = None
     render16_p95_ms: float | None = None
+    paced16_p50_ms: float | None = None
+    paced16_p95_ms: float | None = None
     known_p50_ms: float | None = None
     known_p95_ms: float | None = None
 
@@ -297,10 +302,19 @@ def update_latencies(page: Any, name: str, repeats: int) -> list[tuple[float, fl
     return times
 
 
-def sixteen_token_updates(page: Any, repeats: int) -> list[tuple[float, float, float]]:
-    """The heatmap explorer at 16 tokens, a new sentence each time: (in page, Python, page's render)."""
+TYPIST_MS = 200
+"""A keystroke every 200 ms: 60 words a minute, of five letters each."""
+
+
+def sixteen_token_updates(page: Any, repeats: int, pause_ms: int = 0) -> list[tuple[float, float, float]]:
+    """The heatmap explorer at 16 tokens, a new sentence each time: (in page, Python, page's render).
+
+    ``pause_ms``: the time between one change drawn and the next change (0: back to back).
+    """
     times = []
     for step in range(repeats):
+        if pause_ms:
+            page.wait_for_timeout(pause_ms)  # the reader's pace is what is measured here
         # Rotation 0 is WORDS[:16], the sentence update_latencies may have ended on: the loader shows
         # nothing again for a state already shown (no result event), so start one rotation later.
         i = step + 1
@@ -350,7 +364,7 @@ def measure(playwright: Any, base: str, approach: str, name: str, runs: int, rep
     page_dir = WIDGETS[name]
     url = base + page_dir + (BASELINE_NAME if approach == "baseline" else "")
     cold, warm, before = [], [], (0, 0)
-    updates, sixteen, known = [], [], []
+    updates, sixteen, paced, known = [], [], [], []
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
             context = playwright.chromium.launch_persistent_context(
@@ -364,6 +378,7 @@ def measure(playwright: Any, base: str, approach: str, name: str, runs: int, rep
             updates += update_latencies(page, name, repeats)
             if name == "heatmap_explorer":
                 sixteen += sixteen_token_updates(page, repeats)
+                paced += [t[0] for t in sixteen_token_updates(page, repeats // 2, TYPIST_MS)]
                 if approach == "worker":
                     known += known_cell_clicks(context.new_page(), url, repeats)
             context.close()
@@ -389,6 +404,8 @@ def measure(playwright: Any, base: str, approach: str, name: str, runs: int, rep
         render = [u[2] for u in sixteen if u[2] == u[2]]
         if render:
             row.render16_p50_ms, row.render16_p95_ms = (percentile(render, q) for q in (0.5, 0.95))
+    if paced:
+        row.paced16_p50_ms, row.paced16_p95_ms = (percentile(paced, q) for q in (0.5, 0.95))
     if known:
         row.known_p50_ms, row.known_p95_ms = percentile(known, 0.5), percentile(known, 0.95)
     return row
@@ -479,6 +496,8 @@ def table(rows: list[Row]) -> str:
             )
             if r.render16_p50_ms is not None and r.render16_p95_ms is not None:
                 python += f", the page's render {r.render16_p50_ms:.1f} / {r.render16_p95_ms:.1f}"
+            if r.paced16_p50_ms is not None and r.paced16_p95_ms is not None:
+                python += f"; a change every {TYPIST_MS} ms {r.paced16_p50_ms:.1f} / {r.paced16_p95_ms:.1f}"
             extra.append(
                 f"{r.widget} {r.approach} at 16 tokens: update p50 / p95 "
                 f"{r.update16_p50_ms:.1f} / {r.update16_p95_ms:.1f} ms{python}"

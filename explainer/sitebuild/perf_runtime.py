@@ -20,12 +20,13 @@ def _pair(row: dict[str, Any], name: str) -> str:
 
 
 def update16_table(results: Results) -> Table:
-    """The heatmap explorer at 16 tokens: the whole update, and its parts where they are measured."""
+    """The heatmap explorer at 16 tokens: the whole update (back to back, at a typist's pace), its parts."""
     rows = [r for r in results["widgets"]["rows"] if r["widget"] == "heatmap_explorer"]
     out = tuple(
         (
             "ours (worker)" if r["approach"] == "worker" else "main thread at load",
             _pair(r, "update16"),
+            _pair(r, "paced16"),
             _pair(r, "python16"),
             _pair(r, "render16"),
         )
@@ -35,6 +36,7 @@ def update16_table(results: Results) -> Table:
     headers = (
         "approach",
         "input to output in the page, p50 / p95 ms",
+        "the same at a typist's pace",
         "Python (in the worker)",
         "the page parsing the new output",
     )
