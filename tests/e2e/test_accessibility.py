@@ -29,6 +29,10 @@ SCHEMES = {"light": "default", "dark": "slate"}  # emulated colour scheme -> Mat
 WIDGET_RE = re.compile(r'data-widget="([a-z_]+)"')
 
 AUDIT_JS = """async (root) => {
+    // Colours are judged at rest: a CSS transition still running (Material fades the header's
+    // title in when a focus scrolls the page) would be measured half-way.
+    const moving = document.getAnimations().filter(a => a instanceof CSSTransition);
+    await Promise.allSettled(moving.map(a => a.finished));
     const scope = root ? document.querySelector(root) : document;
     const result = await axe.run(scope, {resultTypes: ["violations"]});
     return result.violations
