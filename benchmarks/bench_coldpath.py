@@ -14,6 +14,8 @@ Every variant runs in the same process, alternating, on fresh browser profiles:
   imports it and numpy without the files it never reads; the worker starts Python
   on those modules alone and fetches the rest of the library on a first import of one;
   ``preload+pyc, one zip`` is the same in one archive, as the site shipped it before;
+  ``preload+pyc, numpy whole`` loads numpy's whole wheel, as shipped before the worker's
+  numpy held only what widgets import (explainer/sitebuild/numpy_split.py);
   ``preload+pyc, whole`` compiles all of both) and ``preload+pyc+snapshot`` (a first visit saves a
   snapshot of the bare interpreter in Cache Storage, a second restores it; off as
   shipped, because it measured slower);
@@ -59,8 +61,6 @@ from bench_widgets import (  # noqa: E402
 
 PAGE = "self-attention/"
 WIDGET = "heatmap_explorer"
-PARTS = ("levers", "throttled", "typed", "untouched")
-TYPED = "typed, focus 3 s before, after Enter"
 PARTS = ("levers", "throttled", "typed", "untouched")
 TYPED = "typed, focus 3 s before, after Enter"
 OUTPUT = ROOT / "benchmarks" / "results" / "coldpath.json"
@@ -125,9 +125,13 @@ def shipped_imported(site: Path) -> list[str]:
 
 
 def variant(
-    site: Path, files: dict[str, bytes] | None, preload: bool, snapshot: bool = False
+    site: Path, files: dict[str, bytes] | None, preload: bool, snapshot: bool = False, split: bool = True
 ) -> dict[str, bytes]:
-    """Overrides serving ``files`` (None: the site's own) and a runtime.json with these levers."""
+    """Overrides serving ``files`` (None: the site's own) and a runtime.json with these levers.
+
+    ``split=False`` (and any ``files``, which hold a whole numpy): the worker loads the whole numpy
+    wheel of ``pyodide-lock.json``, as the site shipped it before numpy_split.py.
+    """
     import hashlib
 
     overrides = {}
@@ -135,6 +139,8 @@ def variant(
     levers = {"preload": preload, "snapshot": snapshot}
     if files and "python_stdlib.zip" in files:  # one archive for the whole standard library, as before
         config = {k: v for k, v in config.items() if k not in ("stdlib_url", "stdlib_more")}
+    if files or not split:
+        config = {k: v for k, v in config.items() if k not in ("lock_url", "numpy_more")}
     overrides["/assets/widgets/runtime.json"] = json.dumps({**config, **levers}).encode()
     if files:
         lock = json.loads((site / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))
@@ -289,6 +295,7 @@ def levers(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
         "pyc": variant(site, compiled, preload=False),
         "preload+pyc, one zip": variant(site, compiled, preload=True),
         "preload+pyc": variant(site, None, preload=True),
+        "preload+pyc, numpy whole": variant(site, None, preload=True, split=False),
         "preload+pyc, whole": variant(site, whole, preload=True),
         "preload+pyc+snapshot": variant(site, None, preload=True, snapshot=True),
     }
@@ -319,19 +326,20 @@ def throttled(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
     source = source_files(site)
     whole = compiled_files(source, ROOT, trim=False)
     one_zip = compiled_files(source, ROOT, shipped_imported(site))
-    kinds = {  # name: (files (None: the site's), preload, snapshot, also gzip-compressed)
-        "preload+pyc+snapshot": (None, True, True, False),
-        "preload+pyc": (None, True, False, True),
-        "preload+pyc, one zip": (one_zip, True, False, True),
-        "preload+pyc, whole": (whole, True, False, True),
-        "pyc": (None, False, False, False),
+    kinds = {  # name: (files (None: the site's), preload, snapshot, also gzip-compressed, numpy split)
+        "preload+pyc+snapshot": (None, True, True, False, True),
+        "preload+pyc": (None, True, False, True, True),
+        "preload+pyc, numpy whole": (None, True, False, True, False),
+        "preload+pyc, one zip": (one_zip, True, False, True, False),
+        "preload+pyc, whole": (whole, True, False, True, False),
+        "pyc": (None, False, False, False, True),
     }
     for i in range(runs):
         for gzipped, suffix in ((False, "throttled"), (True, "throttled-gzip")):
-            for name, (files, preload, snapshot, also_gzip) in kinds.items():
+            for name, (files, preload, snapshot, also_gzip, split) in kinds.items():
                 if gzipped and not also_gzip:
                     continue
-                served = {**pages, **variant(site, files, preload=preload, snapshot=snapshot)}
+                served = {**pages, **variant(site, files, preload=preload, snapshot=snapshot, split=split)}
                 with serve(site, served, gzipped=gzipped) as base:
                     url, text = base + PAGE, f"one two {i}"
                     rec.once(

@@ -22,7 +22,7 @@ ROOMS: dict[str, int] = {
     "explainer.attention": 1,
     "explainer.embeddings": 1,
     "explainer.datafiles": 1,
-    "explainer.lazy_stdlib": 1,
+    "explainer.lazy_modules": 1,
     "explainer.glove_rows": 2,
     "explainer.minilm": 2,
     "explainer.examples": 3,

@@ -73,9 +73,10 @@ def test_copy_verified_names_a_missing_file(tmp_path: Path) -> None:
 
 
 def test_lock_lists_exactly_the_shipped_wheels(runtime: Path) -> None:
+    """The worker's copy of numpy (in its own lock) aside, see the test of the two parts below."""
     lock = json.loads((runtime / "pyodide-lock.json").read_text())
     listed = {spec["file_name"] for spec in lock["packages"].values()}
-    assert listed == {p.name for p in runtime.glob("*.whl")}
+    assert listed == {p.name for p in runtime.glob("*.whl") if "-0widgets-" not in p.name}
     for spec in lock["packages"].values():
         assert dist.sha256_of(runtime / spec["file_name"]) == spec["sha256"]
     assert lock["info"]["version"] == dist.PYODIDE_VERSION
@@ -158,7 +159,7 @@ def test_the_workers_standard_library_fetches_the_rest_on_first_import(runtime: 
         "  const fetchInto = (path) => {\n"
         f"    fetched.push(path); py.FS.writeFile(path, require('fs').readFileSync({rest}));\n"
         "  };\n"
-        f"  py.pyimport('explainer.lazy_stdlib').install({json.dumps(more['modules'])}, fetchInto);\n"
+        f"  py.pyimport('explainer.lazy_modules').install({json.dumps(more['modules'])}, fetchInto);\n"
     )
     code = (
         "import sys, json; before = 'mailbox' in sys.modules; import mailbox, email.mime.text; "
@@ -170,6 +171,63 @@ def test_the_workers_standard_library_fetches_the_rest_on_first_import(runtime: 
         "/lib/python312.zip/json/__init__.pyc",
         "False",
         "/lib/python_stdlib_more.zip",  # fetched once
+    ]
+
+
+def test_the_workers_numpy_is_the_shipped_numpy_in_two_parts(runtime: Path) -> None:
+    lock = json.loads((runtime / "pyodide-lock.json").read_text())
+    worker_lock = json.loads((runtime / "pyodide-lock-worker.json").read_text())
+    whole = zipfile.ZipFile(runtime / lock["packages"]["numpy"]["file_name"])
+    spec = worker_lock["packages"]["numpy"]
+    assert spec["sha256"] == dist.sha256_of(runtime / spec["file_name"])
+    assert {k: v for k, v in worker_lock.items() if k != "packages"} == {
+        k: v for k, v in lock.items() if k != "packages"
+    }
+    hot, more = zipfile.ZipFile(runtime / spec["file_name"]), zipfile.ZipFile(runtime / "numpy_more.zip")
+    files = {n for n in whole.namelist() if not n.endswith("/")}
+    assert set(hot.namelist()) | set(more.namelist()) == files
+    assert not set(hot.namelist()) & set(more.namelist())
+    for archive in (hot, more):
+        for name in archive.namelist():
+            assert archive.read(name) == whole.read(name), name
+    assert "numpy/_core/_multiarray_umath.cpython-312-wasm32-emscripten.so" in hot.namelist()
+    assert "numpy/random/__init__.pyc" in more.namelist() and "numpy/fft/__init__.pyc" in more.namelist()
+    assert sum(i.compress_size for i in hot.infolist()) < 0.7 * sum(i.compress_size for i in whole.infolist())
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="no Node")
+def test_the_workers_numpy_computes_and_fetches_the_rest_on_first_import(
+    runtime: Path, tmp_path: Path
+) -> None:
+    """As the worker starts: the worker's lock; numpy.random unpacked from numpy_more.zip when imported."""
+    from explainer.sitebuild.runtime_config import numpy_config
+
+    numpy = numpy_config(runtime, "")["numpy_more"]
+    assert isinstance(numpy, dict) and "numpy.random" in numpy["modules"]
+    assert "heatmap_explorer" not in numpy["widgets"] and "step_through" in numpy["widgets"]
+    rest = json.dumps(str(runtime / "numpy_more.zip"))
+    setup = (
+        "  await py.loadPackage('explainer', { messageCallback: () => {} });\n"
+        "  const fetchInto = (path) => {\n"
+        f"    fetched.push(path); py.FS.writeFile(path, require('fs').readFileSync({rest}));\n"
+        "  };\n"
+        f"  py.pyimport('explainer.lazy_modules').install({json.dumps(numpy['modules'])}, fetchInto,"
+        f" '/tmp/numpy_more.zip', {json.dumps(numpy['into'])}, 'NumPy');\n"
+    )
+    code = (
+        "import sys, json, explainer.browser as b; b.prepare('dot_product_playground'); "
+        "answer = json.loads(b.handle(json.dumps({'widget': 'dot_product_playground', 'state': {}}))); "
+        "before = 'numpy.random' in sys.modules; import numpy as np; "
+        "draw = np.random.default_rng(0).integers(9); "
+        "' '.join([str(before), str(bool(answer['html'])), str(draw), np.random.__file__])"
+    )
+    lock_url = json.dumps(str(runtime / "pyodide-lock-worker.json"))
+    assert _node_session(runtime, tmp_path, code, setup, f", lockFileURL: {lock_url}").split() == [
+        "False",
+        "True",
+        "7",
+        "/lib/python3.12/site-packages/numpy/random/__init__.pyc",
+        "/tmp/numpy_more.zip",  # fetched once, after the widget had answered
     ]
 
 
@@ -203,7 +261,8 @@ def test_shipped_wheels_match_the_official_lock(runtime: Path, official: dist.Py
 
 def test_numpy_ships_without_what_no_widget_imports(runtime: Path) -> None:
     """f2py, stubs, Cython headers and test-only extensions go; the test module numpy imports stays."""
-    names = zipfile.ZipFile(next(runtime.glob("numpy-*.whl"))).namelist()
+    lock = json.loads((runtime / "pyodide-lock.json").read_text())
+    names = zipfile.ZipFile(runtime / lock["packages"]["numpy"]["file_name"]).namelist()
     assert not [n for n in names if n.startswith("numpy/f2py/") or n.endswith((".pyi", ".pxd"))]
     extensions = {n.rsplit("/", 1)[-1].split(".")[0] for n in names if n.endswith(".so")}
     assert "_multiarray_tests" in extensions and not extensions & {"_umath_tests", "_rational_tests", "_simd"}
@@ -247,6 +306,8 @@ def test_install_into_site_self_hosted_writes_runtime_config(tmp_path: Path) -> 
     assert config["snapshot"] is False and re.fullmatch(r"[0-9a-f]{16}", config["snapshot_key"])
     wheels = [(tmp_path / "assets" / "widgets" / url).resolve() for url in config["wheels"]]
     assert [w.name.split("-")[0] for w in wheels] == ["explainer", "numpy"]
+    assert "-0widgets-" in wheels[1].name  # the worker's numpy: what widgets import (numpy_split)
+    assert (tmp_path / "assets" / "widgets" / config["lock_url"]).resolve().is_file()
     assert all(w.is_file() for w in wheels)
     assert {"assets/widgets/loader.js", "assets/widgets/worker.js", "pyodide/pyodide.asm.wasm"} <= set(
         report.files
@@ -278,4 +339,4 @@ def test_the_widget_session_needs_node(tmp_path: Path, monkeypatch: pytest.Monke
     (tmp_path / "package.json").write_text("{}")
     (tmp_path / "python_stdlib.zip").write_bytes(b"")
     with pytest.raises(dist.DistError, match="node not found: it runs the widgets once"):
-        hotset.imported_stdlib([], tmp_path, dist.STDLIB_ROOT, tmp_path / "cache")
+        hotset.session_imports([], tmp_path, dist.STDLIB_ROOT, dist.SITE_PACKAGES_ROOT, tmp_path / "cache")

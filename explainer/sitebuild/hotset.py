@@ -1,4 +1,4 @@
-"""Which standard-library modules a reader's session imports: those ship byte-compiled.
+"""Which modules a reader's session imports: of the standard library, and of numpy.
 
 Bytecode starts faster but weighs more than source (Pyodide's standard library is
 2.4 MB as source, 4.0 MB compiled, both zipped), and most of the library is never
@@ -9,8 +9,10 @@ runs code that fails in the code runner (for its error messages). The
 standard-library files imported by then are the ones
 :func:`explainer.sitebuild.wheel.compile_in_pyodide` compiles, and the only ones the
 worker starts Python with (:mod:`explainer.sitebuild.stdlib_split`); every other
-module ships as source and downloads when a reader's code first imports it. The
-list is cached by a digest of everything that decides it."""
+module ships as source and downloads when a reader's code first imports it. Of numpy,
+the files imported by the time the widgets that need no ``numpy.random`` have run are
+the ones the worker starts with (:mod:`explainer.sitebuild.numpy_split`). Both lists are
+cached by a digest of everything that decides them."""
 
 from __future__ import annotations
 
@@ -19,32 +21,44 @@ import json
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from explainer.sitebuild import DistError
 
-__all__ = ["imported_stdlib"]
+__all__ = ["SessionImports", "session_imports"]
 
 _SESSION = """
 import io, json, os, sys
 os.environ["MPLBACKEND"] = "Agg"
+
+def files(root, suffixes):
+    return sorted({
+        m.__file__[len(root):] for m in list(sys.modules.values())
+        if (getattr(m, "__file__", None) or "").startswith(root) and m.__file__.endswith(suffixes)
+    })
+
+import explainer.lazy_modules  # the worker installs its finders first
+import numpy
+import explainer.browser as browser
+from explainer.widgets import WIDGETS, needs_numpy_random
+random = needs_numpy_random()
+def run(name):
+    browser.prepare(name)
+    browser.handle(json.dumps({"widget": name, "state": {}}))
+for name in [n for n in WIDGETS if n not in random]:
+    run(name)
+numpy_files = files(SITE_PACKAGES + "numpy/", (".py", ".so"))
 try:  # a site that ships matplotlib: what the code runner's figures import
     import matplotlib.pyplot as plt
     plt.figure().savefig(io.StringIO(), format="svg")
 except ImportError:
     pass
-import explainer.lazy_stdlib  # the worker installs its finder first
-import explainer.browser as browser
-from explainer.widgets import WIDGETS
-for name in WIDGETS:
-    browser.prepare(name)
-    browser.handle(json.dumps({"widget": name, "state": {}}))
+for name in random:
+    run(name)
 for code in ("1 / 0", "def broken(:", "import no_such_module"):  # the code runner's error messages
     browser.handle(json.dumps({"widget": "code_runner", "state": {"code": code}}))
-json.dumps(sorted({
-    m.__file__[len(ROOT):] for m in list(sys.modules.values())
-    if (getattr(m, "__file__", None) or "").startswith(ROOT) and m.__file__.endswith(".py")
-}))
+json.dumps({"stdlib": files(ROOT, ".py"), "numpy": numpy_files})
 """
 _NODE_SESSION = """
 const {{ loadPyodide }} = require({pyodide_js});
@@ -52,34 +66,53 @@ const {{ loadPyodide }} = require({pyodide_js});
   const pyodide = await loadPyodide({{ indexURL: {index_url}, stdout: () => {{}}, stderr: () => {{}} }});
   await pyodide.loadPackage({wheels}, {{ messageCallback: () => {{}} }});
   pyodide.globals.set("ROOT", {root});
+  pyodide.globals.set("SITE_PACKAGES", {site_packages});
   require("fs").writeFileSync({out}, pyodide.runPython({code}));
 }})().catch((error) => {{ console.error(String(error)); process.exit(1); }});
 """
 
 
-def imported_stdlib(wheels: list[Path], core: Path, root: str, cache_dir: Path) -> list[str]:
-    """Names (``json/__init__.py``) of the standard-library files a widget session imports.
+@dataclass(frozen=True)
+class SessionImports:
+    """The files a widget session imports (names as in their archives: ``json/__init__.py``).
+
+    Attributes:
+        stdlib: of the standard library, by the end of the session.
+        numpy: of numpy (``numpy/linalg/__init__.py``, extension modules' ``.so`` files), by
+            the time the widgets without ``needs_numpy_random`` had run, before matplotlib.
+    """
+
+    stdlib: list[str]
+    numpy: list[str]
+
+
+def session_imports(
+    wheels: list[Path], core: Path, root: str, site_packages: str, cache_dir: Path
+) -> SessionImports:
+    """What a widget session imports, run once in Pyodide under Node and cached.
 
     Args:
         wheels: every wheel the site ships (ours and the ones matplotlib needs), as source.
         core: the Pyodide npm package (its standard library, as source), run under Node.
         root: where Pyodide mounts the standard library (``/lib/python312.zip/``).
-        cache_dir: where the list is kept, by the digest of all of the above.
+        site_packages: where Pyodide installs wheels (``/lib/python3.12/site-packages/``).
+        cache_dir: where the lists are kept, by the digest of all of the above.
 
     Raises:
         DistError: Node is missing or the session failed (with what it printed).
     """
-    digest = hashlib.sha256(_SESSION.encode() + _NODE_SESSION.encode() + root.encode())
+    digest = hashlib.sha256((_SESSION + _NODE_SESSION + root + site_packages).encode())
     for path in (*sorted(wheels), core / "python_stdlib.zip", core / "package.json"):
         digest.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
-    cached = cache_dir / f"stdlib-imported-{digest.hexdigest()[:24]}.json"
+    cached = cache_dir / f"session-imports-{digest.hexdigest()[:24]}.json"
     if not cached.is_file():
         cache_dir.mkdir(parents=True, exist_ok=True)
-        cached.write_text(json.dumps(_run_session(wheels, core, root)), encoding="utf-8")
-    return list(json.loads(cached.read_text(encoding="utf-8")))
+        cached.write_text(json.dumps(_run_session(wheels, core, root, site_packages)), encoding="utf-8")
+    found = json.loads(cached.read_text(encoding="utf-8"))
+    return SessionImports(stdlib=list(found["stdlib"]), numpy=[f"numpy/{n}" for n in found["numpy"]])
 
 
-def _run_session(wheels: list[Path], core: Path, root: str) -> list[str]:
+def _run_session(wheels: list[Path], core: Path, root: str, site_packages: str) -> dict[str, list[str]]:
     node = shutil.which("node")
     if node is None:
         raise DistError(
@@ -92,6 +125,7 @@ def _run_session(wheels: list[Path], core: Path, root: str) -> list[str]:
             index_url=json.dumps(f"{core.resolve()}/"),
             wheels=json.dumps([str(p.resolve()) for p in wheels]),
             root=json.dumps(root),
+            site_packages=json.dumps(site_packages),
             out=json.dumps(str(work / "imported.json")),
             code=json.dumps(_SESSION),
         )
@@ -99,4 +133,5 @@ def _run_session(wheels: list[Path], core: Path, root: str) -> list[str]:
         done = subprocess.run([node, str(work / "session.cjs")], capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise DistError(f"running the widgets in Pyodide failed: {done.stderr.strip()[-2000:]}")
-        return list(json.loads((work / "imported.json").read_text(encoding="utf-8")))
+        found: dict[str, list[str]] = json.loads((work / "imported.json").read_text(encoding="utf-8"))
+        return found

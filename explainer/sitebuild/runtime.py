@@ -42,10 +42,11 @@ from typing import TYPE_CHECKING, Literal
 from explainer import embeddings
 from explainer.sitebuild import DistError
 from explainer.sitebuild.datafiles import write_glove_subset
-from explainer.sitebuild.hotset import imported_stdlib
-from explainer.sitebuild.stdlib_split import HOT_NAME, MORE_NAME, split_stdlib, worker_config
+from explainer.sitebuild.hotset import session_imports
+from explainer.sitebuild.numpy_split import MORE_NAME as NUMPY_MORE_NAME
+from explainer.sitebuild.numpy_split import hot_name, split_numpy, write_worker_lock
+from explainer.sitebuild.stdlib_split import HOT_NAME, MORE_NAME, split_stdlib
 from explainer.sitebuild.wheel import build_explainer_wheel, compile_in_pyodide
-from explainer.widgets import needs_embeddings
 
 if TYPE_CHECKING:
     from pyodide_lock import PyodideLockSpec
@@ -260,15 +261,20 @@ def assemble(
     (dest / built.name).unlink(missing_ok=True)  # a source wheel left by an older build
     stdlib = dest / "python_stdlib.zip"
     shipped_wheels = [dest / official.packages[n].file_name for n in shipped]
-    imported = imported_stdlib([*shipped_wheels, built], core, STDLIB_ROOT, root / ".cache" / "pyc")
+    cache = root / ".cache" / "pyc"
+    imports = session_imports([*shipped_wheels, built], core, STDLIB_ROOT, SITE_PACKAGES_ROOT, cache)
     jobs = {stdlib: STDLIB_ROOT, wheel: SITE_PACKAGES_ROOT}
     numpy = {
         dest / official.packages[n].file_name: SITE_PACKAGES_ROOT for n in COMPILED_PACKAGES if n in shipped
     }
     drop = dict.fromkeys(numpy, NUMPY_UNUSED)
-    compile_in_pyodide(jobs | numpy, core, root / ".cache" / "pyc", drop=drop, only={stdlib: imported})
+    compile_in_pyodide(jobs | numpy, core, cache, drop=drop, only={stdlib: imports.stdlib})
     split_stdlib(stdlib, dest / HOT_NAME, dest / MORE_NAME)  # the worker's: what it imports, and the rest
     write_lock(official, shipped, built, wheel)
+    for whole in numpy:  # the worker's numpy: what widgets import, and the rest
+        hot = dest / hot_name(whole.name)
+        split_numpy(whole, imports.numpy, hot, dest / NUMPY_MORE_NAME)
+        write_worker_lock(dest, hot.name, sha256_of(hot))
     return wheel
 
 
@@ -335,6 +341,8 @@ def install_into_site(
     else:
         raise DistError(f"unknown pyodide mode {pyodide!r}: use 'self-hosted' or 'cdn'")
     glove = write_glove_subset(site / GLOVE_DIR, root / ".cache" / "glove")
+    from explainer.sitebuild.runtime_config import write_widget_assets  # it reads this module's names
+
     write_widget_assets(site / ASSETS_DIR, mode=pyodide, wheel=wheel, glove=glove)
     files = sorted(
         p for d in (runtime, site / ASSETS_DIR, site / GLOVE_DIR) if d.is_dir() for p in d.rglob("*")
@@ -350,51 +358,3 @@ def install_into_site(
 def asset_source(site_path: str) -> Path:
     """The package file behind ``assets/widgets/NAME`` of the site."""
     return Path(embeddings.__file__).resolve().parent / site_path
-
-
-def write_widget_assets(dest: Path, *, mode: Mode, wheel: Path, glove: Path | None) -> Path:
-    """Copy the widget scripts into ``dest`` and write ``runtime.json`` (read by the worker).
-
-    URLs in ``runtime.json`` are relative to ``dest``, so the site works under any base path.
-    """
-    dest.mkdir(parents=True, exist_ok=True)
-    for script in ("loader.js", "worker.js"):  # the CSS is part of every build (see WIDGET_CSS)
-        shutil.copyfile(asset_source(f"{ASSETS_DIR}/{script}"), dest / script)
-    site = dest.parent.parent
-    to_site = "../../"
-    runtime = site / PYODIDE_DIR
-    config = {
-        "pyodide_version": PYODIDE_VERSION,
-        "mode": mode,
-        "index_url": CDN_INDEX_URL if mode == "cdn" else f"{to_site}{PYODIDE_DIR}/",
-        "wheel_url": f"{to_site}{PYODIDE_DIR}/{wheel.name}",
-        "data_url": f"{to_site}data/",  # what widgets download on demand (sitebuild.datafiles): GloVe rows
-        "glove_widgets": list(needs_embeddings()),
-        "preload": True,  # the wheels download while the interpreter starts
-        "sizes": _step_sizes(runtime, wheel, glove) if mode == "self-hosted" else {},
-    }
-    if mode == "self-hosted":  # snapshot (worker.js): off, it has not won in a run (bench_coldpath.py)
-        wheels = [f"{to_site}{PYODIDE_DIR}/{name}" for name in _preloaded(runtime, wheel)]
-        config |= {"snapshot": False, "snapshot_key": _runtime_digest(runtime), "wheels": wheels}
-        config |= worker_config(runtime, f"{to_site}{PYODIDE_DIR}/")
-    (dest / "runtime.json").write_text(json.dumps(config, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    return dest / "runtime.json"
-
-
-def _preloaded(runtime: Path, wheel: Path) -> list[str]:
-    """File names of the wheels every widget loads: numpy and ours."""
-    return sorted(p.name for p in runtime.glob("*.whl") if p.name.startswith(("numpy-", wheel.name)))
-
-
-def _runtime_digest(runtime: Path) -> str:
-    """What the bare interpreter is made of, as a digest: a snapshot of it holds while this does."""
-    names = (*CORE_FILES, HOT_NAME, "pyodide-lock.json")
-    return hashlib.sha256("".join(sha256_of(runtime / n) for n in names).encode()).hexdigest()[:16]
-
-
-def _step_sizes(runtime: Path, wheel: Path, glove: Path | None) -> dict[str, int]:
-    """Bytes each loading step fetches, for the progress indicator."""
-    fetched = [HOT_NAME if n == "python_stdlib.zip" else n for n in CORE_FILES if n != "pyodide.mjs"]
-    core = sum((runtime / name).stat().st_size for name in fetched)
-    packages = sum((runtime / name).stat().st_size for name in _preloaded(runtime, wheel))
-    return {"core": core, "packages": packages, "glove": glove.stat().st_size if glove else 0}

@@ -5,7 +5,7 @@ The site's ``python_stdlib.zip`` (byte-compiled where a session imports it, see
 runtime as a Pyodide distribution. The Web Worker starts Pyodide on
 ``python_stdlib_hot.zip`` instead: the same archive without the modules shipped as source,
 which no widget imports. Those (``python_stdlib_more.zip``, about 1.4 MB) download only when
-a reader's code imports one (:mod:`explainer.lazy_stdlib`), so no reader pays for them in
+a reader's code imports one (:mod:`explainer.lazy_modules`), so no reader pays for them in
 the first download.
 """
 

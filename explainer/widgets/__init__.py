@@ -47,6 +47,7 @@ __all__ = [
     "initial_state",
     "names",
     "needs_embeddings",
+    "needs_numpy_random",
     "prerender",
     "registry",
     "specs",
@@ -96,6 +97,11 @@ def specs() -> tuple[WidgetSpec | StaticWidgetSpec, ...]:
 def needs_embeddings() -> tuple[str, ...]:
     """The widgets that compute with GloVe vectors (the others never load them)."""
     return tuple(sorted(s.name for s in specs() if isinstance(s, WidgetSpec) and s.needs_embeddings))
+
+
+def needs_numpy_random() -> tuple[str, ...]:
+    """The widgets whose first state imports ``numpy.random`` (a test checks each declaration)."""
+    return tuple(sorted(s.name for s in specs() if isinstance(s, WidgetSpec) and s.needs_numpy_random))
 
 
 def registry() -> dict[str, WidgetSpec | StaticWidgetSpec]:

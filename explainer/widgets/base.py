@@ -106,6 +106,8 @@ class WidgetSpec:
 
     Attributes:
         needs_embeddings: ``run`` reads GloVe vectors (the worker then loads them first).
+        needs_numpy_random: computing the first state imports ``numpy.random`` (the worker then
+            downloads numpy's rarely used modules while Python starts, not on first import).
         submit_label: a Run button's text; without one, every change recomputes.
         known: the states a reader reaches from a page's initial state without typing
             (toggles, radio buttons, steps, slider stops); the build renders each one into the
@@ -121,6 +123,7 @@ class WidgetSpec:
     run: Callable[[State, EmbeddingsSource], Output]
     submit_label: str | None = None
     needs_embeddings: bool = False
+    needs_numpy_random: bool = False
     known: Callable[[WidgetSpec, State], Iterable[State]] | None = None
     loading: str = "Loading Python to compute this"
     assets: tuple[str, ...] = ()

@@ -101,5 +101,6 @@ SPEC = WidgetSpec(
         ),
     ),
     run=run,
+    needs_numpy_random=True,
     known=reachable,
 )

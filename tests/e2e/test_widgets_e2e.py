@@ -18,7 +18,7 @@ from urllib.parse import unquote
 import numpy as np
 import pytest
 
-from explainer.widgets import RUN_MESSAGES
+from explainer.widgets import RUN_MESSAGES, needs_numpy_random
 from tests.e2e.conftest import nudge
 
 pytestmark = pytest.mark.browser
@@ -158,6 +158,7 @@ def test_every_widget_goes_live_with_the_prerendered_result(
         if not names:
             continue
         page.goto(server.url + url)
+        more = [u for u in browsing.requests if u.endswith("/numpy_more.zip")]
         before, names = outputs(page), live_names(page)
         if not page.locator(f"{LIVE}:not(:has([type=submit]))").count():
             continue  # only widgets that wait for Run (code, the model download): nothing recomputes here
@@ -172,6 +173,8 @@ def test_every_widget_goes_live_with_the_prerendered_result(
             if name != "code_runner":  # the runner waits for Run; its output stays as built
                 assert rounded_numbers(new) == rounded_numbers(old), f"{url}: {name}'s live result differs"
         assert any("/pyodide/pyodide.asm.wasm" in u for u in browsing.requests)
+        if not set(names) & set(needs_numpy_random()):  # numpy's rarely used modules: not downloaded
+            assert [u for u in browsing.requests if u.endswith("/numpy_more.zip")] == more, url
     # Every widget computes with the standard library the worker starts with: no reader of a widget
     # waits for the rest of it (the build's session under Node saw the same imports).
     assert not [u for u in browsing.requests if "python_stdlib_more" in u]

@@ -160,15 +160,17 @@ async function boot(widgets) {
   // A widget reading GloVe rows will ask for some: their folder's list downloads while Pyodide starts.
   if (widgets.some((w) => (config.glove_widgets || []).includes(w))) manifestOf(config, "glove/");
   const saved = config.snapshot ? savedSnapshot(config) : null; // read meanwhile
+  const numpyMore = config.numpy_more?.widgets.includes(widgets[0]) ? prefetch(config.numpy_more) : null;
   await phase("pyodide.js", () => importScripts(indexURL + "pyodide.js"));
   const packages = packagesOf(config);
   const snapshotBytes = config.snapshot ? await phase("saved snapshot", () => saved) : null;
   const { pyodide, snapshot } = await startInterpreter(config, indexURL, packages, snapshotBytes);
   await phase("packages", () => loadWheels(pyodide, packages));
+  if (numpyMore) await phase("numpy more", () => numpyMore);
   const handle = await phase("import explainer", () => {
     // Figures in the code runner are rendered to SVG by Python; no DOM backend in a worker.
     pyodide.runPython("import os; os.environ['MPLBACKEND'] = 'Agg'");
-    moreStdlib(pyodide, config);
+    lazyArchives(pyodide, config);
     return pyodide.pyimport("explainer.browser").handle;
   });
   self.postMessage({ type: "ready", ms: performance.now() - started, phases, snapshot });
@@ -185,7 +187,8 @@ async function boot(widgets) {
  */
 async function startInterpreter(config, indexURL, packages, saved) {
   const options = { indexURL, packages: config.preload ? packages : [], stdout: () => {}, stderr: () => {} };
-  if (config.stdlib_url) options.stdLibURL = resolve(config.stdlib_url); // what widgets import; see moreStdlib
+  if (config.stdlib_url) options.stdLibURL = resolve(config.stdlib_url); // what widgets import; see lazyArchives
+  if (config.lock_url) options.lockFileURL = resolve(config.lock_url); // its numpy: what widgets import
   const start = (extra) => phase("loadPyodide", () => loadPython({ ...options, ...extra }));
   if (saved) {
     try {
@@ -203,23 +206,46 @@ async function startInterpreter(config, indexURL, packages, saved) {
 }
 
 /**
- * Python starts on the part of the standard library widgets import (runtime.json's stdlib_url);
- * the rest (stdlib_more) downloads when a reader's code first imports one of its modules
- * (explainer/lazy_stdlib.py). An import cannot wait for a promise, so the request is synchronous,
- * which a worker may make.
+ * Python starts on the modules widgets import: the standard library's (runtime.json's stdlib_url)
+ * and numpy's (the numpy of lock_url). The rest of each (stdlib_more, numpy_more) downloads when
+ * a reader's code first imports one of its modules (explainer/lazy_modules.py). An import cannot
+ * wait for a promise, so the request is synchronous, which a worker may make; numpy's part is
+ * already here when the widget the reader started in needs it (prefetch).
  */
-function moreStdlib(pyodide, config) {
+function lazyArchives(pyodide, config) {
+  const finders = pyodide.pyimport("explainer.lazy_modules");
   const more = config.stdlib_more;
-  if (!more) return;
-  const fetchInto = (path) => {
+  if (more) finders.install(more.modules, (path) => writeArchive(pyodide, more, path));
+  const numpy = config.numpy_more;
+  if (numpy) {
+    const fetchInto = (path) => writeArchive(pyodide, numpy, path);
+    finders.install(numpy.modules, fetchInto, "/tmp/numpy_more.zip", numpy.into, "NumPy");
+  }
+}
+
+/** Write an archive at `path`: the bytes prefetched at start-up if they arrived, else a synchronous request. */
+function writeArchive(pyodide, archive, path) {
+  let bytes = archive.bytes;
+  if (!bytes) {
     const request = new XMLHttpRequest();
-    request.open("GET", resolve(more.url), false);
+    request.open("GET", resolve(archive.url), false);
     request.responseType = "arraybuffer";
     request.send();
     if (request.status !== 200) throw new Error(`the server answered HTTP ${request.status}`);
-    pyodide.FS.writeFile(path, new Uint8Array(request.response));
-  };
-  pyodide.pyimport("explainer.lazy_stdlib").install(more.modules, fetchInto);
+    bytes = new Uint8Array(request.response);
+  }
+  pyodide.FS.writeFile(path, bytes);
+  delete archive.bytes;
+}
+
+/** Download an archive of runtime.json (numpy_more) while Python starts; a failure leaves it to the import. */
+function prefetch(archive) {
+  return fetchBytes(resolve(archive.url)).then(
+    (bytes) => {
+      archive.bytes = bytes;
+    },
+    () => {},
+  );
 }
 
 /** loadPyodide(options), failing with the reason where Pyodide 0.27 would never settle. */

@@ -1,4 +1,4 @@
-"""The finder that imports the rarely used standard-library modules from an archive fetched on first use."""
+"""The finder that imports rarely used modules from an archive fetched on first use."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from explainer.lazy_stdlib import MoreStdlib, install
+from explainer.lazy_modules import LazyArchive, install
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def archives(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
     sys.path.insert(0, str(hot))
     yield hot, more
     sys.path.remove(str(hot))
-    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, MoreStdlib)]
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, LazyArchive)]
     for name in ("hxcold", "hxpkg", "hxpkg.cold", "hxmissing"):
         sys.modules.pop(name, None)
     importlib.invalidate_caches()
@@ -66,7 +66,44 @@ def test_a_failed_download_says_what_failed(archives: tuple[Path, Path]) -> None
         importlib.import_module("hxcold")
 
 
-def test_installing_again_replaces_the_finder(archives: tuple[Path, Path]) -> None:
+def test_installing_again_replaces_the_finder_of_that_archive_only(archives: tuple[Path, Path]) -> None:
     first = install(["hxcold"], print, "/a.zip")
-    second = install(["hxcold"], print, "/b.zip")
+    second = install(["hxcold"], print, "/a.zip")
+    other = install(["hxother"], print, "/b.zip", into="/tmp")
     assert second in sys.meta_path and first not in sys.meta_path
+    assert sys.meta_path[-2:] == [second, other]
+
+
+def test_an_archive_to_unpack_lands_in_its_directory_once(
+    archives: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """numpy's way: extension modules cannot import from an archive, so it is unpacked first."""
+    _, more = archives
+    site = tmp_path / "site-packages"
+    (site / "hxpkg").mkdir(parents=True)
+    (site / "hxpkg" / "__init__.py").write_text("NAME = 'unpacked'\n")
+    sys.path.insert(0, str(site))
+    fetched: list[str] = []
+
+    def fetch(path: str) -> None:
+        fetched.append(path)
+        shutil.copyfile(more, path)
+
+    try:
+        install(["hxcold", "hxpkg.cold"], fetch, str(tmp_path / "fetched.zip"), into=str(site))
+        assert importlib.import_module("hxpkg.cold").VALUE == "unpacked and cold"
+        assert importlib.import_module("hxcold").__file__ == str(site / "hxcold.py")
+        assert fetched == [str(tmp_path / "fetched.zip")]
+    finally:
+        sys.path.remove(str(site))
+
+
+def test_a_damaged_archive_to_unpack_says_what_failed(archives: tuple[Path, Path], tmp_path: Path) -> None:
+    def fetch(path: str) -> None:
+        Path(path).write_bytes(b"not a zip")
+
+    install(["hxcold"], fetch, str(tmp_path / "bad.zip"), into=str(tmp_path), what="NumPy")
+    with pytest.raises(
+        ImportError, match=r"hxcold is part of NumPy that this site downloads .*not a zip file"
+    ):
+        importlib.import_module("hxcold")

@@ -1,0 +1,97 @@
+"""``runtime.json``: what the Web Worker reads to start Python, written beside the widget scripts.
+
+Build-time only (called by :func:`explainer.sitebuild.runtime.install_into_site` once the
+runtime is assembled). It names where the runtime is, the lock the worker loads packages
+from, the two standard-library archives, numpy's on-demand part and the start-up levers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+from explainer.sitebuild.numpy_split import MORE_NAME as NUMPY_MORE_NAME
+from explainer.sitebuild.numpy_split import WORKER_LOCK, module_name
+from explainer.sitebuild.runtime import (
+    ASSETS_DIR,
+    CDN_INDEX_URL,
+    CORE_FILES,
+    PYODIDE_DIR,
+    PYODIDE_VERSION,
+    SITE_PACKAGES_ROOT,
+    Mode,
+    asset_source,
+    sha256_of,
+)
+from explainer.sitebuild.stdlib_split import HOT_NAME, worker_config
+from explainer.widgets import needs_embeddings, needs_numpy_random
+
+__all__ = ["numpy_config", "write_widget_assets"]
+
+
+def write_widget_assets(dest: Path, *, mode: Mode, wheel: Path, glove: Path | None) -> Path:
+    """Copy the widget scripts into ``dest`` and write ``runtime.json`` (read by the worker).
+
+    URLs in ``runtime.json`` are relative to ``dest``, so the site works under any base path.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    for script in ("loader.js", "worker.js"):  # the CSS is part of every build (see WIDGET_CSS)
+        shutil.copyfile(asset_source(f"{ASSETS_DIR}/{script}"), dest / script)
+    site = dest.parent.parent
+    to_site = "../../"
+    runtime = site / PYODIDE_DIR
+    config = {
+        "pyodide_version": PYODIDE_VERSION,
+        "mode": mode,
+        "index_url": CDN_INDEX_URL if mode == "cdn" else f"{to_site}{PYODIDE_DIR}/",
+        "wheel_url": f"{to_site}{PYODIDE_DIR}/{wheel.name}",
+        "data_url": f"{to_site}data/",  # what widgets download on demand (sitebuild.datafiles): GloVe rows
+        "glove_widgets": list(needs_embeddings()),
+        "preload": True,  # the wheels download while the interpreter starts
+        "sizes": _step_sizes(runtime, wheel, glove) if mode == "self-hosted" else {},
+    }
+    if mode == "self-hosted":  # snapshot (worker.js): off, it has not won in a run (bench_coldpath.py)
+        wheels = [f"{to_site}{PYODIDE_DIR}/{name}" for name in _preloaded(runtime, wheel)]
+        config |= {"snapshot": False, "snapshot_key": _runtime_digest(runtime), "wheels": wheels}
+        config |= worker_config(runtime, f"{to_site}{PYODIDE_DIR}/")
+        config |= numpy_config(runtime, f"{to_site}{PYODIDE_DIR}/")
+    (dest / "runtime.json").write_text(json.dumps(config, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return dest / "runtime.json"
+
+
+def numpy_config(runtime: Path, base_url: str) -> dict[str, object]:
+    """``runtime.json``'s keys for the worker's lock and numpy's on-demand part, at ``base_url``."""
+    with zipfile.ZipFile(runtime / NUMPY_MORE_NAME) as more:
+        modules = sorted({m for m in map(module_name, more.namelist()) if m})
+    return {
+        "lock_url": base_url + WORKER_LOCK,
+        "numpy_more": {
+            "url": base_url + NUMPY_MORE_NAME,
+            "modules": modules,
+            "into": SITE_PACKAGES_ROOT,
+            "widgets": list(needs_numpy_random()),  # these start with it, downloaded beside numpy
+        },
+    }
+
+
+def _preloaded(runtime: Path, wheel: Path) -> list[str]:
+    """File names of the wheels every widget loads: the worker's numpy and ours."""
+    lock = json.loads((runtime / WORKER_LOCK).read_text(encoding="utf-8"))
+    return sorted((lock["packages"]["numpy"]["file_name"], wheel.name))
+
+
+def _runtime_digest(runtime: Path) -> str:
+    """What the bare interpreter is made of, as a digest: a snapshot of it holds while this does."""
+    names = (*CORE_FILES, HOT_NAME, WORKER_LOCK)
+    return hashlib.sha256("".join(sha256_of(runtime / n) for n in names).encode()).hexdigest()[:16]
+
+
+def _step_sizes(runtime: Path, wheel: Path, glove: Path | None) -> dict[str, int]:
+    """Bytes each loading step fetches, for the progress indicator."""
+    fetched = [HOT_NAME if n == "python_stdlib.zip" else n for n in CORE_FILES if n != "pyodide.mjs"]
+    core = sum((runtime / name).stat().st_size for name in fetched)
+    packages = sum((runtime / name).stat().st_size for name in _preloaded(runtime, wheel))
+    return {"core": core, "packages": packages, "glove": glove.stat().st_size if glove else 0}

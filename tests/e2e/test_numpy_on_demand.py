@@ -1,0 +1,74 @@
+"""numpy's rarely used modules (numpy_more.zip): downloaded only for the widgets and code that import them.
+
+The worker starts Python on the numpy files widgets import (explainer/sitebuild/numpy_split.py).
+A page whose widget draws random numbers downloads the rest while Python starts; another page
+never does, until code imports one of its modules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.e2e.conftest import nudge
+from tests.e2e.test_widgets_e2e import LIVE, code_runner_page, run_code, runner_server, wait_all
+
+__all__ = ["runner_server"]  # a fixture of the widget tests, used here too
+
+Browsing = Server = Any  # fixtures from conftest.py
+MORE = "/pyodide/numpy_more.zip"
+FFT = "import numpy as np\nprint(np.fft.fft([1.0, 0.0]).real.tolist())"
+
+
+def more_requests(browsing: Browsing) -> list[str]:
+    return [u for u in browsing.requests if u.endswith(MORE)]
+
+
+def test_a_widget_without_random_numbers_never_downloads_them(browsing: Browsing, server: Server) -> None:
+    page = browsing.new_page(known_states=False)
+    page.goto(server.url + "blending/")
+    nudge(page)
+    wait_all(page, "ready")
+    assert [u for u in browsing.requests if "-0widgets-" in u]  # the worker's numpy
+    assert more_requests(browsing) == []
+    assert not browsing.console_errors, browsing.console_errors[:5]
+
+
+def test_a_widget_drawing_random_numbers_gets_them_while_python_starts(
+    browsing: Browsing, server: Server
+) -> None:
+    page = browsing.new_page(known_states=False)
+    page.goto(server.url + "scaling/")
+    nudge(page)
+    wait_all(page, "ready")
+    assert len(more_requests(browsing)) == 1  # the prefetch; the import used its bytes
+    assert "error" not in (page.locator(f"{LIVE} [data-output]").first.get_attribute("class") or "")
+    assert not browsing.console_errors, browsing.console_errors[:5]
+
+
+def test_code_imports_a_module_of_the_rest(browsing: Browsing, runner_server: Server) -> None:
+    page = browsing.new_page()
+    page.goto(runner_server.url + "__loop.html")
+    page.locator(f"{LIVE} textarea[name=code]").fill(FFT)
+    wait_all(page, "ready")
+    assert run_code(page, FFT).strip().endswith("[1.0, 1.0]")
+    assert more_requests(browsing)
+
+
+def test_a_failed_download_is_reported_and_the_code_is_kept(
+    browsing: Browsing, site_dir: Any, serve_site: Any
+) -> None:
+    pages = {"/__loop.html": code_runner_page("print('first')")}
+    missing = serve_site(
+        site_dir, damage=lambda p: "missing" if p.endswith(MORE) else None, extra_pages=pages
+    )
+    try:
+        page = browsing.new_page()
+        page.goto(missing.url + "__loop.html")
+        output = run_code(page, FFT)
+        assert "numpy.fft is part of NumPy that this site downloads on first use" in output, output
+        assert "HTTP 404" in output, output
+        assert page.locator(f"{LIVE} textarea[name=code]").input_value() == FFT
+        assert "42" in run_code(page, "print(6 * 7)")  # the runtime still answers
+    finally:
+        missing.httpd.shutdown()
+        missing.httpd.server_close()
