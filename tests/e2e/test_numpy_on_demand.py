@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.e2e.conftest import nudge
-from tests.e2e.test_widgets_e2e import LIVE, code_runner_page, run_code, runner_server, wait_all
+from tests.e2e.test_widgets_e2e import LIVE, failed_download, run_code, runner_server, wait_all, without
 
 __all__ = ["runner_server"]  # a fixture of the widget tests, used here too
 
@@ -57,18 +57,6 @@ def test_code_imports_a_module_of_the_rest(browsing: Browsing, runner_server: Se
 def test_a_failed_download_is_reported_and_the_code_is_kept(
     browsing: Browsing, site_dir: Any, serve_site: Any
 ) -> None:
-    pages = {"/__loop.html": code_runner_page("print('first')")}
-    missing = serve_site(
-        site_dir, damage=lambda p: "missing" if p.endswith(MORE) else None, extra_pages=pages
-    )
-    try:
-        page = browsing.new_page()
-        page.goto(missing.url + "__loop.html")
-        output = run_code(page, FFT)
-        assert "numpy.fft is part of NumPy that this site downloads on first use" in output, output
-        assert "HTTP 404" in output, output
-        assert page.locator(f"{LIVE} textarea[name=code]").input_value() == FFT
-        assert "42" in run_code(page, "print(6 * 7)")  # the runtime still answers
-    finally:
-        missing.httpd.shutdown()
-        missing.httpd.server_close()
+    said = "numpy.fft is part of NumPy that this site downloads on first use"
+    failed_download(browsing, serve_site(site_dir, **without("numpy_more.zip")), FFT, said)
+    assert not browsing.console_errors, browsing.console_errors[:5]

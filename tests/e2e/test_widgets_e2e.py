@@ -361,17 +361,25 @@ def test_a_rarely_used_stdlib_module_downloads_on_first_import(
 def test_a_failed_stdlib_download_is_reported_and_the_code_is_kept(
     browsing: Browsing, site_dir: Path, serve_site: Any
 ) -> None:
+    said = "statistics is part of Python's standard library"
+    failed_download(browsing, serve_site(site_dir, **without("python_stdlib_more.zip")), STATISTICS, said)
+
+
+def without(archive: str) -> dict[str, Any]:
+    """``serve_site`` arguments: the site with a code runner page (``__loop.html``) and no ``archive``."""
     pages = {"/__loop.html": code_runner_page("print('first')")}
-    missing = serve_site(
-        site_dir, damage=lambda path: "missing" if "python_stdlib_more" in path else None, extra_pages=pages
-    )
+    return {"damage": lambda path: "missing" if path.endswith("/" + archive) else None, "extra_pages": pages}
+
+
+def failed_download(browsing: Browsing, missing: Server, code: str, said: str) -> None:
+    """Running ``code`` on the damaged copy says ``said`` and HTTP 404; the code stays; Python answers."""
     try:
         page = browsing.new_page()
         page.goto(missing.url + "__loop.html")
-        output = run_code(page, STATISTICS)
-        assert "statistics is part of Python's standard library" in output, output
+        output = run_code(page, code)
+        assert said in output, output
         assert "HTTP 404" in output, output
-        assert page.locator(f"{LIVE} textarea[name=code]").input_value() == STATISTICS
+        assert page.locator(f"{LIVE} textarea[name=code]").input_value() == code
         assert "42" in run_code(page, "print(6 * 7)")  # the runtime still answers
     finally:
         missing.httpd.shutdown()
