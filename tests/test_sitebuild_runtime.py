@@ -180,6 +180,9 @@ def test_the_workers_numpy_is_the_shipped_numpy_in_two_parts(runtime: Path) -> N
     whole = zipfile.ZipFile(runtime / lock["packages"]["numpy"]["file_name"])
     spec = worker_lock["packages"]["numpy"]
     assert spec["sha256"] == dist.sha256_of(runtime / spec["file_name"])
+    more_spec = worker_lock["packages"]["numpy-more"]  # for a widget that loads it at start
+    assert more_spec["file_name"] == "numpy_more.zip" and more_spec["depends"] == ["numpy"]
+    assert more_spec["sha256"] == dist.sha256_of(runtime / "numpy_more.zip")
     assert {k: v for k, v in worker_lock.items() if k != "packages"} == {
         k: v for k, v in lock.items() if k != "packages"
     }

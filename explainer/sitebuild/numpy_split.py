@@ -6,9 +6,10 @@ Python imports anything from it. Most widgets import numpy's core and nothing of
 (about a third of the wheel). So the worker loads a copy of the numpy wheel holding only
 the files a widget session imported (:mod:`explainer.sitebuild.hotset`), named with a build
 tag (``numpy-2.0.2-0widgets-cp312-…``) and listed in a lock of its own
-(``pyodide-lock-worker.json``). The other files are in ``numpy_more.zip``: the worker
-downloads it beside numpy when the widget the reader acts in needs ``numpy.random``, and
-otherwise on a first import of one of its modules (:mod:`explainer.lazy_modules`). The
+(``pyodide-lock-worker.json``). The other files are in ``numpy_more.zip``, the package
+``numpy-more`` of that lock: the worker has Pyodide load it beside numpy when the widget
+the reader acts in needs ``numpy.random``, and otherwise downloads and unpacks it on a
+first import of one of its modules (:mod:`explainer.lazy_modules`). The
 whole wheel stays in ``pyodide-lock.json``, for Node and every tool that reads the runtime
 as a Pyodide distribution.
 """
@@ -17,11 +18,21 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
-__all__ = ["MORE_NAME", "WORKER_LOCK", "hot_name", "module_name", "split_numpy", "write_worker_lock"]
+__all__ = [
+    "MORE_NAME",
+    "MORE_PACKAGE",
+    "WORKER_LOCK",
+    "hot_name",
+    "module_name",
+    "split_numpy",
+    "write_worker_lock",
+]
 
 MORE_NAME = "numpy_more.zip"
+MORE_PACKAGE = "numpy-more"  # its name in the worker's lock
 WORKER_LOCK = "pyodide-lock-worker.json"
 BUILD_TAG = "0widgets"  # a wheel build tag starts with a digit
 
@@ -78,10 +89,24 @@ def _stays_out(path: str, imported: set[str]) -> bool:
     return any(p not in imported for p in packages) or (name is not None and name not in imported)
 
 
-def write_worker_lock(runtime: Path, wheel_name: str, sha256: str) -> Path:
-    """``pyodide-lock-worker.json``: the site's lock, its numpy the worker's copy ``wheel_name``."""
+def write_worker_lock(runtime: Path, hot: Path, more: Path, sha256: Callable[[Path], str]) -> Path:
+    """``pyodide-lock-worker.json``: the site's lock, its numpy the worker's copy ``hot``, and ``more``.
+
+    ``more`` is listed as the package ``numpy-more`` (a zip Pyodide unpacks into ``site-packages``),
+    so the worker can name it to ``loadPyodide`` for a widget that needs it at start, and Pyodide
+    checks its sha256 and compiles its extension modules as it does numpy's.
+    """
     lock = json.loads((runtime / "pyodide-lock.json").read_text(encoding="utf-8"))
-    lock["packages"]["numpy"] |= {"file_name": wheel_name, "sha256": sha256}
+    numpy = lock["packages"]["numpy"]
+    numpy |= {"file_name": hot.name, "sha256": sha256(hot)}
+    lock["packages"][MORE_PACKAGE] = numpy | {
+        "name": MORE_PACKAGE,
+        "file_name": more.name,
+        "sha256": sha256(more),
+        "depends": ["numpy"],
+        "imports": [],
+        "unvendored_tests": False,
+    }
     path = runtime / WORKER_LOCK
     path.write_text(json.dumps(lock, indent=1) + "\n", encoding="utf-8")
     return path

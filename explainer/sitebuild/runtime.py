@@ -32,7 +32,6 @@ References: https://pyodide.org/en/0.27.7/usage/downloading-and-deploying.html
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -40,57 +39,69 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from explainer import embeddings
 from explainer.sitebuild import DistError
 from explainer.sitebuild.datafiles import write_glove_subset
 from explainer.sitebuild.hotset import session_imports
 from explainer.sitebuild.numpy_split import MORE_NAME as NUMPY_MORE_NAME
 from explainer.sitebuild.numpy_split import hot_name, split_numpy, write_worker_lock
+from explainer.sitebuild.runtime_config import write_widget_assets
+from explainer.sitebuild.runtime_files import (
+    ASSETS_DIR,
+    CDN_INDEX_URL,
+    CORE_FILES,
+    GLOVE_DIR,
+    PYODIDE_DIR,
+    PYODIDE_PYTHON,
+    PYODIDE_VERSION,
+    SITE_PACKAGES_ROOT,
+    STDLIB_ROOT,
+    Mode,
+    asset_source,
+    sha256_of,
+)
 from explainer.sitebuild.stdlib_split import HOT_NAME, MORE_NAME, split_stdlib
 from explainer.sitebuild.wheel import build_explainer_wheel, compile_in_pyodide
 
 if TYPE_CHECKING:
     from pyodide_lock import PyodideLockSpec
 
-__all__ = [
+__all__ = [  # names of runtime_files too, which callers have long found here
+    "ASSETS_DIR",
     "CDN_INDEX_URL",
+    "CORE_FILES",
+    "GLOVE_DIR",
+    "PYODIDE_DIR",
+    "PYODIDE_PYTHON",
     "PYODIDE_VERSION",
+    "SITE_PACKAGES_ROOT",
+    "STDLIB_ROOT",
     "WIDGET_CSS",
     "WIDGET_HEAD",
     "DistError",
     "InstallReport",
+    "Mode",
     "assemble",
     "asset_source",
     "build_explainer_wheel",
     "compiled_files",
     "install_into_site",
+    "sha256_of",
 ]
 
-PYODIDE_VERSION = "0.27.7"
-CDN_INDEX_URL = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
-PYODIDE_PYTHON = "3.12"
-CORE_FILES = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
 # What the widgets import (numpy, micropip) and what the code runner may import (matplotlib).
 ROOT_PACKAGES = ("numpy", "micropip", "matplotlib")
-# What every widget loads first: shipped byte-compiled (tracebacks' root -> the file names it covers).
-STDLIB_ROOT = f"/lib/python{PYODIDE_PYTHON.replace('.', '')}.zip/"
-SITE_PACKAGES_ROOT = f"/lib/python{PYODIDE_PYTHON}/site-packages/"
 COMPILED_PACKAGES = ("numpy",)  # and our own wheel
 # Files of numpy that no widget or import of numpy reads: f2py (it needs a compiler), type stubs,
 # Cython headers and test-only extensions. Pyodide unpacks (and loads, for .so) every file of a wheel.
 NUMPY_UNUSED = (
     r"^numpy/f2py/|\.pyi$|\.pxd$|^numpy/_core/_(operand_flag|rational|struct_ufunc|umath)_tests\.|/_simd\."
 )
-PYODIDE_DIR = "pyodide"
-ASSETS_DIR = "assets/widgets"
-GLOVE_DIR = "assets/glove"
 WIDGET_CSS = (f"{ASSETS_DIR}/widgets.css", f"{ASSETS_DIR}/content.css")
 """The widgets' stylesheets, from the site root (added to every build by the plugin)."""
 WIDGET_HEAD = (*WIDGET_CSS, f"{ASSETS_DIR}/loader.js")
 """What a page with a widget links in its ``<head>``, from the site root."""
-Mode = Literal["self-hosted", "cdn"]
 
 
 @dataclass(frozen=True)
@@ -108,12 +119,6 @@ class InstallReport:
     files: tuple[str, ...]
     total_bytes: int
     wheel: str
-
-
-def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file, read in blocks."""
-    with path.open("rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def core_dir(node_modules: Path) -> Path:
@@ -277,7 +282,7 @@ def assemble(
     for whole in numpy:  # the worker's numpy: what widgets import, and the rest
         hot = dest / hot_name(whole.name)
         split_numpy(whole, imports.numpy, hot, dest / NUMPY_MORE_NAME)
-        write_worker_lock(dest, hot.name, sha256_of(hot))
+        write_worker_lock(dest, hot, dest / NUMPY_MORE_NAME, sha256_of)
     return wheel
 
 
@@ -344,8 +349,6 @@ def install_into_site(
     else:
         raise DistError(f"unknown pyodide mode {pyodide!r}: use 'self-hosted' or 'cdn'")
     glove = write_glove_subset(site / GLOVE_DIR, root / ".cache" / "glove")
-    from explainer.sitebuild.runtime_config import write_widget_assets  # it reads this module's names
-
     write_widget_assets(site / ASSETS_DIR, mode=pyodide, wheel=wheel, glove=glove)
     files = sorted(
         p for d in (runtime, site / ASSETS_DIR, site / GLOVE_DIR) if d.is_dir() for p in d.rglob("*")
@@ -356,8 +359,3 @@ def install_into_site(
         total_bytes=sum(p.stat().st_size for p in files if p.is_file()),
         wheel=wheel.name,
     )
-
-
-def asset_source(site_path: str) -> Path:
-    """The package file behind ``assets/widgets/NAME`` of the site."""
-    return Path(embeddings.__file__).resolve().parent / site_path

@@ -14,8 +14,8 @@ import zipfile
 from pathlib import Path
 
 from explainer.sitebuild.numpy_split import MORE_NAME as NUMPY_MORE_NAME
-from explainer.sitebuild.numpy_split import WORKER_LOCK, module_name
-from explainer.sitebuild.runtime import (
+from explainer.sitebuild.numpy_split import MORE_PACKAGE, WORKER_LOCK, module_name
+from explainer.sitebuild.runtime_files import (
     ASSETS_DIR,
     CDN_INDEX_URL,
     CORE_FILES,
@@ -72,7 +72,8 @@ def numpy_config(runtime: Path, base_url: str) -> dict[str, object]:
             "url": base_url + NUMPY_MORE_NAME,
             "modules": modules,
             "into": SITE_PACKAGES_ROOT,
-            "widgets": list(needs_numpy_random()),  # these start with it, downloaded beside numpy
+            "package": MORE_PACKAGE,  # in the worker's lock
+            "widgets": list(needs_numpy_random()),  # these start with it, loaded beside numpy
         },
     }
 
@@ -94,4 +95,10 @@ def _step_sizes(runtime: Path, wheel: Path, glove: Path | None) -> dict[str, int
     fetched = [HOT_NAME if n == "python_stdlib.zip" else n for n in CORE_FILES if n != "pyodide.mjs"]
     core = sum((runtime / name).stat().st_size for name in fetched)
     packages = sum((runtime / name).stat().st_size for name in _preloaded(runtime, wheel))
-    return {"core": core, "packages": packages, "glove": glove.stat().st_size if glove else 0}
+    more = runtime / NUMPY_MORE_NAME
+    return {
+        "core": core,
+        "packages": packages,
+        "numpy_more": more.stat().st_size if more.is_file() else 0,  # for a widget that loads it at start
+        "glove": glove.stat().st_size if glove else 0,
+    }

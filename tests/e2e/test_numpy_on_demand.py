@@ -1,8 +1,8 @@
 """numpy's rarely used modules (numpy_more.zip): downloaded only for the widgets and code that import them.
 
 The worker starts Python on the numpy files widgets import (explainer/sitebuild/numpy_split.py).
-A page whose widget draws random numbers downloads the rest while Python starts; another page
-never does, until code imports one of its modules.
+A page whose widget draws random numbers has Pyodide load the rest beside numpy while Python
+starts; another page never downloads it, until code imports one of its modules.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def test_a_widget_drawing_random_numbers_gets_them_while_python_starts(
     page.goto(server.url + "scaling/")
     nudge(page)
     wait_all(page, "ready")
-    assert len(more_requests(browsing)) == 1  # the prefetch; the import used its bytes
+    assert len(more_requests(browsing)) == 1  # loaded with numpy, while Python starts
     assert "error" not in (page.locator(f"{LIVE} [data-output]").first.get_attribute("class") or "")
     assert not browsing.console_errors, browsing.console_errors[:5]
 
@@ -54,9 +54,46 @@ def test_code_imports_a_module_of_the_rest(browsing: Browsing, runner_server: Se
     assert more_requests(browsing)
 
 
-def test_a_failed_download_is_reported_and_the_code_is_kept(
+def two_widget_page(code: str) -> bytes:
+    """A test page at the site root: the dot-product playground (no numpy.random), then a code runner."""
+    from explainer.widgets import prerender
+
+    widgets = prerender("dot_product_playground", {}) + prerender("code_runner", {"code": code})
+    return (
+        '<!doctype html><html><head><meta charset="utf-8"><title>two widgets</title>'
+        '<link rel="stylesheet" href="assets/widgets/widgets.css">'
+        '<script src="assets/widgets/loader.js" defer></script></head>'
+        f"<body>{widgets}</body></html>"
+    ).encode()
+
+
+def test_a_failed_download_on_first_import_is_reported_and_the_code_is_kept(
     browsing: Browsing, site_dir: Any, serve_site: Any
 ) -> None:
+    """The reader starts in a widget without random numbers; code that imports numpy.fft then fails."""
+    damage = without("numpy_more.zip")["damage"]
+    missing = serve_site(site_dir, damage=damage, extra_pages={"/__loop.html": two_widget_page("print(1)")})
+    page = browsing.new_page(known_states=False)
+    page.goto(missing.url + "__loop.html")
+    nudge(page, '[data-widget="dot_product_playground"]')
     said = "numpy.fft is part of NumPy that this site downloads on first use"
-    failed_download(browsing, serve_site(site_dir, **without("numpy_more.zip")), FFT, said)
+    failed_download(browsing, missing, FFT, said, page=page)
     assert not browsing.console_errors, browsing.console_errors[:5]
+
+
+def test_a_missing_part_at_start_names_the_package(
+    browsing: Browsing, site_dir: Any, serve_site: Any
+) -> None:
+    """A widget that loads numpy's rest at start fails to start, as with any missing package."""
+    missing = serve_site(site_dir, **without("numpy_more.zip"))
+    try:
+        page = browsing.new_page()
+        page.goto(missing.url + "__loop.html")
+        page.locator(f"{LIVE} textarea[name=code]").fill(FFT)
+        wait_all(page, "error")
+        status = page.locator(f"{LIVE} .explainer-status").first.inner_text()
+        assert "could not load" in status and "numpy-more" in status, status
+        assert page.locator(f"{LIVE} textarea[name=code]").input_value() == FFT
+    finally:
+        missing.httpd.shutdown()
+        missing.httpd.server_close()

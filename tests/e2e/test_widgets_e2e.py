@@ -335,12 +335,15 @@ def test_an_endless_loop_is_stopped_and_python_restarts(browsing: Browsing, runn
 STATISTICS = "import statistics\nprint(statistics.mean([1, 2, 6]))"  # a module no widget imports
 
 
+RUNNER = '[data-widget="code_runner"]'
+
+
 def run_code(page: Any, code: str) -> str:
     """Type ``code`` into the page's code runner once it is live, run it: the output's text."""
-    page.locator(f"{LIVE} textarea[name=code]").fill(code)
+    page.locator(f"{RUNNER} textarea[name=code]").fill(code)
     wait_all(page, "ready")
-    wait_result(page, LIVE, lambda: page.locator(f"{LIVE} [type=submit]").click())
-    return str(page.locator(f"{LIVE} [data-output]").inner_text())
+    wait_result(page, RUNNER, lambda: page.locator(f"{RUNNER} [type=submit]").click())
+    return str(page.locator(f"{RUNNER} [data-output]").inner_text())
 
 
 def test_a_rarely_used_stdlib_module_downloads_on_first_import(
@@ -371,11 +374,15 @@ def without(archive: str) -> dict[str, Any]:
     return {"damage": lambda path: "missing" if path.endswith("/" + archive) else None, "extra_pages": pages}
 
 
-def failed_download(browsing: Browsing, missing: Server, code: str, said: str) -> None:
-    """Running ``code`` on the damaged copy says ``said`` and HTTP 404; the code stays; Python answers."""
+def failed_download(browsing: Browsing, missing: Server, code: str, said: str, page: Any = None) -> None:
+    """Running ``code`` on the damaged copy says ``said`` and HTTP 404; the code stays; Python answers.
+
+    ``page``: already open on the copy's ``__loop.html`` (else a new page opens it).
+    """
     try:
-        page = browsing.new_page()
-        page.goto(missing.url + "__loop.html")
+        if page is None:
+            page = browsing.new_page()
+            page.goto(missing.url + "__loop.html")
         output = run_code(page, code)
         assert said in output, output
         assert "HTTP 404" in output, output

@@ -142,9 +142,14 @@ async function saveSnapshot(config, pyodide) {
   }
 }
 
-/** What to load into Pyodide: our wheel from the lock (numpy is its dependency), or numpy + our URL. */
-function packagesOf(config) {
-  return config.mode === "cdn" ? ["numpy", resolve(config.wheel_url)] : ["explainer"];
+/**
+ * What to load into Pyodide: our wheel from the lock (numpy is its dependency), or numpy + our URL;
+ * and numpy's rarely used modules when the widget the reader is in first imports them at once.
+ */
+function packagesOf(config, first) {
+  if (config.mode === "cdn") return ["numpy", resolve(config.wheel_url)];
+  const more = config.numpy_more;
+  return more && more.widgets.includes(first) ? ["explainer", more.package] : ["explainer"];
 }
 
 /**
@@ -155,18 +160,17 @@ async function boot(widgets) {
   const started = performance.now();
   const config = await phase("runtime.json", async () => (await fetch(resolve("runtime.json"))).json());
   const sizes = config.sizes || {};
-  progress(`the Python runtime, NumPy and the explainer package${megabytes(sizes.core + sizes.packages)}`, 1, 1);
+  const packages = packagesOf(config, widgets[0]);
+  const more = packages.includes(config.numpy_more?.package) ? sizes.numpy_more : 0;
+  progress(`the Python runtime, NumPy and the explainer package${megabytes(sizes.core + sizes.packages + more)}`, 1, 1);
   const indexURL = resolve(config.index_url);
   // A widget reading GloVe rows will ask for some: their folder's list downloads while Pyodide starts.
   if (widgets.some((w) => (config.glove_widgets || []).includes(w))) manifestOf(config, "glove/");
   const saved = config.snapshot ? savedSnapshot(config) : null; // read meanwhile
-  const numpyMore = config.numpy_more?.widgets.includes(widgets[0]) ? prefetch(config.numpy_more) : null;
   await phase("pyodide.js", () => importScripts(indexURL + "pyodide.js"));
-  const packages = packagesOf(config);
   const snapshotBytes = config.snapshot ? await phase("saved snapshot", () => saved) : null;
   const { pyodide, snapshot } = await startInterpreter(config, indexURL, packages, snapshotBytes);
   await phase("packages", () => loadWheels(pyodide, packages));
-  if (numpyMore) await phase("numpy more", () => numpyMore);
   const handle = await phase("import explainer", () => {
     // Figures in the code runner are rendered to SVG by Python; no DOM backend in a worker.
     pyodide.runPython("import os; os.environ['MPLBACKEND'] = 'Agg'");
@@ -210,7 +214,7 @@ async function startInterpreter(config, indexURL, packages, saved) {
  * and numpy's (the numpy of lock_url). The rest of each (stdlib_more, numpy_more) downloads when
  * a reader's code first imports one of its modules (explainer/lazy_modules.py). An import cannot
  * wait for a promise, so the request is synchronous, which a worker may make; numpy's part is
- * already here when the widget the reader started in needs it (prefetch).
+ * already installed when the widget the reader started in needs it (packagesOf).
  */
 function lazyArchives(pyodide, config) {
   const finders = pyodide.pyimport("explainer.lazy_modules");
@@ -223,29 +227,14 @@ function lazyArchives(pyodide, config) {
   }
 }
 
-/** Write an archive at `path`: the bytes prefetched at start-up if they arrived, else a synchronous request. */
+/** Write an archive at `path`, fetched by a synchronous request (an import cannot wait for a promise). */
 function writeArchive(pyodide, archive, path) {
-  let bytes = archive.bytes;
-  if (!bytes) {
-    const request = new XMLHttpRequest();
-    request.open("GET", resolve(archive.url), false);
-    request.responseType = "arraybuffer";
-    request.send();
-    if (request.status !== 200) throw new Error(`the server answered HTTP ${request.status}`);
-    bytes = new Uint8Array(request.response);
-  }
-  pyodide.FS.writeFile(path, bytes);
-  delete archive.bytes;
-}
-
-/** Download an archive of runtime.json (numpy_more) while Python starts; a failure leaves it to the import. */
-function prefetch(archive) {
-  return fetchBytes(resolve(archive.url)).then(
-    (bytes) => {
-      archive.bytes = bytes;
-    },
-    () => {},
-  );
+  const request = new XMLHttpRequest();
+  request.open("GET", resolve(archive.url), false);
+  request.responseType = "arraybuffer";
+  request.send();
+  if (request.status !== 200) throw new Error(`the server answered HTTP ${request.status}`);
+  pyodide.FS.writeFile(path, new Uint8Array(request.response));
 }
 
 /** loadPyodide(options), failing with the reason where Pyodide 0.27 would never settle. */
@@ -276,7 +265,8 @@ function prepare(pyodide, widgets) {
 
 /** Load our packages unless loadPyodide already did (runtime.json's `preload`); fail on any error. */
 async function loadWheels(pyodide, packages) {
-  if ("explainer" in pyodide.loadedPackages) return;
+  const loaded = (name) => name.includes("/") || name in pyodide.loadedPackages; // a URL: ours, by name
+  if ("explainer" in pyodide.loadedPackages && packages.every(loaded)) return;
   const errors = [];
   let name = "";
   const errorCallback = (line) => {
