@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from explainer.sitebuild import runtime as dist
+from explainer.sitebuild import runtime_files
 from explainer.sitebuild.stdlib_split import worker_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,7 +79,7 @@ def test_lock_lists_exactly_the_shipped_wheels(runtime: Path) -> None:
     listed = {spec["file_name"] for spec in lock["packages"].values()}
     assert listed == {p.name for p in runtime.glob("*.whl") if "-0widgets-" not in p.name}
     for spec in lock["packages"].values():
-        assert dist.sha256_of(runtime / spec["file_name"]) == spec["sha256"]
+        assert runtime_files.sha256_of(runtime / spec["file_name"]) == spec["sha256"]
     assert lock["info"]["version"] == dist.PYODIDE_VERSION
     assert lock["packages"]["explainer"]["depends"] == ["numpy"]
 
@@ -100,7 +101,7 @@ def compiled_from(shipped: Path, official: Path, drop: str = "") -> None:
 
 
 def test_core_files_are_the_npm_ones(runtime: Path) -> None:
-    for name in set(dist.CORE_FILES) - {"python_stdlib.zip"}:
+    for name in set(runtime_files.CORE_FILES) - {"python_stdlib.zip"}:
         assert (runtime / name).read_bytes() == (NODE_MODULES / "pyodide" / name).read_bytes()
 
 
@@ -179,10 +180,10 @@ def test_the_workers_numpy_is_the_shipped_numpy_in_two_parts(runtime: Path) -> N
     worker_lock = json.loads((runtime / "pyodide-lock-worker.json").read_text())
     whole = zipfile.ZipFile(runtime / lock["packages"]["numpy"]["file_name"])
     spec = worker_lock["packages"]["numpy"]
-    assert spec["sha256"] == dist.sha256_of(runtime / spec["file_name"])
+    assert spec["sha256"] == runtime_files.sha256_of(runtime / spec["file_name"])
     more_spec = worker_lock["packages"]["numpy-more"]  # for a widget that loads it at start
     assert more_spec["file_name"] == "numpy_more.zip" and more_spec["depends"] == ["numpy"]
-    assert more_spec["sha256"] == dist.sha256_of(runtime / "numpy_more.zip")
+    assert more_spec["sha256"] == runtime_files.sha256_of(runtime / "numpy_more.zip")
     assert {k: v for k, v in worker_lock.items() if k != "packages"} == {
         k: v for k, v in lock.items() if k != "packages"
     }
@@ -259,7 +260,7 @@ def test_shipped_wheels_match_the_official_lock(runtime: Path, official: dist.Py
                 runtime / spec.file_name, dist.wheel_source_dir() / spec.file_name, dist.NUMPY_UNUSED
             )
         else:
-            assert dist.sha256_of(runtime / spec.file_name) == spec.sha256
+            assert runtime_files.sha256_of(runtime / spec.file_name) == spec.sha256
 
 
 def test_numpy_ships_without_what_no_widget_imports(runtime: Path) -> None:
@@ -342,4 +343,5 @@ def test_the_widget_session_needs_node(tmp_path: Path, monkeypatch: pytest.Monke
     (tmp_path / "package.json").write_text("{}")
     (tmp_path / "python_stdlib.zip").write_bytes(b"")
     with pytest.raises(dist.DistError, match="node not found: it runs the widgets once"):
-        hotset.session_imports([], tmp_path, dist.STDLIB_ROOT, dist.SITE_PACKAGES_ROOT, tmp_path / "cache")
+        roots = (runtime_files.STDLIB_ROOT, runtime_files.SITE_PACKAGES_ROOT)
+        hotset.session_imports([], tmp_path, *roots, tmp_path / "cache")

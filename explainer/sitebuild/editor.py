@@ -19,7 +19,7 @@ from pathlib import Path
 
 from explainer.html import render
 from explainer.sitebuild import SiteBuildError
-from explainer.sitebuild.runtime import ASSETS_DIR, asset_source
+from explainer.sitebuild.runtime_files import ASSETS_DIR, asset_source
 from explainer.widgets.code_runner import highlighted
 
 __all__ = ["BUNDLE", "bundle", "with_code_view"]

@@ -48,7 +48,7 @@ def run(name):
     browser.handle(json.dumps({"widget": name, "state": {}}))
 for name in [n for n in WIDGETS if n not in random]:
     run(name)
-numpy_files = files(SITE_PACKAGES + "numpy/", (".py", ".so"))
+numpy_files = [f for f in files(SITE_PACKAGES, (".py", ".so")) if f.startswith("numpy/")]
 try:  # a site that ships matplotlib: what the code runner's figures import
     import matplotlib.pyplot as plt
     plt.figure().savefig(io.StringIO(), format="svg")
@@ -109,7 +109,7 @@ def session_imports(
         cache_dir.mkdir(parents=True, exist_ok=True)
         cached.write_text(json.dumps(_run_session(wheels, core, root, site_packages)), encoding="utf-8")
     found = json.loads(cached.read_text(encoding="utf-8"))
-    return SessionImports(stdlib=list(found["stdlib"]), numpy=[f"numpy/{n}" for n in found["numpy"]])
+    return SessionImports(stdlib=list(found["stdlib"]), numpy=list(found["numpy"]))
 
 
 def _run_session(wheels: list[Path], core: Path, root: str, site_packages: str) -> dict[str, list[str]]:

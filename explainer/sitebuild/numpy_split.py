@@ -61,8 +61,8 @@ def module_name(path: str) -> str | None:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def split_numpy(wheel: Path, imported: list[str], hot: Path, more: Path) -> list[str]:
-    """Write ``hot`` (``wheel`` with the imported modules) and ``more`` (the rest); return its module names.
+def split_numpy(wheel: Path, imported: list[str], hot: Path, more: Path) -> None:
+    """Write ``hot`` (``wheel`` with the imported modules) and ``more`` (the rest).
 
     ``imported``: file names the session imported (source names, ``numpy/linalg/_linalg.py``). A file
     goes to ``more`` if it is a module not imported, or lies in a package not imported (a folder of data
@@ -76,7 +76,6 @@ def split_numpy(wheel: Path, imported: list[str], hot: Path, more: Path) -> list
             with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
                 for info in entries:
                     out.writestr(info, source.read(info), compress_type=zipfile.ZIP_DEFLATED)
-    return sorted({m for m in (module_name(i.filename) for i in moved) if m})
 
 
 def _stays_out(path: str, imported: set[str]) -> bool:

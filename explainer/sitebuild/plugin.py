@@ -57,6 +57,7 @@ from explainer.sitebuild.render import (
     notebook_content,
     run_cli,
 )
+from explainer.sitebuild.runtime_files import Mode
 from explainer.sitebuild.values import ValueEvaluator, public_namespace
 
 log = logging.getLogger("mkdocs.plugins.explainer")
@@ -361,7 +362,7 @@ class ExplainerPlugin(BasePlugin[ExplainerConfig]):  # type: ignore[no-untyped-c
         if self.config.pyodide == "none":
             log.info("explainer: pyodide: none; widgets stay static")
             return
-        mode: runtime.Mode = "cdn" if self.config.pyodide == "cdn" else "self-hosted"
+        mode: Mode = "cdn" if self.config.pyodide == "cdn" else "self-hosted"
         root = Path(config.config_file_path).parent
         runtime.install_into_site(Path(config.site_dir), root=root, pyodide=mode)
         datafiles.write_data(Path(config.site_dir), root)  # what widgets download on demand

@@ -67,27 +67,18 @@ from explainer.sitebuild.wheel import build_explainer_wheel, compile_in_pyodide
 if TYPE_CHECKING:
     from pyodide_lock import PyodideLockSpec
 
-__all__ = [  # names of runtime_files too, which callers have long found here
-    "ASSETS_DIR",
+__all__ = [
     "CDN_INDEX_URL",
-    "CORE_FILES",
-    "GLOVE_DIR",
-    "PYODIDE_DIR",
-    "PYODIDE_PYTHON",
     "PYODIDE_VERSION",
-    "SITE_PACKAGES_ROOT",
-    "STDLIB_ROOT",
     "WIDGET_CSS",
     "WIDGET_HEAD",
     "DistError",
     "InstallReport",
-    "Mode",
     "assemble",
     "asset_source",
     "build_explainer_wheel",
     "compiled_files",
     "install_into_site",
-    "sha256_of",
 ]
 
 # What the widgets import (numpy, micropip) and what the code runner may import (matplotlib).

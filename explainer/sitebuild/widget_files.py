@@ -13,7 +13,8 @@ Example:
 from __future__ import annotations
 
 from explainer import widgets
-from explainer.sitebuild.runtime import ASSETS_DIR, WIDGET_CSS, WIDGET_HEAD
+from explainer.sitebuild.runtime import WIDGET_CSS, WIDGET_HEAD
+from explainer.sitebuild.runtime_files import ASSETS_DIR
 
 __all__ = ["head_assets", "static_assets", "stylesheet_path"]
 

@@ -10,7 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from tests.e2e.conftest import nudge
-from tests.e2e.test_widgets_e2e import LIVE, failed_download, run_code, runner_server, wait_all, without
+from tests.e2e.test_widgets_e2e import (
+    LIVE,
+    failed_download,
+    page_of,
+    run_code,
+    runner_server,
+    wait_all,
+    without,
+)
 
 __all__ = ["runner_server"]  # a fixture of the widget tests, used here too
 
@@ -54,25 +62,13 @@ def test_code_imports_a_module_of_the_rest(browsing: Browsing, runner_server: Se
     assert more_requests(browsing)
 
 
-def two_widget_page(code: str) -> bytes:
-    """A test page at the site root: the dot-product playground (no numpy.random), then a code runner."""
-    from explainer.widgets import prerender
-
-    widgets = prerender("dot_product_playground", {}) + prerender("code_runner", {"code": code})
-    return (
-        '<!doctype html><html><head><meta charset="utf-8"><title>two widgets</title>'
-        '<link rel="stylesheet" href="assets/widgets/widgets.css">'
-        '<script src="assets/widgets/loader.js" defer></script></head>'
-        f"<body>{widgets}</body></html>"
-    ).encode()
-
-
 def test_a_failed_download_on_first_import_is_reported_and_the_code_is_kept(
     browsing: Browsing, site_dir: Any, serve_site: Any
 ) -> None:
     """The reader starts in a widget without random numbers; code that imports numpy.fft then fails."""
     damage = without("numpy_more.zip")["damage"]
-    missing = serve_site(site_dir, damage=damage, extra_pages={"/__loop.html": two_widget_page("print(1)")})
+    pages = {"/__loop.html": page_of(("dot_product_playground", {}), ("code_runner", {"code": "print(1)"}))}
+    missing = serve_site(site_dir, damage=damage, extra_pages=pages)
     page = browsing.new_page(known_states=False)
     page.goto(missing.url + "__loop.html")
     nudge(page, '[data-widget="dot_product_playground"]')

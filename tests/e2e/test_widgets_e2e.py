@@ -278,17 +278,22 @@ def test_runtime_failure_is_reported_and_static_content_stays(
         broken.httpd.server_close()
 
 
-def code_runner_page(code: str) -> bytes:
-    """A test page at the site root holding one code runner, linked like a built page."""
+def page_of(*widgets: tuple[str, dict[str, Any]]) -> bytes:
+    """A page at the site root holding ``(name, state)`` widgets, prerendered and linked like a built page."""
     from explainer.widgets import prerender
 
-    widget = prerender("code_runner", {"code": code})
+    body = "".join(prerender(name, state) for name, state in widgets)
     return (
-        '<!doctype html><html><head><meta charset="utf-8"><title>code runner</title>'
+        '<!doctype html><html><head><meta charset="utf-8"><title>widgets</title>'
         '<link rel="stylesheet" href="assets/widgets/widgets.css">'
         '<script src="assets/widgets/loader.js" defer></script></head>'
-        f"<body>{widget}</body></html>"
+        f"<body>{body}</body></html>"
     ).encode()
+
+
+def code_runner_page(code: str) -> bytes:
+    """A test page at the site root holding one code runner."""
+    return page_of(("code_runner", {"code": code}))
 
 
 @pytest.fixture
