@@ -11,6 +11,13 @@ fetched (once, by the function it was given: the Web Worker's synchronous reques
 import cannot wait) and the module is imported from it. A missing module that is not in the
 archive fails as it always would, and nothing is fetched.
 
+Some modules are imported early but read late: ``import numpy`` imports
+``numpy.linalg._umath_linalg`` (1.9 MB of WebAssembly), which only ``solve``, ``inv``,
+``svd`` and the like read, when called (``norm`` does not). :func:`defer` imports such a
+module as a :class:`StandIn`, which imports the real one (through the finder of its archive,
+if it is not on the import path) on the first read of one of its attributes. The build keeps a stand-in's module
+out of the worker's numpy when no widget reads it (:data:`NUMPY_DEFERRED`).
+
 Stdlib only: it runs before anything else of ours is imported.
 """
 
@@ -24,10 +31,17 @@ from collections.abc import Callable, Iterable, Sequence
 from importlib.machinery import ModuleSpec
 from types import ModuleType
 
-__all__ = ["MORE_ARCHIVE", "LazyArchive", "install"]
+__all__ = ["MORE_ARCHIVE", "NUMPY_DEFERRED", "Deferring", "LazyArchive", "StandIn", "defer", "install", "loaded"]
 
 MORE_ARCHIVE = "/lib/python_stdlib_more.zip"
 """Where the standard library's archive is written in Pyodide's file system (beside its own)."""
+
+NUMPY_DEFERRED = ("numpy.linalg._umath_linalg",)
+"""numpy's extension modules that ``import numpy`` imports but only routines read when called.
+
+``numpy/linalg/_linalg.py`` reads ``_umath_linalg`` inside ``solve``, ``inv``, ``eig``,
+``svd``, ``det``, ``lstsq`` and the like only (numpy 2.0.2), so a :class:`StandIn` holds its
+place until one of them runs."""
 
 
 class LazyArchive:
@@ -63,15 +77,17 @@ class LazyArchive:
         """The spec of ``fullname`` from the archive (fetched first if need be); None if it is not there."""
         if fullname not in self.modules:
             return None
-        if not self.fetched:
-            self._fetch(fullname)
+        self.ensure(fullname)
         if self.into is not None:
             return importlib.machinery.PathFinder.find_spec(fullname, path)
         package = fullname.rpartition(".")[0].replace(".", "/")
         location = f"{self.archive}/{package}" if package else self.archive
         return importlib.machinery.PathFinder.find_spec(fullname, [location])
 
-    def _fetch(self, fullname: str) -> None:
+    def ensure(self, fullname: str) -> None:
+        """Fetch the archive (and unpack it) unless done; ``fullname`` is the module that needs it."""
+        if self.fetched:
+            return
         try:
             self.fetch(self.archive)
             if self.into is not None:
@@ -93,9 +109,91 @@ def install(
     archive: str = MORE_ARCHIVE,
     into: str | None = None,
     what: str = "Python's standard library",
+    deferred: Iterable[str] = (),
 ) -> LazyArchive:
-    """Put a :class:`LazyArchive` finder last on :data:`sys.meta_path`, replacing one for ``archive``."""
+    """Put a :class:`LazyArchive` finder last on :data:`sys.meta_path`, replacing one for ``archive``.
+
+    ``deferred``: modules of the archive that import as stand-ins (:func:`defer`), so importing
+    one fetches nothing until it is read.
+    """
     finder = LazyArchive(modules, fetch, archive, into, what)
     others = [f for f in sys.meta_path if not (isinstance(f, LazyArchive) and f.archive == archive)]
     sys.meta_path[:] = [*others, finder]
+    if deferred := [str(n) for n in deferred]:
+        defer(deferred)
     return finder
+
+
+class StandIn(ModuleType):
+    """A module's place holder: the first read of an attribute it lacks imports the real module.
+
+    Dunder names (``__file__``, ``__path__``…) are not forwarded, so looking a module over
+    (as :mod:`inspect` or the build's session do) does not import it.
+    """
+
+    __deferring__: Deferring
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return getattr(self.__deferring__.load(self.__name__), name)
+
+
+class Deferring:
+    """A meta-path finder, first on :data:`sys.meta_path`, that imports ``names`` as :class:`StandIn` modules.
+
+    The first read of a stand-in's attribute imports the real module through the rest of
+    :data:`sys.meta_path`: from the import path when it is there, else through the
+    :class:`LazyArchive` of the archive holding it, which fetches the archive.
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = frozenset(str(n) for n in names)
+        self.loaded: set[str] = set()
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        """A stand-in's spec for a deferred module not loaded yet; None for every other module."""
+        if fullname not in self.names or fullname in self.loaded:
+            return None
+        return ModuleSpec(fullname, self)
+
+    def create_module(self, spec: ModuleSpec) -> ModuleType:
+        module = StandIn(spec.name)
+        module.__deferring__ = self
+        return module
+
+    def exec_module(self, module: ModuleType) -> None:
+        """Nothing runs until an attribute is read."""
+
+    def load(self, fullname: str) -> ModuleType:
+        """Import the real module in its stand-in's place (in :data:`sys.modules` and on its package)."""
+        current = sys.modules.get(fullname)
+        if current is not None and not isinstance(current, StandIn):
+            return current
+        self.loaded.add(fullname)
+        sys.modules.pop(fullname, None)
+        try:
+            real = importlib.import_module(fullname)
+        except BaseException:
+            self.loaded.discard(fullname)  # the stand-in stays, and the next read tries again
+            if current is not None:
+                sys.modules[fullname] = current
+            raise
+        package, _, child = fullname.rpartition(".")
+        if package in sys.modules:
+            setattr(sys.modules[package], child, real)
+        return real
+
+
+def defer(names: Iterable[str]) -> Deferring:
+    """Put a :class:`Deferring` finder first on :data:`sys.meta_path`, replacing one put there before."""
+    finder = Deferring(names)
+    sys.meta_path[:] = [finder, *(f for f in sys.meta_path if not isinstance(f, Deferring))]
+    return finder
+
+
+def loaded(names: Iterable[str]) -> list[str]:
+    """Which of ``names`` were imported as real modules (not stand-ins, not at all)."""
+    return [n for n in names if n in sys.modules and not isinstance(sys.modules[n], StandIn)]

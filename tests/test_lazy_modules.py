@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from explainer.lazy_modules import LazyArchive, install
+from explainer.lazy_modules import Deferring, LazyArchive, StandIn, install, loaded
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def archives(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
     sys.path.insert(0, str(hot))
     yield hot, more
     sys.path.remove(str(hot))
-    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, LazyArchive)]
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, (LazyArchive, Deferring))]
     for name in ("hxcold", "hxpkg", "hxpkg.cold", "hxmissing"):
         sys.modules.pop(name, None)
     importlib.invalidate_caches()
@@ -107,3 +107,44 @@ def test_a_damaged_archive_to_unpack_says_what_failed(archives: tuple[Path, Path
         ImportError, match=r"hxcold is part of NumPy that this site downloads .*not a zip file"
     ):
         importlib.import_module("hxcold")
+
+
+def test_a_deferred_module_is_fetched_on_its_first_read_not_its_import(
+    archives: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """numpy.linalg._umath_linalg's way: imported with numpy, read only when a routine runs."""
+    _, more = archives
+    fetched: list[str] = []
+
+    def fetch(path: str) -> None:
+        fetched.append(path)
+        shutil.copyfile(more, path)
+
+    install(["hxcold", "hxpkg.cold"], fetch, str(tmp_path / "fetched.zip"), deferred=["hxpkg.cold"])
+    from hxpkg import cold  # type: ignore[import-not-found]
+
+    assert isinstance(cold, StandIn) and fetched == [] and loaded(["hxpkg.cold"]) == []
+    assert getattr(cold, "__file__", None) is None and fetched == []  # looking it over reads nothing
+    assert cold.VALUE == "hot and cold" and cold.VALUE == "hot and cold"
+    assert fetched == [str(tmp_path / "fetched.zip")] and loaded(["hxpkg.cold"]) == ["hxpkg.cold"]
+    assert not isinstance(sys.modules["hxpkg"].cold, StandIn)  # the package holds the real module
+
+
+def test_a_deferred_module_whose_download_fails_says_so_and_tries_again(
+    archives: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, more = archives
+    answers = iter([OSError("the server answered HTTP 503"), None])
+
+    def fetch(path: str) -> None:
+        if (error := next(answers)) is not None:
+            raise error
+        shutil.copyfile(more, path)
+
+    install(["hxcold"], fetch, str(tmp_path / "fetched.zip"), deferred=["hxcold"])
+    import hxcold  # type: ignore[import-not-found]
+
+    with pytest.raises(ImportError, match=r"hxcold is part of Python's standard library .* HTTP 503"):
+        _ = hxcold.VALUE
+    assert isinstance(sys.modules["hxcold"], StandIn)
+    assert hxcold.VALUE == 42  # the connection is back: the same stand-in reads the real module

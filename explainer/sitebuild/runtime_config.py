@@ -13,6 +13,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from explainer.lazy_modules import NUMPY_DEFERRED
 from explainer.sitebuild.numpy_split import MORE_NAME as NUMPY_MORE_NAME
 from explainer.sitebuild.numpy_split import MORE_PACKAGE, WORKER_LOCK, module_name
 from explainer.sitebuild.runtime_files import (
@@ -27,7 +28,7 @@ from explainer.sitebuild.runtime_files import (
     sha256_of,
 )
 from explainer.sitebuild.stdlib_split import HOT_NAME, worker_config
-from explainer.widgets import needs_embeddings, needs_numpy_random
+from explainer.widgets import needs_embeddings, needs_numpy_more
 
 __all__ = ["numpy_config", "write_widget_assets"]
 
@@ -73,7 +74,8 @@ def numpy_config(runtime: Path, base_url: str) -> dict[str, object]:
             "modules": modules,
             "into": SITE_PACKAGES_ROOT,
             "package": MORE_PACKAGE,  # in the worker's lock
-            "widgets": list(needs_numpy_random()),  # these start with it, loaded beside numpy
+            "widgets": list(needs_numpy_more()),  # these start with it, loaded beside numpy
+            "deferred": [m for m in NUMPY_DEFERRED if m in modules],  # imported as stand-ins until read
         },
     }
 

@@ -47,7 +47,7 @@ __all__ = [
     "initial_state",
     "names",
     "needs_embeddings",
-    "needs_numpy_random",
+    "needs_numpy_more",
     "prerender",
     "registry",
     "specs",
@@ -99,9 +99,9 @@ def needs_embeddings() -> tuple[str, ...]:
     return tuple(sorted(s.name for s in specs() if isinstance(s, WidgetSpec) and s.needs_embeddings))
 
 
-def needs_numpy_random() -> tuple[str, ...]:
-    """The widgets whose first state imports ``numpy.random`` (a test checks each declaration)."""
-    return tuple(sorted(s.name for s in specs() if isinstance(s, WidgetSpec) and s.needs_numpy_random))
+def needs_numpy_more() -> tuple[str, ...]:
+    """The widgets whose first state needs numpy's rarely used modules (a test checks each declaration)."""
+    return tuple(sorted(s.name for s in specs() if isinstance(s, WidgetSpec) and s.needs_numpy_more))
 
 
 def registry() -> dict[str, WidgetSpec | StaticWidgetSpec]:

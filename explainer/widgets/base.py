@@ -106,8 +106,9 @@ class WidgetSpec:
 
     Attributes:
         needs_embeddings: ``run`` reads GloVe vectors (the worker then loads them first).
-        needs_numpy_random: computing the first state imports ``numpy.random`` (the worker then
-            downloads numpy's rarely used modules while Python starts, not on first import).
+        needs_numpy_more: computing the first state needs numpy's rarely used modules: it imports
+            ``numpy.random`` or calls a linear-algebra routine such as ``svd`` (the worker then
+            downloads them while Python starts, not on first use; a test checks the declaration).
         submit_label: a Run button's text; without one, every change recomputes.
         known: the states a reader reaches from a page's initial state without typing
             (toggles, radio buttons, steps, slider stops); the build renders each one into the
@@ -123,7 +124,7 @@ class WidgetSpec:
     run: Callable[[State, EmbeddingsSource], Output]
     submit_label: str | None = None
     needs_embeddings: bool = False
-    needs_numpy_random: bool = False
+    needs_numpy_more: bool = False
     known: Callable[[WidgetSpec, State], Iterable[State]] | None = None
     loading: str = "Loading Python to compute this"
     assets: tuple[str, ...] = ()

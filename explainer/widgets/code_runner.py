@@ -292,6 +292,6 @@ SPEC = WidgetSpec(
     run=run,
     submit_label="Run",
     loading="Loading Python and NumPy to run your code",
-    needs_numpy_random=True,
+    needs_numpy_more=True,
     assets=("code_runner.css", "code_runner.js"),
 )

@@ -101,6 +101,6 @@ SPEC = WidgetSpec(
         ),
     ),
     run=run,
-    needs_numpy_random=True,
+    needs_numpy_more=True,
     known=reachable,
 )

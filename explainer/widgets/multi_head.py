@@ -137,7 +137,7 @@ SPEC = WidgetSpec(
     title="Multi-head viewer",
     fields=(Field("n_heads", "Number of heads", "select", "2", options=tuple((n, n) for n in HEAD_CHOICES)),),
     run=run,
-    needs_numpy_random=True,
+    needs_numpy_more=True,
     known=reachable,
     assets=("multi_head.css",),
 )

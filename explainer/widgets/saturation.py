@@ -112,5 +112,5 @@ SPEC = WidgetSpec(
     run=run,
     known=reachable,
     loading="Loading Python to draw new random scores",
-    needs_numpy_random=True,
+    needs_numpy_more=True,
 )

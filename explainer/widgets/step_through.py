@@ -264,6 +264,6 @@ SPEC = WidgetSpec(
     ),
     run=run,
     loading="Loading Python to draw new random numbers",
-    needs_numpy_random=True,
+    needs_numpy_more=True,
     assets=("step_through.css", "step_through.js"),
 )

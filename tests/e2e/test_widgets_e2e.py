@@ -18,7 +18,7 @@ from urllib.parse import unquote
 import numpy as np
 import pytest
 
-from explainer.widgets import RUN_MESSAGES, needs_numpy_random
+from explainer.widgets import RUN_MESSAGES, needs_numpy_more
 from tests.e2e.conftest import nudge
 
 pytestmark = pytest.mark.browser
@@ -173,7 +173,7 @@ def test_every_widget_goes_live_with_the_prerendered_result(
             if name != "code_runner":  # the runner waits for Run; its output stays as built
                 assert rounded_numbers(new) == rounded_numbers(old), f"{url}: {name}'s live result differs"
         assert any("/pyodide/pyodide.asm.wasm" in u for u in browsing.requests)
-        if not set(names) & set(needs_numpy_random()):  # numpy's rarely used modules: not downloaded
+        if not set(names) & set(needs_numpy_more()):  # numpy's rarely used modules: not downloaded
             assert [u for u in browsing.requests if u.endswith("/numpy_more.zip")] == more, url
     # Every widget computes with the standard library the worker starts with: no reader of a widget
     # waits for the rest of it (the build's session under Node saw the same imports).

@@ -212,7 +212,8 @@ async function startInterpreter(config, indexURL, packages, saved) {
 /**
  * Python starts on the modules widgets import: the standard library's (runtime.json's stdlib_url)
  * and numpy's (the numpy of lock_url). The rest of each (stdlib_more, numpy_more) downloads when
- * a reader's code first imports one of its modules (explainer/lazy_modules.py). An import cannot
+ * a reader's code first imports one of its modules (explainer/lazy_modules.py), or first reads one
+ * numpy imports but widgets do not read (`deferred`: linear algebra's routines). An import cannot
  * wait for a promise, so the request is synchronous, which a worker may make; numpy's part is
  * already installed when the widget the reader started in needs it (packagesOf).
  */
@@ -223,7 +224,7 @@ function lazyArchives(pyodide, config) {
   const numpy = config.numpy_more;
   if (numpy) {
     const fetchInto = (path) => writeArchive(pyodide, numpy, path);
-    finders.install(numpy.modules, fetchInto, "/tmp/numpy_more.zip", numpy.into, "NumPy");
+    finders.install(numpy.modules, fetchInto, "/tmp/numpy_more.zip", numpy.into, "NumPy", numpy.deferred || []);
   }
 }
 
