@@ -16,6 +16,8 @@ Every variant runs in the same process, alternating, on fresh browser profiles:
   ``preload+pyc, one zip`` is the same in one archive, as the site shipped it before;
   ``preload+pyc, numpy whole`` loads numpy's whole wheel, as shipped before the worker's
   numpy held only what widgets import (explainer/sitebuild/numpy_split.py);
+  ``preload+pyc, no stand-ins`` puts back into the worker's numpy what it imports as stand-ins
+  (linear algebra's extension module, explainer/lazy_modules.py), as shipped before them;
   ``preload+pyc, whole`` compiles all of both) and ``preload+pyc+snapshot`` (a first visit saves a
   snapshot of the bare interpreter in Cache Storage, a second restores it; off as
   shipped, because it measured slower);
@@ -36,6 +38,8 @@ prints tables and writes ``benchmarks/results/coldpath.json``.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import io
 import json
 import os
 import re
@@ -125,15 +129,20 @@ def shipped_imported(site: Path) -> list[str]:
 
 
 def variant(
-    site: Path, files: dict[str, bytes] | None, preload: bool, snapshot: bool = False, split: bool = True
+    site: Path,
+    files: dict[str, bytes] | None,
+    preload: bool,
+    snapshot: bool = False,
+    split: bool = True,
+    stand_ins: bool = True,
 ) -> dict[str, bytes]:
     """Overrides serving ``files`` (None: the site's own) and a runtime.json with these levers.
 
     ``split=False`` (and any ``files``, which hold a whole numpy): the worker loads the whole numpy
     wheel of ``pyodide-lock.json``, as the site shipped it before numpy_split.py.
+    ``stand_ins=False``: the worker's numpy holds the modules it would import as stand-ins
+    (explainer/lazy_modules.py), as shipped before them.
     """
-    import hashlib
-
     overrides = {}
     config = json.loads((site / "assets" / "widgets" / "runtime.json").read_text(encoding="utf-8"))
     levers = {"preload": preload, "snapshot": snapshot}
@@ -141,15 +150,44 @@ def variant(
         config = {k: v for k, v in config.items() if k not in ("stdlib_url", "stdlib_more")}
     if files or not split:
         config = {k: v for k, v in config.items() if k not in ("lock_url", "numpy_more")}
+    elif not stand_ins:
+        deferred = set(config["numpy_more"]["deferred"])
+        modules = [m for m in config["numpy_more"]["modules"] if m not in deferred]
+        config["numpy_more"] |= {"deferred": [], "modules": modules}
+        overrides |= numpy_with(site, deferred)
     overrides["/assets/widgets/runtime.json"] = json.dumps({**config, **levers}).encode()
     if files:
-        lock = json.loads((site / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))
-        for spec in lock["packages"].values():
-            if spec["file_name"] in files:
-                spec["sha256"] = hashlib.sha256(files[spec["file_name"]]).hexdigest()
-        overrides["/pyodide/pyodide-lock.json"] = json.dumps(lock).encode()
-        overrides.update({f"/pyodide/{name}": body for name, body in files.items()})
+        overrides |= with_files(site, "pyodide-lock.json", files)
     return overrides
+
+
+def with_files(site: Path, lock_name: str, files: dict[str, bytes]) -> dict[str, bytes]:
+    """Overrides serving ``files`` under /pyodide/, with their sha256 in the lock ``lock_name``."""
+    lock = json.loads((site / "pyodide" / lock_name).read_text(encoding="utf-8"))
+    for spec in lock["packages"].values():
+        if spec["file_name"] in files:
+            spec["sha256"] = hashlib.sha256(files[spec["file_name"]]).hexdigest()
+    return {f"/pyodide/{lock_name}": json.dumps(lock).encode()} | {
+        f"/pyodide/{name}": body for name, body in files.items()
+    }
+
+
+def numpy_with(site: Path, modules: set[str]) -> dict[str, bytes]:
+    """Overrides serving the worker's numpy with ``modules`` (from numpy_more.zip) put back in."""
+    from explainer.sitebuild.numpy_split import MORE_NAME, WORKER_LOCK, module_name
+
+    lock = json.loads((site / "pyodide" / WORKER_LOCK).read_text(encoding="utf-8"))
+    name = lock["packages"]["numpy"]["file_name"]
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(site / "pyodide" / name) as hot,
+        zipfile.ZipFile(site / "pyodide" / MORE_NAME) as more,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as both,
+    ):
+        for archive, info in [*((hot, i) for i in hot.infolist()), *((more, i) for i in more.infolist())]:
+            if archive is hot or module_name(info.filename) in modules:
+                both.writestr(info, archive.read(info), compress_type=zipfile.ZIP_DEFLATED)
+    return with_files(site, WORKER_LOCK, {name: out.getvalue()})
 
 
 def main_thread_page(site: Path) -> bytes:
@@ -296,6 +334,7 @@ def levers(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
         "preload+pyc, one zip": variant(site, compiled, preload=True),
         "preload+pyc": variant(site, None, preload=True),
         "preload+pyc, numpy whole": variant(site, None, preload=True, split=False),
+        "preload+pyc, no stand-ins": variant(site, None, preload=True, stand_ins=False),
         "preload+pyc, whole": variant(site, whole, preload=True),
         "preload+pyc+snapshot": variant(site, None, preload=True, snapshot=True),
     }
@@ -326,20 +365,21 @@ def throttled(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
     source = source_files(site)
     whole = compiled_files(source, ROOT, trim=False)
     one_zip = compiled_files(source, ROOT, shipped_imported(site))
-    kinds = {  # name: (files (None: the site's), preload, snapshot, also gzip-compressed, numpy split)
-        "preload+pyc+snapshot": (None, True, True, False, True),
-        "preload+pyc": (None, True, False, True, True),
-        "preload+pyc, numpy whole": (None, True, False, True, False),
-        "preload+pyc, one zip": (one_zip, True, False, True, False),
-        "preload+pyc, whole": (whole, True, False, True, False),
-        "pyc": (None, False, False, False, True),
+    kinds = {  # name: (variant()'s files and levers, also gzip-compressed)
+        "preload+pyc+snapshot": ({"files": None, "preload": True, "snapshot": True}, False),
+        "preload+pyc": ({"files": None, "preload": True}, True),
+        "preload+pyc, no stand-ins": ({"files": None, "preload": True, "stand_ins": False}, True),
+        "preload+pyc, numpy whole": ({"files": None, "preload": True, "split": False}, True),
+        "preload+pyc, one zip": ({"files": one_zip, "preload": True}, True),
+        "preload+pyc, whole": ({"files": whole, "preload": True}, True),
+        "pyc": ({"files": None, "preload": False}, False),
     }
     for i in range(runs):
         for gzipped, suffix in ((False, "throttled"), (True, "throttled-gzip")):
-            for name, (files, preload, snapshot, also_gzip, split) in kinds.items():
+            for name, (levers, also_gzip) in kinds.items():
                 if gzipped and not also_gzip:
                     continue
-                served = {**pages, **variant(site, files, preload=preload, snapshot=snapshot, split=split)}
+                served = {**pages, **variant(site, **levers)}
                 with serve(site, served, gzipped=gzipped) as base:
                     url, text = base + PAGE, f"one two {i}"
                     rec.once(

@@ -33,10 +33,12 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from explainer import datafiles
 from explainer.datafiles import NeedFiles
+from explainer.glove_shards import ROWS_WHAT, sentence_rows
 from explainer.html import render
-from explainer.widgets import compute, widget_spec
-from explainer.widgets.base import message
+from explainer.widgets import SENTENCE_ROWS, compute, widget_spec
+from explainer.widgets.base import MAX_TOKENS, message
 
 if TYPE_CHECKING:
     from explainer.embeddings import Embeddings
@@ -67,6 +69,8 @@ def handle(request_json: str) -> str:
     if data_error is not None:
         return _failure(data_error, state)
     try:
+        if embeddings_path is None:
+            _rows_first(name, state)
         # A loader, so a widget without vectors never imports their modules.
         result = compute(name, state, embeddings=functools.partial(_embeddings_source, embeddings_path))
         return json.dumps(result.to_json_dict(), ensure_ascii=False, allow_nan=False)
@@ -74,6 +78,21 @@ def handle(request_json: str) -> str:
         return json.dumps({"need": list(need.files), "what": need.what}, ensure_ascii=False)
     except Exception as error:  # the worker must always get an answer it can show
         return _failure(f"Sorry, the widget could not compute this ({type(error).__name__}: {error}).", state)
+
+
+def _rows_first(name: str, state: Mapping[str, Any]) -> None:
+    """Ask for the GloVe rows of a widget's sentence before anything else (its modules, numpy).
+
+    The worker then downloads them while the widget's modules import (it prepares them
+    meanwhile), instead of after.
+
+    Raises:
+        NeedFiles: rows of the sentence's words not downloaded yet.
+    """
+    field = SENTENCE_ROWS.get(name)
+    sentence = state.get(field) if field else None
+    if isinstance(sentence, str):
+        datafiles.require(sentence_rows(sentence, MAX_TOKENS), ROWS_WHAT)
 
 
 def prepare(name: str) -> None:

@@ -25,7 +25,6 @@ format): the same neighbours as a search over all of them (:meth:`GloveRows.near
 from __future__ import annotations
 
 import itertools
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +39,7 @@ from explainer.embeddings import (
     UnknownWordsError,
     save_compact,
 )
+from explainer.glove_shards import N_SHARDS, ROWS_DIR, ROWS_WHAT, shard_name, shard_of
 from explainer.types import Float32Array
 
 __all__ = [
@@ -59,10 +59,6 @@ __all__ = [
     "write_rows",
 ]
 
-N_SHARDS = 1024
-"""How many files the vocabulary is split into: about 390 words (80 KB) each."""
-
-ROWS_DIR = "glove"
 FREQUENT_FILE = f"{ROWS_DIR}/frequent-{BROWSER_VOCAB_SIZE}.npz"
 """The most frequent words whole (``save_compact`` format); the widgets read :data:`NEAR_INDEX` instead."""
 
@@ -71,7 +67,6 @@ NEAR_INDEX = f"{NEAR_DIR}/index.bin"
 """Every frequent word's unit vector in 8 bits, grouped by cluster (:class:`NearIndex`)."""
 NEAR_CLUSTER_WORDS = 32  # words per cluster file (glove-near/0042.bin), on average
 
-ROWS_WHAT = "the GloVe rows for your words"
 NEAR_WHAT = "the index of the most frequent GloVe words"
 NEAR_ROWS_WHAT = "the GloVe rows of the nearest words"
 _SLACK = 1e-5  # a float32 cosine is this close to the exact one: the bounds leave room for it
@@ -80,20 +75,6 @@ _MAGIC = int.from_bytes(b"GLVR", "little")
 _VERSION = 1
 _HEADER = np.dtype("<u4")
 _HEADER_FIELDS = 7
-
-
-def shard_of(word: str, n_shards: int = N_SHARDS) -> int:
-    """The shard holding ``word``: CRC-32 of its UTF-8 bytes, modulo ``n_shards``.
-
-    >>> shard_of("mended")
-    117
-    """
-    return zlib.crc32(word.encode("utf-8")) % n_shards
-
-
-def shard_name(shard: int) -> str:
-    """The data file name of a shard, e.g. ``glove/rows-0412.bin``."""
-    return f"{ROWS_DIR}/rows-{shard:04d}.bin"
 
 
 @dataclass(frozen=True, eq=False)

@@ -15,8 +15,9 @@ Some modules are imported early but read late: ``import numpy`` imports
 ``numpy.linalg._umath_linalg`` (1.9 MB of WebAssembly), which only ``solve``, ``inv``,
 ``svd`` and the like read, when called (``norm`` does not). :func:`defer` imports such a
 module as a :class:`StandIn`, which imports the real one (through the finder of its archive,
-if it is not on the import path) on the first read of one of its attributes. The build keeps a stand-in's module
-out of the worker's numpy when no widget reads it (:data:`NUMPY_DEFERRED`).
+if it is not on the import path) on the first read of one of its attributes. The build
+keeps a stand-in's module out of the worker's numpy when no widget reads it
+(:data:`NUMPY_DEFERRED`).
 
 Stdlib only: it runs before anything else of ours is imported.
 """
@@ -31,7 +32,16 @@ from collections.abc import Callable, Iterable, Sequence
 from importlib.machinery import ModuleSpec
 from types import ModuleType
 
-__all__ = ["MORE_ARCHIVE", "NUMPY_DEFERRED", "Deferring", "LazyArchive", "StandIn", "defer", "install", "loaded"]
+__all__ = [
+    "MORE_ARCHIVE",
+    "NUMPY_DEFERRED",
+    "Deferring",
+    "LazyArchive",
+    "StandIn",
+    "defer",
+    "install",
+    "loaded",
+]
 
 MORE_ARCHIVE = "/lib/python_stdlib_more.zip"
 """Where the standard library's archive is written in Pyodide's file system (beside its own)."""

@@ -18,7 +18,16 @@ from explainer import browser
 from explainer.datafiles import data_root, set_data_root
 from explainer.embeddings import Embeddings
 from explainer.glove_rows import shard_name, shard_of, write_rows
-from explainer.widgets import WidgetResult, compute, names
+from explainer.widgets import (
+    SENTENCE_ROWS,
+    WidgetResult,
+    WidgetSpec,
+    compute,
+    names,
+    needs_embeddings,
+    widget_spec,
+)
+from explainer.widgets.base import MAX_TOKENS
 
 KEYS = {"html", "state", "error"}
 
@@ -170,3 +179,32 @@ def test_prepare_imports_the_widgets_module_and_never_raises() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "False"]
+
+
+def test_a_sentences_rows_are_asked_for_before_numpy_imports(tmp_path: Path) -> None:
+    """So the worker downloads them while the widget's modules import, not after."""
+    code = (
+        "import sys, json, explainer.browser as b; from explainer.datafiles import set_data_root; "
+        f"set_data_root({str(tmp_path)!r}); "
+        "request = {'widget': 'heatmap_explorer', 'state': {'sentence': 'The old fisherman'}}; "
+        "print(json.dumps([json.loads(b.handle(json.dumps(request))), 'numpy' in sys.modules]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    wanted = sorted({shard_name(shard_of(w)) for w in ("the", "old", "fisherman")})
+    assert json.loads(out.stdout) == [{"need": wanted, "what": "the GloVe rows for your words"}, False]
+
+
+def test_a_sentence_too_long_asks_for_no_rows(tmp_path: Path) -> None:
+    set_data_root(tmp_path)
+    try:
+        response = call({"widget": "heatmap_explorer", "state": {"sentence": "word " * (MAX_TOKENS + 1)}})
+    finally:
+        set_data_root(None)
+    assert f"at most {MAX_TOKENS}" in response["error"]
+
+
+def test_the_widgets_whose_sentence_rows_are_asked_first_are_the_glove_widgets() -> None:
+    assert set(SENTENCE_ROWS) == set(needs_embeddings())
+    for name, field in SENTENCE_ROWS.items():
+        spec = widget_spec(name)
+        assert isinstance(spec, WidgetSpec) and field in {f.name for f in spec.fields}, name

@@ -23,7 +23,8 @@ import explainer.browser as browser
 name = sys.argv[1]
 browser.prepare(name)
 browser.handle(json.dumps({"widget": name, "state": {}}))
-print(json.dumps(["numpy.random"] * ("numpy.random" in sys.modules) + lazy_modules.loaded(lazy_modules.NUMPY_DEFERRED)))
+used = lazy_modules.loaded(lazy_modules.NUMPY_DEFERRED)
+print(json.dumps(["numpy.random"] * ("numpy.random" in sys.modules) + used))
 """
 
 

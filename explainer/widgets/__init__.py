@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from explainer.embeddings import Embeddings
 
 __all__ = [
+    "SENTENCE_ROWS",
     "WIDGETS",
     "StaticWidgetSpec",
     "WidgetResult",
@@ -73,6 +74,13 @@ WIDGETS: dict[str, str] = {
 
 A module is imported only when its widget is asked for: the reader's Web Worker
 imports the one widget it computes, not all of them.
+"""
+
+SENTENCE_ROWS: dict[str, str] = {"contextualisation_probe": "sentence", "heatmap_explorer": "sentence"}
+"""The widgets that read the GloVe rows of a sentence's words, by the field holding the sentence.
+
+Known without importing the widgets (a test checks it against :func:`needs_embeddings`), so
+the browser asks for those rows first and downloads them while the widget's modules import.
 """
 
 

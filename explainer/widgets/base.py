@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from explainer.embeddings import Embeddings
 
 __all__ = [
+    "MAX_TOKENS",
     "EmbeddingsSource",
     "Field",
     "Output",
@@ -46,6 +47,9 @@ StateValue = str | bool
 State = dict[str, StateValue]
 FieldKind = Literal["text", "textarea", "checkbox", "range", "select", "radio", "hidden"]
 EmbeddingsSource = Callable[[], "Embeddings"]
+
+MAX_TOKENS = 64
+"""Longest sentence (in tokens) a widget computes."""
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _TRUE = frozenset({"true", "on", "1", "yes", "checked"})

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from explainer.html import Element, Template, escape_value, h
-from explainer.widgets.base import WidgetError
+from explainer.widgets.base import MAX_TOKENS, WidgetError
 from explainer.widgets.colour import SCALE_STEPS, colour_styles
 
 __all__ = [
@@ -37,8 +37,6 @@ __all__ = [
 
 MAX_ABS = 1e6
 """Largest magnitude accepted in a numeric field: products of two such numbers stay far from overflow."""
-MAX_TOKENS = 64
-"""Longest sentence (in tokens) a widget computes."""
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z", re.ASCII)
 _SEPARATORS = re.compile(r"[\s,;]+")

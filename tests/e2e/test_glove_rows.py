@@ -172,3 +172,34 @@ def test_a_probe_downloads_its_rows_the_index_and_a_few_clusters_not_the_frequen
     search = sum(files[n]["bytes"] for n in (NEAR_INDEX, *clusters))  # the rows come on top, as before
     assert search < files[FREQUENT_FILE]["bytes"] / 2, search  # measured: 1.24 MB index + 0.1 MB clusters
     assert not browsing.console_errors, browsing.console_errors[:5]
+
+
+WATCH_PREPARED = """(() => {
+  const Original = window.Worker;
+  window.Worker = function (...args) {
+    const worker = new Original(...args);
+    worker.addEventListener("message", (e) => {
+      if (e.data.type === "prepared") console.log(`prepared ${e.data.widget}`);
+    });
+    return worker;
+  };
+  window.Worker.prototype = Original.prototype;
+})();"""
+
+
+def test_a_sentences_rows_download_while_its_widget_prepares(
+    browsing: Browsing, server: Server, site_dir: Path
+) -> None:
+    """The first request asks for the rows before the widget's modules (numpy among them) import."""
+    sentence = "quaint zither tunes echoed"  # words no other test asks for: their rows are not cached
+    page = browsing.new_page()
+    page.add_init_script(WATCH_PREPARED)
+    events: list[str] = []
+    page.on("request", lambda r: events.append("rows") if "/data/glove/rows-" in r.url else None)
+    page.on("console", lambda m: events.append(m.text) if m.text.startswith("prepared ") else None)
+    page.goto(server.url + widget_page(site_dir, "heatmap_explorer"))
+    type_sentence(page, sentence)
+    assert "vocabulary" not in output_text(page), output_text(page)[:300]
+    assert events.count("rows") == len({shard_of(w) for w in tokenize(sentence)}), events
+    assert events.index("rows") < events.index("prepared heatmap_explorer"), events
+    assert not browsing.console_errors, browsing.console_errors[:5]

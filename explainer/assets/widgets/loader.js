@@ -182,6 +182,7 @@
         if (w.pending) request(w); // "ready" once its answer arrives
         else setState(w.root, "ready");
       }
+      worker.postMessage({ type: "prepare" }); // after those requests: the worker answers them first
     } else if (message.type === "prepared") {
       performance.mark(`explainer:phase:prepare ${message.widget}`, { detail: { ms: message.ms } });
     } else if (message.type === "running") {

@@ -9,6 +9,8 @@
  *
  * Messages in:  {type: "init", widgets: [name, ...]}  (the widget the reader is in first)
  *               {type: "compute", id, widget, state}
+ *               {type: "prepare"}  (after "ready", once the page has sent what waited for it: import
+ *                 the widgets' modules now, so a computation already asked for goes first)
  * Messages out: {type: "progress", text, step, steps}
  *               {type: "ready", ms, phases: {name: ms}, snapshot}  (start-up phases, in the order they
  *                 ran; snapshot: "restored", "made" for the next visit, "dropped" or "off")
@@ -20,7 +22,7 @@
  */
 "use strict";
 
-let booting = null; // Promise<{pyodide, handle, config}> once init arrives
+let booting = null; // Promise<{pyodide, handle, config, widgets}> once init arrives
 const phases = {}; // start-up phase name -> ms, sent with "ready"
 
 /** Human-readable size, e.g. " (13.7 MB)". */
@@ -166,6 +168,7 @@ async function boot(widgets) {
   const indexURL = resolve(config.index_url);
   // A widget reading GloVe rows will ask for some: their folder's list downloads while Pyodide starts.
   if (widgets.some((w) => (config.glove_widgets || []).includes(w))) manifestOf(config, "glove/");
+  dataCache(); // and which data files Cache Storage holds
   const saved = config.snapshot ? savedSnapshot(config) : null; // read meanwhile
   await phase("pyodide.js", () => importScripts(indexURL + "pyodide.js"));
   const snapshotBytes = config.snapshot ? await phase("saved snapshot", () => saved) : null;
@@ -178,8 +181,7 @@ async function boot(widgets) {
     return pyodide.pyimport("explainer.browser").handle;
   });
   self.postMessage({ type: "ready", ms: performance.now() - started, phases, snapshot });
-  prepare(pyodide, widgets);
-  return { pyodide, handle, config };
+  return { pyodide, handle, config, widgets };
 }
 
 /**
@@ -250,7 +252,9 @@ async function loadPython(options) {
 
 /**
  * While the reader is still typing, import each widget's Python (explainer.browser.prepare),
- * one widget per task: a computation that arrives meanwhile runs before the next one.
+ * one widget per task: a computation that arrives meanwhile runs before the next one. The page
+ * asks for this after sending the computations that waited for "ready", so one of those asks
+ * Python first: a GloVe sentence's rows then download while its widget's modules import.
  */
 function prepare(pyodide, widgets) {
   const [name, ...rest] = widgets;
@@ -319,6 +323,21 @@ async function openCache(name = DATA_CACHE) {
   }
 }
 
+let dataStore = null; // Promise<{cache, keys: Set of the URLs it holds}>, read once per worker
+
+/**
+ * The data files' Cache Storage and the keys it holds, read once (boot starts it while Python loads).
+ * Knowing the keys, obtain() starts a download at once, in the task that asked for the file, so it runs
+ * while the worker imports the widget's modules.
+ */
+function dataCache() {
+  dataStore = dataStore || openCache().then(async (cache) => {
+    const keys = cache ? await cache.keys().catch(() => []) : [];
+    return { cache, keys: new Set(keys.map((request) => request.url)) };
+  });
+  return dataStore;
+}
+
 /** A file's bytes, reporting each chunk's length to onBytes as it arrives. */
 async function download(url, onBytes) {
   const response = await fetch(url, { cache: "no-cache" });
@@ -353,20 +372,24 @@ async function install(runtime, name, entry, bytes, id) {
 }
 
 /** One data file into Pyodide: from Cache Storage if a good copy is there, else downloaded and cached. */
-async function obtain(runtime, cache, name, entry, id, onBytes) {
+async function obtain(runtime, store, name, entry, id, onBytes) {
+  const { cache, keys } = store;
   const url = dataURL(runtime.config, name);
-  const key = `${url}?sha256=${entry.sha256}`; // a rebuilt file gets a new key
-  const hit = cache && (await cache.match(key));
+  const key = resolve(`${url}?sha256=${entry.sha256}`); // a rebuilt file gets a new key
+  const hit = keys.has(key) && (await cache.match(key));
   if (hit && (await install(runtime, name, entry, new Uint8Array(await hit.arrayBuffer()), id))) {
     onBytes(entry.bytes);
     return;
   }
   if (hit) await cache.delete(key); // a damaged copy: download it again
+  keys.delete(key);
   const bytes = await download(url, onBytes);
   if (!(await install(runtime, name, entry, bytes, id))) {
     throw new Error(`${name} does not match this site's checksum, so it was not used`);
   }
-  if (cache) await cache.put(key, new Response(bytes)).catch(() => {}); // storage full: work uncached
+  if (cache) {
+    await cache.put(key, new Response(bytes)).then(() => keys.add(key), () => {}); // storage full: uncached
+  }
 }
 
 /** Download what Python asked for ({need, what}), reporting "WHAT (0.2 of 0.5 MB)" as it arrives. */
@@ -387,8 +410,8 @@ async function fetchNeeded(runtime, id, asked) {
     self.postMessage({ type: "progress", id, text: `${asked.what} (${mb(Math.min(done, total))} of ${mb(total)} MB)` });
   };
   onBytes(0);
-  const cache = await openCache();
-  await Promise.all(entries.map(([name, entry]) => obtain(runtime, cache, name, entry, id, onBytes)));
+  const store = await dataCache();
+  await Promise.all(entries.map(([name, entry]) => obtain(runtime, store, name, entry, id, onBytes)));
 }
 
 /** Python's answer to a request, after downloading the data files it asks for; {response, ms} (ms: Python's). */
@@ -446,6 +469,9 @@ self.onmessage = async (event) => {
       await booting;
     } else if (message.type === "compute") {
       await compute(await booting, message);
+    } else if (message.type === "prepare") {
+      const { pyodide, widgets } = await booting;
+      prepare(pyodide, widgets);
     }
   } catch (error) {
     self.postMessage({ type: "failed", message: String((error && error.message) || error) });
