@@ -320,8 +320,8 @@ class Recorder:
             self.add(key + suffix, sample)
 
 
-def levers(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
-    """Each variant cold and warm, alternating, beside loadPyodide() alone."""
+def levers(pw: Any, site: Path, runs: int, rec: Recorder, only: list[str] | None = None) -> None:
+    """Each variant (of ``only``, if given) cold and warm, alternating, beside loadPyodide() alone."""
     from explainer.sitebuild.runtime import compiled_files
 
     source = source_files(site)
@@ -339,7 +339,7 @@ def levers(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
         "preload+pyc+snapshot": variant(site, None, preload=True, snapshot=True),
     }
     for i in range(runs):
-        for name, overrides in variants.items():
+        for name, overrides in chosen(variants, only).items():
             with serve(site, overrides) as base:
                 rec.once(
                     pw,
@@ -353,7 +353,16 @@ def levers(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
             rec.once(pw, "floor", lambda b, base=base: (floor_ms(b.page(), base), floor_ms(b.page(), base)))
 
 
-def throttled(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
+def chosen(variants: dict[str, Any], only: list[str] | None) -> dict[str, Any]:
+    """The variants named in ``only`` (all when None); an unknown name is an error."""
+    if only is None:
+        return variants
+    if unknown := set(only) - set(variants):
+        raise SystemExit(f"no such variant: {', '.join(sorted(unknown))}; known: {', '.join(variants)}")
+    return {name: v for name, v in variants.items() if name in only}
+
+
+def throttled(pw: Any, site: Path, runs: int, rec: Recorder, only: list[str] | None = None) -> None:
     """The site as built (and with fewer levers) beside the main-thread page, on a slow connection.
 
     Served uncompressed, then (``throttled-gzip``) gzip-compressed as GitHub Pages serves text and
@@ -376,7 +385,7 @@ def throttled(pw: Any, site: Path, runs: int, rec: Recorder) -> None:
     }
     for i in range(runs):
         for gzipped, suffix in ((False, "throttled"), (True, "throttled-gzip")):
-            for name, (levers, also_gzip) in kinds.items():
+            for name, (levers, also_gzip) in chosen(kinds, only).items():
                 if gzipped and not also_gzip:
                     continue
                 served = {**pages, **variant(site, **levers)}
@@ -406,9 +415,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     report: dict[str, Any] = {}
     with sync_playwright() as pw:
         if "levers" in args.parts:
-            levers(pw, site, args.runs, rec)
+            levers(pw, site, args.runs, rec, args.only)
         if "throttled" in args.parts:
-            throttled(pw, site, args.throttled_runs, rec)
+            throttled(pw, site, args.throttled_runs, rec, args.only)
         with serve(site, {}) as base:
             for _ in range(args.typed_runs if "typed" in args.parts else 0):
                 rec.once(pw, TYPED, lambda b: typed_after_enter(b.page(), base + PAGE))
@@ -446,6 +455,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--throttled-runs", type=int, default=5)
     parser.add_argument("--typed-runs", type=int, default=5)
     parser.add_argument("--parts", nargs="+", default=list(PARTS), choices=PARTS)
+    parser.add_argument("--only", nargs="+", help="variants to measure (default: all), e.g. preload+pyc")
     parser.add_argument("--out", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
     started = time.time()

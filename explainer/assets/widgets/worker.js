@@ -250,21 +250,30 @@ async function loadPython(options) {
   }
 }
 
+const running = new Set(); // the computations not answered yet (their promises)
+
+/** Resolves once no computation is running (one that starts meanwhile is waited for too). */
+async function idle() {
+  while (running.size) await Promise.allSettled([...running]);
+}
+
 /**
  * While the reader is still typing, import each widget's Python (explainer.browser.prepare),
  * one widget per task: a computation that arrives meanwhile runs before the next one. The page
  * asks for this after sending the computations that waited for "ready", so one of those asks
- * Python first: a GloVe sentence's rows then download while its widget's modules import.
+ * Python first: a GloVe sentence's rows then download while its widget (the first) imports;
+ * the page's other widgets wait until no computation is running, so none delays that answer.
  */
-function prepare(pyodide, widgets) {
+function prepare(pyodide, widgets, first = true) {
   const [name, ...rest] = widgets;
   if (name === undefined) return;
-  setTimeout(() => {
+  setTimeout(async () => {
+    if (!first) await idle();
     const start = performance.now();
     pyodide.pyimport("explainer.browser").prepare(name);
     performance.measure(`explainer:prepare ${name}`, { start });
     self.postMessage({ type: "prepared", widget: name, ms: performance.now() - start });
-    prepare(pyodide, rest);
+    prepare(pyodide, rest, false);
   }, 0);
 }
 
@@ -457,8 +466,14 @@ async function compute(runtime, message) {
       }
     }
   }
-  const { response, ms } = await answer(runtime, message.id, request);
-  self.postMessage({ type: "result", id: message.id, response, ms });
+  const answering = answer(runtime, message.id, request);
+  running.add(answering);
+  try {
+    const { response, ms } = await answering;
+    self.postMessage({ type: "result", id: message.id, response, ms });
+  } finally {
+    running.delete(answering);
+  }
 }
 
 self.onmessage = async (event) => {
