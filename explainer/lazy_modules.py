@@ -25,6 +25,7 @@ Stdlib only: it runs before anything else of ours is imported.
 from __future__ import annotations
 
 import importlib
+import importlib.abc
 import importlib.machinery
 import sys
 import zipfile
@@ -149,7 +150,7 @@ class StandIn(ModuleType):
         return getattr(self.__deferring__.load(self.__name__), name)
 
 
-class Deferring:
+class Deferring(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """A meta-path finder, first on :data:`sys.meta_path`, that imports ``names`` as :class:`StandIn` modules.
 
     The first read of a stand-in's attribute imports the real module through the rest of

@@ -30,7 +30,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from explainer import embeddings, glove_rows
+from explainer import embeddings, glove_rows, glove_shards
 from explainer.datafiles import file_sha256
 
 __all__ = [
@@ -53,7 +53,7 @@ Producer = Callable[[Path, Path], list[Path]]
 
 def write_glove(dest: Path, root: Path) -> list[Path]:
     """The GloVe shards and the frequent-words file; none if the GloVe package is not installed."""
-    code = b"".join(Path(m.__file__ or "").read_bytes() for m in (glove_rows, embeddings))
+    code = b"".join(Path(m.__file__ or "").read_bytes() for m in (glove_rows, glove_shards, embeddings))
     cached = root / ".cache" / "glove-rows" / hashlib.sha256(code).hexdigest()[:16]
     if not (cached / glove_rows.FREQUENT_FILE).is_file():
         try:
@@ -67,7 +67,7 @@ def write_glove(dest: Path, root: Path) -> list[Path]:
         glove_rows.write_rows(vectors, partial)
         partial.rename(cached)
     shutil.copytree(cached, dest, dirs_exist_ok=True, copy_function=_link_or_copy)
-    return sorted(p for p in (dest / glove_rows.ROWS_DIR).iterdir() if p.is_file())
+    return sorted(p for p in (dest / glove_shards.ROWS_DIR).iterdir() if p.is_file())
 
 
 def _link_or_copy(src: str, dst: str) -> None:

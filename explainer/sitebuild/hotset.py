@@ -4,7 +4,8 @@ Bytecode starts faster but weighs more than source (Pyodide's standard library i
 2.4 MB as source, 4.0 MB compiled, both zipped), and most of the library is never
 imported in a widget. So the build runs the widgets once in Pyodide under Node, with
 the wheels the site ships: it imports what the code runner's figures import
-(matplotlib, drawn to SVG), prepares every widget, computes its default state and
+(matplotlib, drawn to SVG), prepares every widget, computes its default state (a GloVe
+widget's with vectors for its words, as no rows are at hand) and
 runs code that fails in the code runner (for its error messages). The
 standard-library files imported by then are the ones
 :func:`explainer.sitebuild.wheel.compile_in_pyodide` compiles, and the only ones the
@@ -44,11 +45,18 @@ from explainer import lazy_modules  # the worker installs its finders first
 lazy_modules.defer(lazy_modules.NUMPY_DEFERRED)  # stand-ins: only a module read counts as imported
 import numpy
 import explainer.browser as browser
-from explainer.widgets import WIDGETS, needs_numpy_more
+from explainer.widgets import SENTENCE_ROWS, WIDGETS, initial_state, needs_numpy_more
+from explainer.embeddings import Embeddings, save_compact, tokenize
 random = needs_numpy_more()
 def run(name):
     browser.prepare(name)
-    browser.handle(json.dumps({"widget": name, "state": {}}))
+    request = {"widget": name, "state": {}}
+    if name in SENTENCE_ROWS:  # a real computation (no rows here): vectors for the default sentence
+        state = initial_state(name)
+        words = sorted(set(tokenize(str(state[SENTENCE_ROWS[name]]) + " " + str(state.get("word", "")))))
+        vectors = numpy.linspace(-1, 1, len(words) * 50).reshape(len(words), 50)
+        request["embeddings"] = str(save_compact(Embeddings(words, vectors), f"/tmp/glove-{name}.npz"))
+    browser.handle(json.dumps(request))
 for name in [n for n in WIDGETS if n not in random]:
     run(name)
 numpy_files = [f for f in files(SITE_PACKAGES, (".py", ".so")) if f.startswith("numpy/")]

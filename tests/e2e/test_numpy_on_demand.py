@@ -62,6 +62,24 @@ def test_code_imports_a_module_of_the_rest(browsing: Browsing, runner_server: Se
     assert more_requests(browsing)
 
 
+def test_linear_algebra_downloads_on_first_use_not_with_numpy(
+    browsing: Browsing, site_dir: Any, serve_site: Any
+) -> None:
+    """numpy imports its linear-algebra module as a stand-in: the first routine that reads it fetches it."""
+    pages = {"/__linalg.html": page_of(("dot_product_playground", {}), ("code_runner", {"code": "print(1)"}))}
+    served = serve_site(site_dir, extra_pages=pages)
+    page = browsing.new_page(known_states=False)
+    page.goto(served.url + "__linalg.html")
+    nudge(page, '[data-widget="dot_product_playground"]')
+    wait_all(page, "ready")
+    norm = "import numpy as np\nprint(np.linalg.norm([3.0, 4.0]))"
+    assert run_code(page, norm).strip().endswith("5.0") and more_requests(browsing) == []
+    det = "import numpy as np\nprint(round(np.linalg.det(np.eye(3) * 2)))"
+    assert run_code(page, det).strip().endswith("8")
+    assert len(more_requests(browsing)) == 1
+    assert not browsing.console_errors, browsing.console_errors[:5]
+
+
 def test_a_failed_download_on_first_import_is_reported_and_the_code_is_kept(
     browsing: Browsing, site_dir: Any, serve_site: Any
 ) -> None:
