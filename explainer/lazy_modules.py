@@ -88,17 +88,15 @@ class LazyArchive:
         """The spec of ``fullname`` from the archive (fetched first if need be); None if it is not there."""
         if fullname not in self.modules:
             return None
-        self.ensure(fullname)
+        if not self.fetched:
+            self._fetch(fullname)
         if self.into is not None:
             return importlib.machinery.PathFinder.find_spec(fullname, path)
         package = fullname.rpartition(".")[0].replace(".", "/")
         location = f"{self.archive}/{package}" if package else self.archive
         return importlib.machinery.PathFinder.find_spec(fullname, [location])
 
-    def ensure(self, fullname: str) -> None:
-        """Fetch the archive (and unpack it) unless done; ``fullname`` is the module that needs it."""
-        if self.fetched:
-            return
+    def _fetch(self, fullname: str) -> None:
         try:
             self.fetch(self.archive)
             if self.into is not None:
