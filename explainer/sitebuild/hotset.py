@@ -53,7 +53,7 @@ def run(name):
     request = {"widget": name, "state": {}}
     if name in SENTENCE_ROWS:  # a real computation (no rows here): vectors for the default sentence
         state = initial_state(name)
-        words = sorted(set(tokenize(str(state[SENTENCE_ROWS[name]]) + " " + str(state.get("word", "")))))
+        words = sorted({t for v in state.values() if isinstance(v, str) for t in tokenize(v)})
         vectors = numpy.linspace(-1, 1, len(words) * 50).reshape(len(words), 50)
         request["embeddings"] = str(save_compact(Embeddings(words, vectors), f"/tmp/glove-{name}.npz"))
     browser.handle(json.dumps(request))

@@ -77,10 +77,10 @@ imports the one widget it computes, not all of them.
 """
 
 SENTENCE_ROWS: dict[str, str] = {"contextualisation_probe": "sentence", "heatmap_explorer": "sentence"}
-"""The widgets that read the GloVe rows of a sentence's words, by the field holding the sentence.
+"""The GloVe widgets (they compute with GloVe vectors), by the field holding their sentence.
 
-Known without importing the widgets (a test checks it against :func:`needs_embeddings`), so
-the browser asks for those rows first and downloads them while the widget's modules import.
+Known without importing the widgets, so the browser asks for the rows of the sentence's
+words first and downloads them while the widget's modules import.
 """
 
 
@@ -103,8 +103,8 @@ def specs() -> tuple[WidgetSpec | StaticWidgetSpec, ...]:
 
 
 def needs_embeddings() -> tuple[str, ...]:
-    """The widgets that compute with GloVe vectors (the others never load them)."""
-    return tuple(sorted(s.name for s in specs() if isinstance(s, WidgetSpec) and s.needs_embeddings))
+    """The widgets that compute with GloVe vectors (the others never load them): :data:`SENTENCE_ROWS`."""
+    return tuple(sorted(SENTENCE_ROWS))
 
 
 def needs_numpy_more() -> tuple[str, ...]:

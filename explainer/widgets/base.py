@@ -109,7 +109,6 @@ class WidgetSpec:
     """A live widget: its name, title, inputs and computation.
 
     Attributes:
-        needs_embeddings: ``run`` reads GloVe vectors (the worker then loads them first).
         needs_numpy_more: computing the first state needs numpy's rarely used modules: it imports
             ``numpy.random`` or calls a linear-algebra routine such as ``svd`` (the worker then
             downloads them while Python starts, not on first use; a test checks the declaration).
@@ -127,7 +126,6 @@ class WidgetSpec:
     fields: tuple[Field, ...]
     run: Callable[[State, EmbeddingsSource], Output]
     submit_label: str | None = None
-    needs_embeddings: bool = False
     needs_numpy_more: bool = False
     known: Callable[[WidgetSpec, State], Iterable[State]] | None = None
     loading: str = "Loading Python to compute this"

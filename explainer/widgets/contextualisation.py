@@ -90,6 +90,5 @@ SPEC = WidgetSpec(
         Field("word", "Word to probe", "text", "dog"),
     ),
     run=run,
-    needs_embeddings=True,
     loading="Loading Python and the GloVe word vectors to probe your word",
 )

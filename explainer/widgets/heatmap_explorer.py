@@ -225,7 +225,6 @@ SPEC = WidgetSpec(
         Field("terms", "Show every product of the selected cell", "hidden", ""),
     ),
     run=run,
-    needs_embeddings=True,
     known=known_states,
     loading="Loading Python and the GloVe word vectors for your sentence",
     assets=("heatmap_explorer.css", "heatmap_explorer.js"),

@@ -166,9 +166,12 @@ async function boot(widgets) {
   const more = packages.includes(config.numpy_more?.package) ? sizes.numpy_more : 0;
   progress(`the Python runtime, NumPy and the explainer package${megabytes(sizes.core + sizes.packages + more)}`, 1, 1);
   const indexURL = resolve(config.index_url);
-  // A widget reading GloVe rows will ask for some: their folder's list downloads while Pyodide starts.
-  if (widgets.some((w) => (config.glove_widgets || []).includes(w))) manifestOf(config, "glove/");
-  dataCache(); // and which data files Cache Storage holds
+  // A widget reading GloVe rows will ask for some: their folder's list, and which data files Cache
+  // Storage holds, are read while Pyodide starts.
+  if (widgets.some((w) => (config.glove_widgets || []).includes(w))) {
+    manifestOf(config, "glove/");
+    dataCache();
+  }
   const saved = config.snapshot ? savedSnapshot(config) : null; // read meanwhile
   await phase("pyodide.js", () => importScripts(indexURL + "pyodide.js"));
   const snapshotBytes = config.snapshot ? await phase("saved snapshot", () => saved) : null;
@@ -335,7 +338,7 @@ async function openCache(name = DATA_CACHE) {
 let dataStore = null; // Promise<{cache, keys: Set of the URLs it holds}>, read once per worker
 
 /**
- * The data files' Cache Storage and the keys it holds, read once (boot starts it while Python loads).
+ * The data files' Cache Storage and the keys it holds, read once (on a GloVe page, while Python loads).
  * Knowing the keys, obtain() starts a download at once, in the task that asked for the file, so it runs
  * while the worker imports the widget's modules.
  */
