@@ -18,6 +18,8 @@ Every variant runs in the same process, alternating, on fresh browser profiles:
   numpy held only what widgets import (explainer/sitebuild/numpy_split.py);
   ``preload+pyc, no stand-ins`` puts back into the worker's numpy what it imports as stand-ins
   (linear algebra's extension module, explainer/lazy_modules.py), as shipped before them;
+  ``preload+pyc, all at once`` starts every download at once, as shipped before the worker ordered
+  them (the interpreter, then numpy's wheel, then the rest: worker.js's orderDownloads);
   ``preload+pyc, whole`` compiles all of both) and ``preload+pyc+snapshot`` (a first visit saves a
   snapshot of the bare interpreter in Cache Storage, a second restores it; off as
   shipped, because it measured slower);
@@ -135,17 +137,19 @@ def variant(
     snapshot: bool = False,
     split: bool = True,
     stand_ins: bool = True,
+    order: bool = True,
 ) -> dict[str, bytes]:
     """Overrides serving ``files`` (None: the site's own) and a runtime.json with these levers.
 
     ``split=False`` (and any ``files``, which hold a whole numpy): the worker loads the whole numpy
     wheel of ``pyodide-lock.json``, as the site shipped it before numpy_split.py.
+    ``order=False``: every download at once, as shipped before runtime.json's ``download_order``.
     ``stand_ins=False``: the worker's numpy holds the modules it would import as stand-ins
     (explainer/lazy_modules.py), as shipped before them.
     """
     overrides = {}
     config = json.loads((site / "assets" / "widgets" / "runtime.json").read_text(encoding="utf-8"))
-    levers = {"preload": preload, "snapshot": snapshot}
+    levers = {"preload": preload, "snapshot": snapshot, "download_order": order}
     if files and "python_stdlib.zip" in files:  # one archive for the whole standard library, as before
         config = {k: v for k, v in config.items() if k not in ("stdlib_url", "stdlib_more")}
     if files or not split:
@@ -335,6 +339,7 @@ def levers(pw: Any, site: Path, runs: int, rec: Recorder, only: list[str] | None
         "preload+pyc": variant(site, None, preload=True),
         "preload+pyc, numpy whole": variant(site, None, preload=True, split=False),
         "preload+pyc, no stand-ins": variant(site, None, preload=True, stand_ins=False),
+        "preload+pyc, all at once": variant(site, None, preload=True, order=False),
         "preload+pyc, whole": variant(site, whole, preload=True),
         "preload+pyc+snapshot": variant(site, None, preload=True, snapshot=True),
     }
@@ -378,6 +383,7 @@ def throttled(pw: Any, site: Path, runs: int, rec: Recorder, only: list[str] | N
         "preload+pyc+snapshot": ({"files": None, "preload": True, "snapshot": True}, False),
         "preload+pyc": ({"files": None, "preload": True}, True),
         "preload+pyc, no stand-ins": ({"files": None, "preload": True, "stand_ins": False}, True),
+        "preload+pyc, all at once": ({"files": None, "preload": True, "order": False}, True),
         "preload+pyc, numpy whole": ({"files": None, "preload": True, "split": False}, True),
         "preload+pyc, one zip": ({"files": one_zip, "preload": True}, True),
         "preload+pyc, whole": ({"files": whole, "preload": True}, True),

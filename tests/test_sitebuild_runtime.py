@@ -314,6 +314,7 @@ def test_install_into_site_self_hosted_writes_runtime_config(tmp_path: Path) -> 
     assert config["mode"] == "self-hosted"
     assert config["index_url"] == "../../pyodide/"
     assert config["preload"] is True  # the wheels download while the interpreter starts
+    assert config["download_order"] is True  # numpy's after the interpreter, ours after numpy's
     assert (tmp_path / "assets" / "widgets" / config["wheel_url"]).resolve().is_file()
     # The snapshot lever is off (it measured slower); its key changes with any interpreter file.
     assert config["snapshot"] is False and re.fullmatch(r"[0-9a-f]{16}", config["snapshot_key"])

@@ -52,6 +52,7 @@ def write_widget_assets(dest: Path, *, mode: Mode, wheel: Path, glove: Path | No
         "data_url": f"{to_site}data/",  # what widgets download on demand (sitebuild.datafiles): GloVe rows
         "glove_widgets": list(needs_embeddings()),
         "preload": True,  # the wheels download while the interpreter starts
+        "download_order": True,  # the interpreter first, then numpy's wheel, then the rest (worker.js)
         "sizes": _step_sizes(runtime, wheel, glove) if mode == "self-hosted" else {},
     }
     if mode == "self-hosted":  # snapshot (worker.js): off, it has not won in a run (bench_coldpath.py)

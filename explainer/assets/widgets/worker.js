@@ -12,8 +12,9 @@
  *               {type: "prepare"}  (after "ready", once the page has sent what waited for it: import
  *                 the widgets' modules now, so a computation already asked for goes first)
  * Messages out: {type: "progress", text, step, steps}
- *               {type: "ready", ms, phases: {name: ms}, snapshot}  (start-up phases, in the order they
- *                 ran; snapshot: "restored", "made" for the next visit, "dropped" or "off")
+ *               {type: "ready", ms, phases: {name: ms}, snapshot, downloads}  (start-up phases, in the order
+ *                 they ran; snapshot: "restored", "made" for the next visit, "dropped" or "off";
+ *                 downloads: [{file, start, end}] of the runtime's files, ms on this worker's clock)
  *               {type: "prepared", widget, ms}  (its modules imported, NumPy among them for most)
  *               {type: "running", id}  (Python starts, again after a download; the page may end us if it never ends)
  *               {type: "progress", id, text}  (data files for request id are downloading)
@@ -68,7 +69,7 @@ async function phase(name, work) {
  *   which throws where no one catches it (seen when the machine is busy).
  * `stop()` removes the watchers once start-up is over.
  */
-function startupFailure() {
+function startupFailure(onCompiled) {
   let stop = () => {};
   const failed = new Promise((_, reject) => {
     const real = { instantiate: WebAssembly.instantiate, instantiateStreaming: WebAssembly.instantiateStreaming };
@@ -76,6 +77,7 @@ function startupFailure() {
       WebAssembly[name] = (...args) => {
         Object.assign(WebAssembly, real);
         const attempt = real[name].apply(WebAssembly, args);
+        attempt.then(onCompiled, () => {}); // before Pyodide's own reaction, which starts Python
         attempt.catch((error) => reject(new Error(`pyodide.asm.wasm could not be started (${error.message})`)));
         return attempt;
       };
@@ -144,6 +146,84 @@ async function saveSnapshot(config, pyodide) {
   }
 }
 
+/*
+ * On a slow connection the start-up downloads share the reader's bandwidth, yet they are not needed
+ * at once: Python starts when the interpreter (pyodide.asm.wasm, compiled as it arrives) and the
+ * standard library are in; numpy's wheel is needed only after that, and its shared libraries take a
+ * while to load; our wheel is needed last. With runtime.json's `download_order`, the worker holds
+ * numpy's wheel until the interpreter is compiled, and every other package until numpy's wheel has
+ * all its bytes, so each file arrives about when it can be used (benchmarks/bench_coldpath.py
+ * measures this against all at once). A held download starts in the very task that releases it:
+ * Python's own start-up runs right after the interpreter compiles and keeps this thread busy.
+ */
+class Step {
+  constructor() {
+    this.over = false;
+    this.waiting = [];
+  }
+
+  /** Run `go` once this step is over (now, if it is). */
+  then(go) {
+    if (this.over) go();
+    else this.waiting.push(go);
+  }
+
+  end() {
+    this.over = true;
+    this.waiting.splice(0).forEach((go) => go());
+  }
+}
+
+/**
+ * Start ordering the downloads: returns {compiled, release}. Call compiled() once the interpreter
+ * is compiled (startupFailure does), and release() when start-up is over, however it ended.
+ */
+function orderDownloads(config) {
+  const real = self.fetch;
+  const compiled = new Step();
+  const numpy = new Step();
+  const release = () => {
+    self.fetch = real;
+    compiled.end();
+    numpy.end();
+  };
+  if (!config.download_order) return { compiled: () => {}, release };
+  const more = config.numpy_more && new URL(resolve(config.numpy_more.url)).pathname;
+  const after = (url) => {
+    const path = new URL(url, self.location.href).pathname;
+    if (/\/numpy-[^/]*\.whl$/.test(path)) return compiled;
+    return path.endsWith(".whl") || path === more ? numpy : null;
+  };
+  self.fetch = (input, init) => {
+    const step = after(String(input.url || input));
+    if (!step) return real(input, init);
+    return new Promise((resolve, reject) =>
+      step.then(() => {
+        const fetched = real(input, init);
+        if (step !== compiled) return fetched.then(resolve, reject);
+        fetched.then(
+          (response) => resolve(whenRead(response, () => numpy.end())),
+          (error) => {
+            numpy.end(); // the failure is reported by Pyodide; the other packages need not wait
+            reject(error);
+          },
+        );
+      }),
+    );
+  };
+  return { compiled: () => compiled.end(), release };
+}
+
+/** The response, whose body calls `done` (synchronously) as its reader reaches the end. */
+function whenRead(response, done) {
+  if (!response.body) {
+    done();
+    return response;
+  }
+  const watched = response.body.pipeThrough(new TransformStream({ flush: done }));
+  return new Response(watched, response);
+}
+
 /**
  * What to load into Pyodide: our wheel from the lock (numpy is its dependency), or numpy + our URL;
  * and numpy's rarely used modules when the widget the reader is in first imports them at once.
@@ -175,16 +255,30 @@ async function boot(widgets) {
   const saved = config.snapshot ? savedSnapshot(config) : null; // read meanwhile
   await phase("pyodide.js", () => importScripts(indexURL + "pyodide.js"));
   const snapshotBytes = config.snapshot ? await phase("saved snapshot", () => saved) : null;
-  const { pyodide, snapshot } = await startInterpreter(config, indexURL, packages, snapshotBytes);
-  await phase("packages", () => loadWheels(pyodide, packages));
+  const order = orderDownloads(config);
+  let pyodide, snapshot;
+  try {
+    ({ pyodide, snapshot } = await startInterpreter(config, indexURL, packages, snapshotBytes, order.compiled));
+    await phase("packages", () => loadWheels(pyodide, packages));
+  } finally {
+    order.release();
+  }
   const handle = await phase("import explainer", () => {
     // Figures in the code runner are rendered to SVG by Python; no DOM backend in a worker.
     pyodide.runPython("import os; os.environ['MPLBACKEND'] = 'Agg'");
     lazyArchives(pyodide, config);
     return pyodide.pyimport("explainer.browser").handle;
   });
-  self.postMessage({ type: "ready", ms: performance.now() - started, phases, snapshot });
+  self.postMessage({ type: "ready", ms: performance.now() - started, phases, snapshot, downloads: downloads(indexURL) });
   return { pyodide, handle, config, widgets };
+}
+
+/** The runtime's files this worker fetched: when each request went out and when its last byte came (ms). */
+function downloads(indexURL) {
+  return performance
+    .getEntriesByType("resource")
+    .filter((entry) => entry.name.startsWith(indexURL))
+    .map((entry) => ({ file: entry.name.slice(indexURL.length), start: entry.startTime, end: entry.responseEnd }));
 }
 
 /**
@@ -194,11 +288,11 @@ async function boot(widgets) {
  * A snapshot that does not start (damaged, or made by another browser build) is dropped.
  * Resolves to {pyodide, snapshot: "restored" | "made" | "dropped" | "off"}.
  */
-async function startInterpreter(config, indexURL, packages, saved) {
+async function startInterpreter(config, indexURL, packages, saved, onCompiled) {
   const options = { indexURL, packages: config.preload ? packages : [], stdout: () => {}, stderr: () => {} };
   if (config.stdlib_url) options.stdLibURL = resolve(config.stdlib_url); // what widgets import; see lazyArchives
   if (config.lock_url) options.lockFileURL = resolve(config.lock_url); // its numpy: what widgets import
-  const start = (extra) => phase("loadPyodide", () => loadPython({ ...options, ...extra }));
+  const start = (extra) => phase("loadPyodide", () => loadPython({ ...options, ...extra }, onCompiled));
   if (saved) {
     try {
       return { pyodide: await start({ _loadSnapshot: saved }), snapshot: "restored" };
@@ -243,9 +337,12 @@ function writeArchive(pyodide, archive, path) {
   pyodide.FS.writeFile(path, new Uint8Array(request.response));
 }
 
-/** loadPyodide(options), failing with the reason where Pyodide 0.27 would never settle. */
-async function loadPython(options) {
-  const startup = startupFailure();
+/**
+ * loadPyodide(options), failing with the reason where Pyodide 0.27 would never settle;
+ * `onCompiled` runs once the interpreter's WebAssembly is compiled and instantiated.
+ */
+async function loadPython(options, onCompiled) {
+  const startup = startupFailure(onCompiled);
   try {
     return await Promise.race([loadPyodide(options), startup.failed]);
   } finally {
