@@ -20,6 +20,10 @@ Every variant runs in the same process, alternating, on fresh browser profiles:
   (linear algebra's extension module, explainer/lazy_modules.py), as shipped before them;
   ``preload+pyc, all at once`` starts every download at once, as shipped before the worker ordered
   them (the interpreter, then numpy's wheel, then the rest: worker.js's orderDownloads);
+  ``preload+pyc, no start-up stand-ins`` starts Python on a standard library without the stand-ins
+  of Pyodide's start-up (explainer.lazy_modules.STDLIB_DEFERRED), as shipped before them;
+  ``preload+pyc, three scripts`` has the worker fetch its configuration and then pyodide.js before
+  the runtime's downloads, as shipped before worker.js carried both;
   ``preload+pyc, whole`` compiles all of both) and ``preload+pyc+snapshot`` (a first visit saves a
   snapshot of the bare interpreter in Cache Storage, a second restores it; off as
   shipped, because it measured slower);
@@ -86,9 +90,10 @@ CAPTURE_READY = """(() => {
   };
   window.Worker.prototype = Original.prototype;
 })();"""
-FIRST_RESULT = """(text) => new Promise((resolve) => {
+FIRST_RESULT = """(text) => new Promise((resolve, reject) => {
   const root = document.querySelector('[data-widget="heatmap_explorer"]');
   const box = root.querySelector('input[name="sentence"]');
+  setTimeout(() => reject(new Error(`no result within 120 s: ${root.textContent.slice(0, 300)}`)), 120000);
   const t0 = performance.now();
   root.addEventListener("explainer:result", (e) => resolve([performance.now() - t0, e.detail.python_ms]),
                         { once: true });
@@ -138,15 +143,23 @@ def variant(
     split: bool = True,
     stand_ins: bool = True,
     order: bool = True,
+    bundled: bool = True,
+    start_up_stand_ins: bool = True,
 ) -> dict[str, bytes]:
-    """Overrides serving ``files`` (None: the site's own) and a runtime.json with these levers.
+    """Overrides serving ``files`` (None: the site's own) and a runtime.json (in worker.js) with these levers.
 
     ``split=False`` (and any ``files``, which hold a whole numpy): the worker loads the whole numpy
     wheel of ``pyodide-lock.json``, as the site shipped it before numpy_split.py.
     ``order=False``: every download at once, as shipped before runtime.json's ``download_order``.
+    ``start_up_stand_ins=False``: the worker's standard library without the stand-ins of Pyodide's
+    start-up (STDLIB_DEFERRED): the modules it imports are compiled into python_stdlib_hot.zip.
+    ``bundled=False``: the worker fetches its configuration, then pyodide.js, before the runtime's
+    downloads start, as shipped before worker.js carried both (sitebuild.runtime_config.worker_script).
     ``stand_ins=False``: the worker's numpy holds the modules it would import as stand-ins
     (explainer/lazy_modules.py), as shipped before them.
     """
+    from explainer.sitebuild.runtime_config import worker_script
+
     overrides = {}
     config = json.loads((site / "assets" / "widgets" / "runtime.json").read_text(encoding="utf-8"))
     levers = {"preload": preload, "snapshot": snapshot, "download_order": order}
@@ -159,10 +172,40 @@ def variant(
         modules = [m for m in config["numpy_more"]["modules"] if m not in deferred]
         config["numpy_more"] |= {"deferred": [], "modules": modules}
         overrides |= numpy_with(site, deferred)
-    overrides["/assets/widgets/runtime.json"] = json.dumps({**config, **levers}).encode()
+    config = {**config, **levers}
+    overrides["/assets/widgets/runtime.json"] = json.dumps(config).encode()
+    widgets = "/assets/widgets/"
+    if bundled:
+        overrides[widgets + "worker.js"] = worker_script(config, site / "pyodide" / "pyodide.js").encode()
+    else:  # two scripts in a row, each a round trip: the configuration, then (in the worker) pyodide.js
+        source = (ROOT / "explainer" / "assets" / "widgets" / "worker.js").read_text(encoding="utf-8")
+        overrides[widgets + "runtime-config.js"] = f"const RUNTIME_CONFIG = {json.dumps(config)};".encode()
+        overrides[widgets + "worker.js"] = f'importScripts("runtime-config.js");\n{source}'.encode()
     if files:
         overrides |= with_files(site, "pyodide-lock.json", files)
+    if not start_up_stand_ins:
+        overrides["/pyodide/python_stdlib_hot.zip"] = stdlib_without_stand_ins(site)
     return overrides
+
+
+def stdlib_without_stand_ins(site: Path) -> bytes:
+    """The worker's standard library as shipped before the stand-ins of Pyodide's start-up.
+
+    No sitecustomize, and compiled in: every module the site's compiles, and the ones Pyodide's
+    start-up imports that the site leaves to python_stdlib_more.zip (STDLIB_DEFERRED).
+    """
+    from explainer.lazy_modules import STDLIB_DEFERRED
+    from explainer.sitebuild.runtime import compiled_files
+    from explainer.sitebuild.stdlib_split import split_stdlib
+
+    official = source_files(site)["python_stdlib.zip"]
+    imported = shipped_imported(site) + [name.replace(".", "/") + ".py" for name in STDLIB_DEFERRED]
+    compiled = compiled_files({"python_stdlib.zip": official}, ROOT, imported)["python_stdlib.zip"]
+    with tempfile.TemporaryDirectory(prefix="bench-stdlib-") as tmp:
+        whole, hot, more = (Path(tmp) / name for name in ("whole.zip", "hot.zip", "more.zip"))
+        whole.write_bytes(compiled)
+        split_stdlib(whole, hot, more)
+        return hot.read_bytes()
 
 
 def with_files(site: Path, lock_name: str, files: dict[str, bytes]) -> dict[str, bytes]:
@@ -340,6 +383,8 @@ def levers(pw: Any, site: Path, runs: int, rec: Recorder, only: list[str] | None
         "preload+pyc, numpy whole": variant(site, None, preload=True, split=False),
         "preload+pyc, no stand-ins": variant(site, None, preload=True, stand_ins=False),
         "preload+pyc, all at once": variant(site, None, preload=True, order=False),
+        "preload+pyc, three scripts": variant(site, None, preload=True, bundled=False),
+        "preload+pyc, no start-up stand-ins": variant(site, None, preload=True, start_up_stand_ins=False),
         "preload+pyc, whole": variant(site, whole, preload=True),
         "preload+pyc+snapshot": variant(site, None, preload=True, snapshot=True),
     }
@@ -384,6 +429,11 @@ def throttled(pw: Any, site: Path, runs: int, rec: Recorder, only: list[str] | N
         "preload+pyc": ({"files": None, "preload": True}, True),
         "preload+pyc, no stand-ins": ({"files": None, "preload": True, "stand_ins": False}, True),
         "preload+pyc, all at once": ({"files": None, "preload": True, "order": False}, True),
+        "preload+pyc, three scripts": ({"files": None, "preload": True, "bundled": False}, True),
+        "preload+pyc, no start-up stand-ins": (
+            {"files": None, "preload": True, "start_up_stand_ins": False},
+            True,
+        ),
         "preload+pyc, numpy whole": ({"files": None, "preload": True, "split": False}, True),
         "preload+pyc, one zip": ({"files": one_zip, "preload": True}, True),
         "preload+pyc, whole": ({"files": whole, "preload": True}, True),

@@ -192,7 +192,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if body is None and not zipped:
             super().do_GET()
             return
-        kind = "text/html; charset=utf-8"
+        kind = "text/html; charset=utf-8" if path.endswith((".html", "/")) else self.guess_type(path)
         if body is None:
             file = Path(self.translate_path(path))
             file = file / "index.html" if file.is_dir() else file

@@ -19,23 +19,35 @@ if it is not on the import path) on the first read of one of its attributes. The
 keeps a stand-in's module out of the worker's numpy when no widget reads it
 (:data:`NUMPY_DEFERRED`).
 
-Stdlib only: it runs before anything else of ours is imported.
+Pyodide's own start-up imports modules it reads only later, if at all (``tarfile`` to unpack
+packages it ships as tar files, ``email`` through ``importlib.metadata``, ``ipaddress`` and
+``locale`` through ``asyncio`` and ``urllib``). The browser's standard library carries a copy of
+this module (as ``explainer_lazy_modules``) and a ``sitecustomize`` that defers
+:data:`STDLIB_DEFERRED` before that start-up, so those import as stand-ins too, and the build
+leaves the ones no widget session reads out of the archive the worker starts with
+(:mod:`explainer.sitebuild.stdlib_split`).
+
+Stdlib only, importing nothing the interpreter has not imported before ``sitecustomize`` runs:
+it runs before anything else of ours is imported, and in the browser before Pyodide's start-up.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import sys
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from importlib.machinery import ModuleSpec
 from types import ModuleType
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:  # not at run time: importlib.abc imports much that this module defers
+    from importlib.abc import Loader
 
 __all__ = [
     "MORE_ARCHIVE",
     "NUMPY_DEFERRED",
+    "STDLIB_DEFERRED",
     "Deferring",
     "LazyArchive",
     "StandIn",
@@ -53,6 +65,42 @@ NUMPY_DEFERRED = ("numpy.linalg._umath_linalg",)
 ``numpy/linalg/_linalg.py`` reads ``_umath_linalg`` inside ``solve``, ``inv``, ``eig``,
 ``svd``, ``det``, ``lstsq`` and the like only (numpy 2.0.2), so a :class:`StandIn` holds its
 place until one of them runs."""
+
+
+STDLIB_DEFERRED = (
+    "_pyodide._future_helper",
+    "asyncio.format_helpers",
+    "asyncio.sslproto",
+    "asyncio.staggered",
+    "asyncio.trsock",
+    "bz2",
+    "csv",
+    "email._encoded_words",
+    "email._parseaddr",
+    "email._policybase",
+    "email.base64mime",
+    "email.charset",
+    "email.encoders",
+    "email.errors",
+    "email.header",
+    "email.iterators",
+    "email.message",
+    "email.quoprimime",
+    "email.utils",
+    "importlib.metadata._adapters",
+    "importlib.metadata._text",
+    "ipaddress",
+    "locale",
+    "quopri",
+    "signal",
+    "tarfile",
+)
+"""Standard-library modules Pyodide 0.27's start-up imports, by ``import name``, without reading them.
+
+Each is a module, not a package (a package's submodules need its real ``__path__``), and none is
+star-imported (``from name import *`` reads nothing a stand-in holds). Found by running the
+widgets with every module that start-up imports deferred; the build's session decides which the
+worker starts with (a stand-in a widget reads is imported, and so compiled and shipped)."""
 
 
 class LazyArchive:
@@ -100,6 +148,8 @@ class LazyArchive:
         try:
             self.fetch(self.archive)
             if self.into is not None:
+                import zipfile  # here, not above: importing it early would import bz2 too
+
                 with zipfile.ZipFile(self.archive) as archive:
                     archive.extractall(self.into)
                 importlib.invalidate_caches()
@@ -147,9 +197,13 @@ class StandIn(ModuleType):
             raise AttributeError(name)
         return getattr(self.__deferring__.load(self.__name__), name)
 
+    def __dir__(self) -> list[str]:
+        """The real module's names: asking for them is a read (``dir(tarfile)`` in the code runner)."""
+        return dir(self.__deferring__.load(self.__name__))
 
-class Deferring(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """A meta-path finder, first on :data:`sys.meta_path`, that imports ``names`` as :class:`StandIn` modules.
+
+class Deferring:
+    """A meta-path finder (and loader), first on :data:`sys.meta_path`: imports ``names`` as stand-ins.
 
     The first read of a stand-in's attribute imports the real module through the rest of
     :data:`sys.meta_path`: from the import path when it is there, else through the
@@ -166,7 +220,7 @@ class Deferring(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         """A stand-in's spec for a deferred module not loaded yet; None for every other module."""
         if fullname not in self.names or fullname in self.loaded:
             return None
-        return ModuleSpec(fullname, self)
+        return ModuleSpec(fullname, cast("Loader", self))
 
     def create_module(self, spec: ModuleSpec) -> ModuleType:
         module = StandIn(spec.name)

@@ -327,6 +327,13 @@ def test_install_into_site_self_hosted_writes_runtime_config(tmp_path: Path) -> 
         report.files
     )
     assert report.total_bytes == sum((tmp_path / f).stat().st_size for f in report.files)
+    # worker.js carries pyodide.js and this configuration, so it fetches neither before the runtime.
+    worker = (tmp_path / "assets" / "widgets" / "worker.js").read_text(encoding="utf-8")
+    pyodide_js = (tmp_path / "pyodide" / "pyodide.js").read_text(encoding="utf-8")
+    assert pyodide_js.split("\n//# sourceMappingURL=")[0] in worker and "sourceMappingURL" not in worker
+    carried = next(line for line in worker.splitlines() if line.startswith("const RUNTIME_CONFIG = "))
+    assert json.loads(carried.removeprefix("const RUNTIME_CONFIG = ").removesuffix(";")) == config
+    assert worker.index("var loadPyodide") < worker.index(carried) < worker.index("let booting")
 
 
 @needs_runtime
@@ -354,4 +361,4 @@ def test_the_widget_session_needs_node(tmp_path: Path, monkeypatch: pytest.Monke
     (tmp_path / "python_stdlib.zip").write_bytes(b"")
     with pytest.raises(dist.DistError, match="node not found: it runs the widgets once"):
         roots = (runtime_files.STDLIB_ROOT, runtime_files.SITE_PACKAGES_ROOT)
-        hotset.session_imports([], tmp_path, *roots, tmp_path / "cache")
+        hotset.session_imports([], tmp_path, tmp_path / "python_stdlib.zip", *roots, tmp_path / "cache")

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
-from explainer.sitebuild.stdlib_split import HOT_NAME, MORE_NAME, split_stdlib, worker_config
+import pytest
+
+from explainer.sitebuild.stdlib_split import (
+    HOT_NAME,
+    MORE_NAME,
+    START_UP_FILES,
+    add_start_up_stand_ins,
+    split_stdlib,
+    worker_config,
+)
 
 
 def _archive(path: Path, entries: dict[str, bytes]) -> Path:
@@ -54,3 +66,17 @@ def test_runtime_json_names_both_archives_and_the_modules_of_the_second(tmp_path
         "stdlib_url": "../../pyodide/python_stdlib_hot.zip",
         "stdlib_more": {"url": "../../pyodide/python_stdlib_more.zip", "modules": ["b", "c"]},
     }
+
+
+def test_start_up_stand_ins_are_in_place_before_anything_imports(tmp_path: Path) -> None:
+    """The added sitecustomize defers STDLIB_DEFERRED: tarfile imports as a stand-in, and loads on a read."""
+    stdlib = tmp_path / "stdlib.zip"
+    zipfile.ZipFile(stdlib, "w").close()
+    add_start_up_stand_ins(stdlib)
+    assert sorted(zipfile.ZipFile(stdlib).namelist()) == sorted(START_UP_FILES)
+    code = "import sys, tarfile; print(type(sys.modules['tarfile']).__name__, tarfile.TarFile.__name__)"
+    env = {**os.environ, "PYTHONPATH": str(stdlib)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["StandIn", "TarFile"]
+    with pytest.raises(ValueError, match="already has"):
+        add_start_up_stand_ins(stdlib)

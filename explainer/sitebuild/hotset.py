@@ -74,7 +74,9 @@ json.dumps({"stdlib": files(ROOT, ".py"), "numpy": numpy_files})
 _NODE_SESSION = """
 const {{ loadPyodide }} = require({pyodide_js});
 (async () => {{
-  const pyodide = await loadPyodide({{ indexURL: {index_url}, stdout: () => {{}}, stderr: () => {{}} }});
+  const pyodide = await loadPyodide({{
+    indexURL: {index_url}, stdLibURL: {stdlib}, stdout: () => {{}}, stderr: () => {{}},
+  }});
   await pyodide.loadPackage({wheels}, {{ messageCallback: () => {{}} }});
   pyodide.globals.set("ROOT", {root});
   pyodide.globals.set("SITE_PACKAGES", {site_packages});
@@ -99,13 +101,15 @@ class SessionImports:
 
 
 def session_imports(
-    wheels: list[Path], core: Path, root: str, site_packages: str, cache_dir: Path
+    wheels: list[Path], core: Path, stdlib: Path, root: str, site_packages: str, cache_dir: Path
 ) -> SessionImports:
     """What a widget session imports, run once in Pyodide under Node and cached.
 
     Args:
         wheels: every wheel the site ships (ours and the ones matplotlib needs), as source.
-        core: the Pyodide npm package (its standard library, as source), run under Node.
+        core: the Pyodide npm package, run under Node.
+        stdlib: the standard library the site ships, as source (Pyodide's, with the stand-ins
+            of its start-up: :func:`explainer.sitebuild.stdlib_split.add_start_up_stand_ins`).
         root: where Pyodide mounts the standard library (``/lib/python312.zip/``).
         site_packages: where Pyodide installs wheels (``/lib/python3.12/site-packages/``).
         cache_dir: where the lists are kept, by the digest of all of the above.
@@ -114,17 +118,20 @@ def session_imports(
         DistError: Node is missing or the session failed (with what it printed).
     """
     digest = hashlib.sha256((_SESSION + _NODE_SESSION + root + site_packages).encode())
-    for path in (*sorted(wheels), core / "python_stdlib.zip", core / "package.json"):
+    for path in (*sorted(wheels), stdlib, core / "package.json"):
         digest.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
     cached = cache_dir / f"session-imports-{digest.hexdigest()[:24]}.json"
     if not cached.is_file():
         cache_dir.mkdir(parents=True, exist_ok=True)
-        cached.write_text(json.dumps(_run_session(wheels, core, root, site_packages)), encoding="utf-8")
+        found = _run_session(wheels, core, stdlib, root, site_packages)
+        cached.write_text(json.dumps(found), encoding="utf-8")
     found = json.loads(cached.read_text(encoding="utf-8"))
     return SessionImports(stdlib=list(found["stdlib"]), numpy=list(found["numpy"]))
 
 
-def _run_session(wheels: list[Path], core: Path, root: str, site_packages: str) -> dict[str, list[str]]:
+def _run_session(
+    wheels: list[Path], core: Path, stdlib: Path, root: str, site_packages: str
+) -> dict[str, list[str]]:
     node = shutil.which("node")
     if node is None:
         raise DistError(
@@ -135,6 +142,7 @@ def _run_session(wheels: list[Path], core: Path, root: str, site_packages: str) 
         script = _NODE_SESSION.format(
             pyodide_js=json.dumps(str(core.resolve() / "pyodide.js")),
             index_url=json.dumps(f"{core.resolve()}/"),
+            stdlib=json.dumps(str(stdlib.resolve())),
             wheels=json.dumps([str(p.resolve()) for p in wheels]),
             root=json.dumps(root),
             site_packages=json.dumps(site_packages),

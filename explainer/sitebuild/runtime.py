@@ -61,7 +61,7 @@ from explainer.sitebuild.runtime_files import (
     asset_source,
     sha256_of,
 )
-from explainer.sitebuild.stdlib_split import HOT_NAME, MORE_NAME, split_stdlib
+from explainer.sitebuild.stdlib_split import HOT_NAME, MORE_NAME, add_start_up_stand_ins, split_stdlib
 from explainer.sitebuild.wheel import build_explainer_wheel, compile_in_pyodide
 
 if TYPE_CHECKING:
@@ -259,9 +259,10 @@ def assemble(
     wheel = Path(shutil.copyfile(built, dest / compiled_name(built.name)))
     (dest / built.name).unlink(missing_ok=True)  # a source wheel left by an older build
     stdlib = dest / "python_stdlib.zip"
+    add_start_up_stand_ins(stdlib)
     shipped_wheels = [dest / official.packages[n].file_name for n in shipped]
     cache = root / ".cache" / "pyc"
-    imports = session_imports([*shipped_wheels, built], core, STDLIB_ROOT, SITE_PACKAGES_ROOT, cache)
+    imports = session_imports([*shipped_wheels, built], core, stdlib, STDLIB_ROOT, SITE_PACKAGES_ROOT, cache)
     jobs = {stdlib: STDLIB_ROOT, wheel: SITE_PACKAGES_ROOT}
     numpy = {
         dest / official.packages[n].file_name: SITE_PACKAGES_ROOT for n in COMPILED_PACKAGES if n in shipped

@@ -1,4 +1,4 @@
-"""``runtime.json``: what the Web Worker reads to start Python, written beside the widget scripts.
+"""``runtime.json``: what the Web Worker needs to start Python, beside its scripts and in ``worker.js``.
 
 Build-time only (called by :func:`explainer.sitebuild.runtime.install_into_site` once the
 runtime is assembled). It names where the runtime is, the lock the worker loads packages
@@ -11,6 +11,7 @@ import hashlib
 import json
 import shutil
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from explainer.lazy_modules import NUMPY_DEFERRED
@@ -30,20 +31,20 @@ from explainer.sitebuild.runtime_files import (
 from explainer.sitebuild.stdlib_split import HOT_NAME, worker_config
 from explainer.widgets import needs_embeddings, needs_numpy_more
 
-__all__ = ["numpy_config", "write_widget_assets"]
+__all__ = ["numpy_config", "worker_script", "write_widget_assets"]
 
 
 def write_widget_assets(dest: Path, *, mode: Mode, wheel: Path, glove: Path | None) -> Path:
-    """Copy the widget scripts into ``dest`` and write ``runtime.json`` (read by the worker).
+    """Write the widget scripts into ``dest``, and ``runtime.json``: the worker's configuration, which
+    ``worker.js`` carries too (:func:`worker_script`).
 
     URLs in ``runtime.json`` are relative to ``dest``, so the site works under any base path.
     """
     dest.mkdir(parents=True, exist_ok=True)
-    for script in ("loader.js", "worker.js"):  # the CSS is part of every build (see WIDGET_CSS)
-        shutil.copyfile(asset_source(f"{ASSETS_DIR}/{script}"), dest / script)
     site = dest.parent.parent
     to_site = "../../"
     runtime = site / PYODIDE_DIR
+    shutil.copyfile(asset_source(f"{ASSETS_DIR}/loader.js"), dest / "loader.js")  # the CSS: WIDGET_CSS
     config = {
         "pyodide_version": PYODIDE_VERSION,
         "mode": mode,
@@ -61,7 +62,33 @@ def write_widget_assets(dest: Path, *, mode: Mode, wheel: Path, glove: Path | No
         config |= worker_config(runtime, f"{to_site}{PYODIDE_DIR}/")
         config |= numpy_config(runtime, f"{to_site}{PYODIDE_DIR}/")
     (dest / "runtime.json").write_text(json.dumps(config, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    pyodide_js = runtime / "pyodide.js" if mode == "self-hosted" else None
+    (dest / "worker.js").write_text(worker_script(config, pyodide_js), encoding="utf-8")
     return dest / "runtime.json"
+
+
+def worker_script(config: Mapping[str, object], pyodide_js: Path | None) -> str:
+    """``worker.js`` as the site serves it: ``pyodide.js``, ``config`` as ``RUNTIME_CONFIG``, the worker.
+
+    Both save the worker a round trip before the runtime's downloads start: it reads its
+    configuration (``runtime.json``'s content) and has ``loadPyodide`` without fetching either.
+    ``pyodide.js`` (None: fetched by the worker, as from a CDN) goes in unchanged but for its
+    source-map line.
+    """
+    worker = asset_source(f"{ASSETS_DIR}/worker.js").read_text(encoding="utf-8")
+    parts = []
+    if pyodide_js is not None:
+        pyodide = pyodide_js.read_text(encoding="utf-8").splitlines()
+        parts += [
+            f"/* {pyodide_js.name} of Pyodide {PYODIDE_VERSION} (Mozilla Public License 2.0), as released */",
+            *(line for line in pyodide if not line.startswith("//# sourceMappingURL=")),
+        ]
+    parts += [
+        "/* This site's runtime.json, written by the build (explainer/sitebuild/runtime_config.py): */",
+        f"const RUNTIME_CONFIG = {json.dumps(config, sort_keys=True)};",
+        worker,
+    ]
+    return "\n".join(parts)
 
 
 def numpy_config(runtime: Path, base_url: str) -> dict[str, object]:

@@ -14,10 +14,48 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-__all__ = ["HOT_NAME", "MORE_NAME", "module_names", "split_stdlib", "worker_config"]
+import explainer.lazy_modules
+
+__all__ = [
+    "HOT_NAME",
+    "MORE_NAME",
+    "START_UP_FILES",
+    "add_start_up_stand_ins",
+    "module_names",
+    "split_stdlib",
+    "worker_config",
+]
 
 HOT_NAME = "python_stdlib_hot.zip"
 MORE_NAME = "python_stdlib_more.zip"
+_SITECUSTOMIZE = '''"""Written by the build (explainer/sitebuild/stdlib_split.py); runs before Pyodide starts.
+
+The modules that start-up imports without reading them import as stand-ins: a module loads on the
+first read of one of its names (explainer/lazy_modules.py, here as explainer_lazy_modules).
+"""
+
+import explainer_lazy_modules
+
+explainer_lazy_modules.defer(explainer_lazy_modules.STDLIB_DEFERRED)
+'''
+START_UP_FILES = ("sitecustomize.py", "explainer_lazy_modules.py")
+"""What :func:`add_start_up_stand_ins` adds to the standard library."""
+
+
+def add_start_up_stand_ins(stdlib: Path) -> None:
+    """Add a ``sitecustomize`` to ``stdlib`` (an archive) deferring :data:`.lazy_modules.STDLIB_DEFERRED`.
+
+    CPython's ``site`` imports ``sitecustomize`` before Pyodide's start-up imports its own modules,
+    so the deferred modules import as stand-ins (and a widget session that never reads one leaves
+    it out of :data:`HOT_NAME`). It imports a copy of :mod:`explainer.lazy_modules` under its own
+    name, since the package is not installed yet; the package keeps its own copy.
+    """
+    lazy_modules = Path(explainer.lazy_modules.__file__).read_bytes()
+    with zipfile.ZipFile(stdlib, "a", zipfile.ZIP_DEFLATED) as archive:
+        if set(START_UP_FILES) & set(archive.namelist()):
+            raise ValueError(f"{stdlib} already has {START_UP_FILES}")
+        archive.writestr(START_UP_FILES[0], _SITECUSTOMIZE)
+        archive.writestr(START_UP_FILES[1], lazy_modules)
 
 
 def module_names(sources: list[str]) -> list[str]:

@@ -3,9 +3,9 @@
 With it on, the first visit saves the bare interpreter's memory in Cache Storage right after
 Python starts, before any package loads, and the next visit restores it instead of starting
 Python again. The site ships with it off (``benchmarks/bench_coldpath.py`` measured it slower);
-these tests switch it on through a served runtime.json, so the lever the benchmark measures
-stays correct, and check that the site as built never saves a snapshot. Each test has a fresh
-browser profile.
+these tests switch it on through a served runtime.json (and worker.js, which carries it), so the
+lever the benchmark measures stays correct, and check that the site as built never saves a
+snapshot. Each test has a fresh browser profile.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from explainer.sitebuild.runtime_config import worker_script
 from tests.e2e.conftest import READY_TIMEOUT_MS, Browsing, Server
 from tests.e2e.test_widgets_e2e import heatmap_weights, wait_result, widget_page
 
@@ -55,9 +56,11 @@ def runtime_config(site_dir: Path) -> dict[str, Any]:
 
 @pytest.fixture
 def snapshot_on(site_dir: Path, serve_site: Any) -> Iterator[Server]:
-    """The site with the snapshot lever on (only runtime.json differs)."""
+    """The site with the snapshot lever on (only runtime.json differs, and worker.js, which carries it)."""
     config = {**runtime_config(site_dir), "snapshot": True}
-    server = serve_site(site_dir, None, {"/assets/widgets/runtime.json": json.dumps(config).encode()})
+    worker = worker_script(config, site_dir / "pyodide" / "pyodide.js")
+    served = {"runtime.json": json.dumps(config).encode(), "worker.js": worker.encode()}
+    server = serve_site(site_dir, None, {f"/assets/widgets/{name}": body for name, body in served.items()})
     yield server
     server.httpd.shutdown()
     server.httpd.server_close()

@@ -366,6 +366,28 @@ def test_a_rarely_used_stdlib_module_downloads_on_first_import(
     assert not browsing.console_errors, browsing.console_errors[:5]
 
 
+def test_a_module_pyodide_imports_but_never_reads_loads_on_first_use(
+    browsing: Browsing, runner_server: Server
+) -> None:
+    """Pyodide's start-up imports tarfile as a stand-in (explainer.lazy_modules.STDLIB_DEFERRED):
+    the first read of one of its names downloads the rest of the standard library, once."""
+    page = browsing.new_page()
+    page.goto(runner_server.url + "__loop.html")
+
+    def more() -> list[str]:
+        return [u for u in browsing.requests if u.endswith("/python_stdlib_more.zip")]
+
+    kind = "import sys\nprint(type(sys.modules['tarfile']).__name__)"
+    assert run_code(page, kind).strip().endswith("StandIn") and more() == []
+    read = (
+        "import io, tarfile\nwith tarfile.open(fileobj=io.BytesIO(), mode='w') as t:\n    print(t.getnames())"
+    )
+    assert run_code(page, read).strip().endswith("[]") and len(more()) == 1
+    names = "import tarfile\nprint(type(tarfile).__name__, 'TarFile' in dir(tarfile))"
+    assert run_code(page, names).strip().endswith("module True") and len(more()) == 1
+    assert not browsing.console_errors, browsing.console_errors[:5]
+
+
 def test_a_failed_stdlib_download_is_reported_and_the_code_is_kept(
     browsing: Browsing, site_dir: Path, serve_site: Any
 ) -> None:

@@ -22,6 +22,7 @@
  *               {type: "failed", message}
  */
 "use strict";
+/* global RUNTIME_CONFIG */
 
 let booting = null; // Promise<{pyodide, handle, config, widgets}> once init arrives
 const phases = {}; // start-up phase name -> ms, sent with "ready"
@@ -240,7 +241,7 @@ function packagesOf(config, first) {
  */
 async function boot(widgets) {
   const started = performance.now();
-  const config = await phase("runtime.json", async () => (await fetch(resolve("runtime.json"))).json());
+  const config = RUNTIME_CONFIG; // runtime.json, which the build writes at the top of this file
   const sizes = config.sizes || {};
   const packages = packagesOf(config, widgets[0]);
   const more = packages.includes(config.numpy_more?.package) ? sizes.numpy_more : 0;
@@ -253,7 +254,8 @@ async function boot(widgets) {
     dataCache();
   }
   const saved = config.snapshot ? savedSnapshot(config) : null; // read meanwhile
-  await phase("pyodide.js", () => importScripts(indexURL + "pyodide.js"));
+  // A self-hosted site's build puts pyodide.js at the top of this file (sitebuild/runtime_config.py).
+  if (typeof loadPyodide !== "function") await phase("pyodide.js", () => importScripts(indexURL + "pyodide.js"));
   const snapshotBytes = config.snapshot ? await phase("saved snapshot", () => saved) : null;
   const order = orderDownloads(config);
   let pyodide, snapshot;
