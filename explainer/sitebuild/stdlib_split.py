@@ -54,8 +54,9 @@ def add_start_up_stand_ins(stdlib: Path) -> None:
     with zipfile.ZipFile(stdlib, "a", zipfile.ZIP_DEFLATED) as archive:
         if set(START_UP_FILES) & set(archive.namelist()):
             raise ValueError(f"{stdlib} already has {START_UP_FILES}")
-        archive.writestr(START_UP_FILES[0], _SITECUSTOMIZE)
-        archive.writestr(START_UP_FILES[1], lazy_modules)
+        dated = archive.infolist()[0].date_time if archive.infolist() else (1980, 1, 1, 0, 0, 0)
+        for name, body in zip(START_UP_FILES, (_SITECUSTOMIZE.encode(), lazy_modules), strict=True):
+            archive.writestr(zipfile.ZipInfo(name, dated), body, zipfile.ZIP_DEFLATED)  # dated: builds repeat
 
 
 def module_names(sources: list[str]) -> list[str]:

@@ -68,7 +68,8 @@ async function phase(name, work) {
  * - an error escapes start-up: a preloaded wheel that fails to download or to match the lock's
  *   sha256 before the interpreter is up makes Pyodide log through a runtime not yet started,
  *   which throws where no one catches it (seen when the machine is busy).
- * `stop()` removes the watchers once start-up is over.
+ * `stop(started)` removes the watchers once start-up is over; after a failed one, the errors its
+ * pending work throws later stay quiet (the page has the reason already).
  */
 function startupFailure(onCompiled) {
   let stop = () => {};
@@ -95,8 +96,9 @@ function startupFailure(onCompiled) {
     };
     self.addEventListener("unhandledrejection", escaped);
     self.addEventListener("error", escaped);
-    stop = () => {
+    stop = (started) => {
       Object.assign(WebAssembly, real);
+      if (!started) return; // Pyodide's pending work may still throw; the one failure is reported
       self.removeEventListener("unhandledrejection", escaped);
       self.removeEventListener("error", escaped);
     };
@@ -345,10 +347,13 @@ function writeArchive(pyodide, archive, path) {
  */
 async function loadPython(options, onCompiled) {
   const startup = startupFailure(onCompiled);
+  let started = false;
   try {
-    return await Promise.race([loadPyodide(options), startup.failed]);
+    const pyodide = await Promise.race([loadPyodide(options), startup.failed]);
+    started = true;
+    return pyodide;
   } finally {
-    startup.stop();
+    startup.stop(started);
   }
 }
 
