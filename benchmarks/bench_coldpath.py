@@ -154,7 +154,8 @@ def variant(
     ``start_up_stand_ins=False``: the worker's standard library without the stand-ins of Pyodide's
     start-up (STDLIB_DEFERRED): the modules it imports are compiled into python_stdlib_hot.zip.
     ``bundled=False``: the worker fetches its configuration, then pyodide.js, before the runtime's
-    downloads start, as shipped before worker.js carried both (sitebuild.runtime_config.worker_script).
+    downloads start, and its lock beside them, as shipped before worker.js carried all three
+    (sitebuild.runtime_config.worker_script).
     ``stand_ins=False``: the worker's numpy holds the modules it would import as stand-ins
     (explainer/lazy_modules.py), as shipped before them.
     """
@@ -175,8 +176,15 @@ def variant(
     config = {**config, **levers}
     overrides["/assets/widgets/runtime.json"] = json.dumps(config).encode()
     widgets = "/assets/widgets/"
-    if bundled:
-        overrides[widgets + "worker.js"] = worker_script(config, site / "pyodide" / "pyodide.js").encode()
+    if bundled:  # with the worker's lock as served (the site's, or numpy_with's)
+        served_lock = (
+            overrides.get("/pyodide/pyodide-lock-worker.json")
+            or (site / "pyodide" / "pyodide-lock-worker.json").read_bytes()
+        )
+        lock = json.loads(served_lock) if "lock_url" in config else None
+        overrides[widgets + "worker.js"] = worker_script(
+            config, site / "pyodide" / "pyodide.js", lock
+        ).encode()
     else:  # two scripts in a row, each a round trip: the configuration, then (in the worker) pyodide.js
         source = (ROOT / "explainer" / "assets" / "widgets" / "worker.js").read_text(encoding="utf-8")
         overrides[widgets + "runtime-config.js"] = f"const RUNTIME_CONFIG = {json.dumps(config)};".encode()

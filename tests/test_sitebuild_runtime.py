@@ -327,12 +327,14 @@ def test_install_into_site_self_hosted_writes_runtime_config(tmp_path: Path) -> 
         report.files
     )
     assert report.total_bytes == sum((tmp_path / f).stat().st_size for f in report.files)
-    # worker.js carries pyodide.js and this configuration, so it fetches neither before the runtime.
+    # worker.js carries pyodide.js, this configuration and the worker's lock: it fetches none of them.
     worker = (tmp_path / "assets" / "widgets" / "worker.js").read_text(encoding="utf-8")
     pyodide_js = (tmp_path / "pyodide" / "pyodide.js").read_text(encoding="utf-8")
     assert pyodide_js.split("\n//# sourceMappingURL=")[0] in worker and "sourceMappingURL" not in worker
     carried = next(line for line in worker.splitlines() if line.startswith("const RUNTIME_CONFIG = "))
-    assert json.loads(carried.removeprefix("const RUNTIME_CONFIG = ").removesuffix(";")) == config
+    lock = json.loads((tmp_path / "pyodide" / "pyodide-lock-worker.json").read_text(encoding="utf-8"))
+    worker_config = json.loads(carried.removeprefix("const RUNTIME_CONFIG = ").removesuffix(";"))
+    assert worker_config == config | {"lock": lock}
     assert worker.index("var loadPyodide") < worker.index(carried) < worker.index("let booting")
 
 

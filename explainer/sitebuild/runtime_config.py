@@ -62,18 +62,25 @@ def write_widget_assets(dest: Path, *, mode: Mode, wheel: Path, glove: Path | No
         config |= worker_config(runtime, f"{to_site}{PYODIDE_DIR}/")
         config |= numpy_config(runtime, f"{to_site}{PYODIDE_DIR}/")
     (dest / "runtime.json").write_text(json.dumps(config, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    pyodide_js = runtime / "pyodide.js" if mode == "self-hosted" else None
-    (dest / "worker.js").write_text(worker_script(config, pyodide_js), encoding="utf-8")
+    if mode == "self-hosted":
+        lock = json.loads((runtime / WORKER_LOCK).read_text(encoding="utf-8"))
+        script = worker_script(config, runtime / "pyodide.js", lock)
+    else:
+        script = worker_script(config, None, None)
+    (dest / "worker.js").write_text(script, encoding="utf-8")
     return dest / "runtime.json"
 
 
-def worker_script(config: Mapping[str, object], pyodide_js: Path | None) -> str:
+def worker_script(config: Mapping[str, object], pyodide_js: Path | None, lock: object) -> str:
     """``worker.js`` as the site serves it: ``pyodide.js``, ``config`` as ``RUNTIME_CONFIG``, the worker.
 
     Both save the worker a round trip before the runtime's downloads start: it reads its
     configuration (``runtime.json``'s content) and has ``loadPyodide`` without fetching either.
     ``pyodide.js`` (None: fetched by the worker, as from a CDN) goes in unchanged but for its
-    source-map line.
+    source-map line. ``lock`` (the worker's lock, ``config["lock_url"]``'s content; None: none)
+    goes in as ``RUNTIME_CONFIG.lock``: Pyodide 0.27 keeps its lock's request in a promise it
+    never awaits when something else fails first, so a lock that cannot be read would be an
+    uncaught error in the worker.
     """
     worker = asset_source(f"{ASSETS_DIR}/worker.js").read_text(encoding="utf-8")
     parts = []
@@ -83,9 +90,10 @@ def worker_script(config: Mapping[str, object], pyodide_js: Path | None) -> str:
             f"/* {pyodide_js.name} of Pyodide {PYODIDE_VERSION} (Mozilla Public License 2.0), as released */",
             *(line for line in pyodide if not line.startswith("//# sourceMappingURL=")),
         ]
+    carried = {**config, "lock": lock} if lock else dict(config)
     parts += [
-        "/* This site's runtime.json, written by the build (explainer/sitebuild/runtime_config.py): */",
-        f"const RUNTIME_CONFIG = {json.dumps(config, sort_keys=True)};",
+        "/* This site's runtime.json (and its lock), written by the build (sitebuild/runtime_config.py): */",
+        f"const RUNTIME_CONFIG = {json.dumps(carried, sort_keys=True)};",
         worker,
     ]
     return "\n".join(parts)

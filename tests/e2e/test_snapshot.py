@@ -58,7 +58,8 @@ def runtime_config(site_dir: Path) -> dict[str, Any]:
 def snapshot_on(site_dir: Path, serve_site: Any) -> Iterator[Server]:
     """The site with the snapshot lever on (only runtime.json differs, and worker.js, which carries it)."""
     config = {**runtime_config(site_dir), "snapshot": True}
-    worker = worker_script(config, site_dir / "pyodide" / "pyodide.js")
+    lock = json.loads((site_dir / "pyodide" / "pyodide-lock-worker.json").read_text(encoding="utf-8"))
+    worker = worker_script(config, site_dir / "pyodide" / "pyodide.js", lock)
     served = {"runtime.json": json.dumps(config).encode(), "worker.js": worker.encode()}
     server = serve_site(site_dir, None, {f"/assets/widgets/{name}": body for name, body in served.items()})
     yield server

@@ -178,31 +178,45 @@ class Step {
 }
 
 /**
- * Start ordering the downloads: returns {compiled, release}. Call compiled() once the interpreter
- * is compiled (startupFailure does), and release() when start-up is over, however it ended.
+ * Watch (and, with `download_order`, order) the start-up's requests: returns {compiled, release,
+ * quiet}. Call compiled() once the interpreter is compiled (startupFailure does), release() when
+ * start-up is over, however it ended, and, when it failed, await quiet() before reporting it: every
+ * request has answered by then, and Pyodide's own failures on them (a 404 page read as its lock,
+ * which it keeps in a promise it never awaits once something else failed) have been thrown and
+ * silenced, not thrown into a worker the page is ending.
  */
 function orderDownloads(config) {
   const real = self.fetch;
   const compiled = new Step();
   const numpy = new Step();
+  const answered = []; // each request's answer (a failed one with its body), or its failure
   const release = () => {
     self.fetch = real;
     compiled.end();
     numpy.end();
   };
-  if (!config.download_order) return { compiled: () => {}, release };
+  const quiet = async () => {
+    await Promise.allSettled(answered);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // a task: the rejections' events fire first
+  };
   const more = config.numpy_more && new URL(resolve(config.numpy_more.url)).pathname;
   const after = (url) => {
+    if (!config.download_order) return null;
     const path = new URL(url, self.location.href).pathname;
     if (/\/numpy-[^/]*\.whl$/.test(path)) return compiled;
     return path.endsWith(".whl") || path === more ? numpy : null;
   };
+  const send = (input, init) => {
+    const fetched = real(input, init);
+    answered.push(fetched.then((response) => response.ok || response.clone().arrayBuffer()).catch(() => {}));
+    return fetched;
+  };
   self.fetch = (input, init) => {
     const step = after(String(input.url || input));
-    if (!step) return real(input, init);
+    if (!step) return send(input, init);
     return new Promise((resolve, reject) =>
       step.then(() => {
-        const fetched = real(input, init);
+        const fetched = send(input, init);
         if (step !== compiled) return fetched.then(resolve, reject);
         fetched.then(
           (response) => resolve(whenRead(response, () => numpy.end())),
@@ -214,7 +228,7 @@ function orderDownloads(config) {
       }),
     );
   };
-  return { compiled: () => compiled.end(), release };
+  return { compiled: () => compiled.end(), release, quiet };
 }
 
 /** The response, whose body calls `done` (synchronously) as its reader reaches the end. */
@@ -264,6 +278,9 @@ async function boot(widgets) {
   try {
     ({ pyodide, snapshot } = await startInterpreter(config, indexURL, packages, snapshotBytes, order.compiled));
     await phase("packages", () => loadWheels(pyodide, packages));
+  } catch (error) {
+    await order.quiet();
+    throw error;
   } finally {
     order.release();
   }
@@ -295,7 +312,10 @@ function downloads(indexURL) {
 async function startInterpreter(config, indexURL, packages, saved, onCompiled) {
   const options = { indexURL, packages: config.preload ? packages : [], stdout: () => {}, stderr: () => {} };
   if (config.stdlib_url) options.stdLibURL = resolve(config.stdlib_url); // what widgets import; see lazyArchives
-  if (config.lock_url) options.lockFileURL = resolve(config.lock_url); // its numpy: what widgets import
+  // The worker's lock (its numpy: what widgets import), carried in this file when the build put it
+  // there, so no request for it can fail where Pyodide would leave the failure unhandled.
+  if (config.lock) options.lockFileURL = URL.createObjectURL(new Blob([JSON.stringify(config.lock)]));
+  else if (config.lock_url) options.lockFileURL = resolve(config.lock_url);
   const start = (extra) => phase("loadPyodide", () => loadPython({ ...options, ...extra }, onCompiled));
   if (saved) {
     try {
