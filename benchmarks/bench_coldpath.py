@@ -44,6 +44,7 @@ prints tables and writes ``benchmarks/results/coldpath.json``.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import io
 import json
@@ -196,6 +197,7 @@ def variant(
     return overrides
 
 
+@functools.cache
 def stdlib_without_stand_ins(site: Path) -> bytes:
     """The worker's standard library as shipped before the stand-ins of Pyodide's start-up.
 

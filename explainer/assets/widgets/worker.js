@@ -178,45 +178,31 @@ class Step {
 }
 
 /**
- * Watch (and, with `download_order`, order) the start-up's requests: returns {compiled, release,
- * quiet}. Call compiled() once the interpreter is compiled (startupFailure does), release() when
- * start-up is over, however it ended, and, when it failed, await quiet() before reporting it: every
- * request has answered by then, and Pyodide's own failures on them (a 404 page read as its lock,
- * which it keeps in a promise it never awaits once something else failed) have been thrown and
- * silenced, not thrown into a worker the page is ending.
+ * Start ordering the downloads: returns {compiled, release}. Call compiled() once the interpreter
+ * is compiled (startupFailure does), and release() when start-up is over, however it ended.
  */
 function orderDownloads(config) {
   const real = self.fetch;
   const compiled = new Step();
   const numpy = new Step();
-  const answered = []; // each request's answer (a failed one with its body), or its failure
   const release = () => {
     self.fetch = real;
     compiled.end();
     numpy.end();
   };
-  const quiet = async () => {
-    await Promise.allSettled(answered);
-    await new Promise((resolve) => setTimeout(resolve, 0)); // a task: the rejections' events fire first
-  };
+  if (!config.download_order) return { compiled: () => {}, release };
   const more = config.numpy_more && new URL(resolve(config.numpy_more.url)).pathname;
   const after = (url) => {
-    if (!config.download_order) return null;
     const path = new URL(url, self.location.href).pathname;
     if (/\/numpy-[^/]*\.whl$/.test(path)) return compiled;
     return path.endsWith(".whl") || path === more ? numpy : null;
   };
-  const send = (input, init) => {
-    const fetched = real(input, init);
-    answered.push(fetched.then((response) => response.ok || response.clone().arrayBuffer()).catch(() => {}));
-    return fetched;
-  };
   self.fetch = (input, init) => {
     const step = after(String(input.url || input));
-    if (!step) return send(input, init);
+    if (!step) return real(input, init);
     return new Promise((resolve, reject) =>
       step.then(() => {
-        const fetched = send(input, init);
+        const fetched = real(input, init);
         if (step !== compiled) return fetched.then(resolve, reject);
         fetched.then(
           (response) => resolve(whenRead(response, () => numpy.end())),
@@ -228,7 +214,7 @@ function orderDownloads(config) {
       }),
     );
   };
-  return { compiled: () => compiled.end(), release, quiet };
+  return { compiled: () => compiled.end(), release };
 }
 
 /** The response, whose body calls `done` (synchronously) as its reader reaches the end. */
@@ -278,9 +264,6 @@ async function boot(widgets) {
   try {
     ({ pyodide, snapshot } = await startInterpreter(config, indexURL, packages, snapshotBytes, order.compiled));
     await phase("packages", () => loadWheels(pyodide, packages));
-  } catch (error) {
-    await order.quiet();
-    throw error;
   } finally {
     order.release();
   }
